@@ -1,0 +1,8 @@
+/* <nitro.h>: the whole Nitro API. */
+#ifndef NITRO_H
+#define NITRO_H
+
+#include <nitro/core.h>
+#include <nitro/fcgi.h>
+
+#endif

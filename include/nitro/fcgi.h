@@ -1,0 +1,204 @@
+/*
+ * <nitro/fcgi.h>: the worker runtime.  An application makes a nitro_app,
+ * adds routes, and calls nitro_app_run(); every request is a nitro_req
+ * handed to a handler on one of the process's accept threads.
+ *
+ * Request parsing is lazy and bounded by nitro_limits.  When a parser meets
+ * input over a limit or malformed input, the accessor returns NULL and the
+ * request records the failure; when the handler returns, the runtime
+ * answers with that status (413, 400 or 415) and message in place of
+ * whatever the handler wrote, so a bad request can never be served as if
+ * its input were merely absent.
+ */
+#ifndef NITRO_FCGI_H
+#define NITRO_FCGI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <json-c/json.h>
+
+#include <nitro/core.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct nitro_app nitro_app;
+typedef struct nitro_req nitro_req;
+typedef struct nitro_stream nitro_stream;
+
+/* Return 0 when the response is written (or about to be, by the runtime),
+ * or a negative NITRO_E*: the runtime answers 500 unless a response was
+ * already sent. */
+typedef int (*nitro_handler)(nitro_req *req, void *udata);
+
+/* ---- limits ---------------------------------------------------------- */
+
+struct nitro_limits {
+	size_t body_bytes;		/* request body (1 MiB) */
+	size_t params;			/* query or form parameters (256) */
+	size_t name_bytes;		/* parameter / cookie / header name (256) */
+	size_t value_bytes;		/* parameter / cookie value (64 KiB) */
+	size_t header_bytes;		/* all request headers together (32 KiB) */
+	size_t cookies;			/* cookies in the Cookie header (64) */
+	size_t parts;			/* multipart parts (64) */
+	size_t part_bytes;		/* one multipart part (1 MiB) */
+	size_t part_header_bytes;	/* one part's headers (4 KiB) */
+	size_t json_depth;		/* JSON nesting (32) */
+	size_t path_bytes;		/* request path (4 KiB) */
+};
+
+/* The defaults above. */
+NITRO_API void nitro_limits_default(struct nitro_limits *lim);
+
+/* ---- application ------------------------------------------------------- */
+
+NITRO_API nitro_app *nitro_app_new(void);
+NITRO_API void nitro_app_free(nitro_app *app);
+
+/*
+ * Add a route.  pattern is "METHOD /path" where a segment may be a
+ * parameter "{name}" or, last, a rest parameter "{name...}" (matches one or
+ * more segments).  METHOD is GET, POST, PUT, PATCH, DELETE, OPTIONS or *
+ * (any).  Static segments win over parameters.  GET routes answer HEAD.
+ * Returns 0, NITRO_EINVAL for a bad pattern, NITRO_EEXIST for a duplicate.
+ */
+NITRO_API int nitro_route(nitro_app *app, const char *pattern,
+    nitro_handler h, void *udata);
+
+/* Limits in force for every request; change them before nitro_app_run(). */
+NITRO_API struct nitro_limits *nitro_app_limits(nitro_app *app);
+
+/* Accept threads per process (default: online CPUs, at least 2). */
+NITRO_API void nitro_app_set_threads(nitro_app *app, unsigned n);
+/* Seconds SIGTERM waits for in-flight requests (default 10). */
+NITRO_API void nitro_app_set_grace(nitro_app *app, unsigned seconds);
+/* Access log lines on (default) or off. */
+NITRO_API void nitro_app_set_access_log(nitro_app *app, int on);
+
+/*
+ * Run until SIGTERM or SIGINT.  argv may carry:
+ *   --listen unix:/path   listen on a unix socket (created with mode 0660)
+ *   --listen HOST:PORT    listen on TCP (loopback only unless --public)
+ *   --threads N           accept threads
+ * Without --listen: under spawn-fcgi (a socket on fd 0) serve FastCGI on
+ * it; otherwise answer one request as CGI.  Returns 0 after a clean stop,
+ * or a negative NITRO_E* (with a log line) when the runtime cannot start.
+ */
+NITRO_API int nitro_app_run(nitro_app *app, int argc, char **argv);
+
+/* Ask a running app to stop as on SIGTERM (safe from any thread). */
+NITRO_API void nitro_app_stop(nitro_app *app);
+
+/* ---- request ----------------------------------------------------------- */
+
+NITRO_API const char *nitro_req_method(const nitro_req *req);
+/* The path without the query, percent-decoding not applied. */
+NITRO_API const char *nitro_req_path(const nitro_req *req);
+/* The raw query string ("" when none). */
+NITRO_API const char *nitro_req_query_string(const nitro_req *req);
+/* A path parameter of the matched route, decoded; NULL when absent. */
+NITRO_API const char *nitro_req_param(nitro_req *req, const char *name);
+/* First query parameter with that name, decoded; NULL when absent. */
+NITRO_API const char *nitro_req_query(nitro_req *req, const char *name);
+/* A request header by its HTTP name ("User-Agent"), any case. */
+NITRO_API const char *nitro_req_header(nitro_req *req, const char *name);
+/* A cookie value; NULL when absent. */
+NITRO_API const char *nitro_req_cookie(nitro_req *req, const char *name);
+/* A CGI/FastCGI parameter as nginx sent it ("REMOTE_ADDR"). */
+NITRO_API const char *nitro_req_env(const nitro_req *req, const char *name);
+
+/* A form field from an urlencoded or multipart body; NULL when absent. */
+NITRO_API const char *nitro_req_form(nitro_req *req, const char *name);
+
+struct nitro_upload {
+	const char *name;		/* form field name */
+	const char *filename;		/* as the client sent it; never trust it as a path */
+	const char *content_type;	/* "application/octet-stream" when absent */
+	const unsigned char *data;
+	size_t len;
+};
+/* A file part of a multipart form; NULL when absent. */
+NITRO_API const struct nitro_upload *nitro_req_file(nitro_req *req, const char *name);
+
+/* The raw body, read once and bounded by limits.body_bytes.  0, or a
+ * negative NITRO_E* with the request marked failed. */
+NITRO_API int nitro_req_body(nitro_req *req, const char **data, size_t *len);
+
+/* The body parsed as JSON (application/json); owned by the request: do
+ * not put it.  NULL when the body is empty or the request failed. */
+NITRO_API json_object *nitro_req_json(nitro_req *req);
+
+/* Datastar signals: the "datastar" query parameter for GET (and DELETE
+ * without a body), the JSON body otherwise.  NULL means no signals (or a
+ * failed request: see nitro_req_failed()).  Owned by the request. */
+NITRO_API json_object *nitro_req_signals(nitro_req *req);
+
+/* True when the request comes from a Datastar action (Datastar-Request). */
+NITRO_API int nitro_req_is_datastar(nitro_req *req);
+
+/* The status (400, 413, 415) a parser failed with, or 0. */
+NITRO_API int nitro_req_failed(const nitro_req *req);
+/* The message for that failure, or "". */
+NITRO_API const char *nitro_req_failure(const nitro_req *req);
+
+/* Memory that lives until the request ends. */
+NITRO_API nitro_arena *nitro_req_arena(nitro_req *req);
+
+/* ---- response ---------------------------------------------------------- */
+
+NITRO_API void nitro_resp_status(nitro_req *req, int status);
+/* Add a header.  A name or value holding CR or LF, or a name that is not
+ * a token, is refused with NITRO_EINVAL. */
+NITRO_API int nitro_resp_header(nitro_req *req, const char *name, const char *value);
+
+enum nitro_samesite { NITRO_SAMESITE_DEFAULT = 0, NITRO_SAMESITE_LAX,
+	NITRO_SAMESITE_STRICT, NITRO_SAMESITE_NONE };
+
+struct nitro_cookie_opts {
+	const char *path;	/* default "/" */
+	const char *domain;	/* default: none */
+	long max_age;		/* seconds; 0: session cookie; <0: delete */
+	int secure;
+	int http_only;
+	enum nitro_samesite same_site;
+};
+/* Set a cookie; name must be a token and value cookie-octets. */
+NITRO_API int nitro_resp_cookie(nitro_req *req, const char *name,
+    const char *value, const struct nitro_cookie_opts *opts);
+
+/* The response body: append to it with nitro_buf_* or a views writer. */
+NITRO_API nitro_buf *nitro_resp_body(nitro_req *req);
+/* Status, Content-Type and a whole body in one call. */
+NITRO_API int nitro_resp_send(nitro_req *req, int status,
+    const char *content_type, const void *body, size_t len);
+/* An error page: HTML, or JSON when the client accepts JSON first. */
+NITRO_API int nitro_resp_error(nitro_req *req, int status, const char *message);
+/* A redirect (301, 302, 303, 307, 308) to location. */
+NITRO_API int nitro_resp_redirect(nitro_req *req, int status, const char *location);
+
+/* ---- streams ------------------------------------------------------------ */
+
+/*
+ * Open a Server-Sent Events stream: status 200 with Content-Type
+ * text/event-stream, Cache-Control: no-cache, X-Accel-Buffering: no, and
+ * any headers and cookies set so far, flushed at once.  After this the
+ * request's buffered body is no longer used.  NULL (with nitro_errmsg)
+ * when the response was already sent or the client has gone.
+ */
+NITRO_API nitro_stream *nitro_stream_open(nitro_req *req);
+/* Write bytes and flush them to the client.  NITRO_ECLOSED once the client
+ * has gone: the handler should stop and close the stream. */
+NITRO_API int nitro_stream_write(nitro_stream *s, const void *data, size_t len);
+/* An SSE comment line (": text\n\n"), for keep-alive. */
+NITRO_API int nitro_stream_comment(nitro_stream *s, const char *text);
+/* True once a write has failed because the client went away. */
+NITRO_API int nitro_stream_closed(const nitro_stream *s);
+/* End the response.  The stream is freed by the runtime when the handler
+ * returns; a handler need not call this. */
+NITRO_API void nitro_stream_close(nitro_stream *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NITRO_FCGI_H */

@@ -1,0 +1,107 @@
+/* Unit tests for core/: errors, arenas, buffers, logfmt. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nitro/core.h"
+#include "t.h"
+
+static void test_errors(void)
+{
+	T_EQ_STR(nitro_strerror(NITRO_ENOMEM), "out of memory", "strerror names ENOMEM");
+	T_EQ_STR(nitro_strerror(12345), "unknown error", "strerror of an unknown code");
+	T_EQ_INT(nitro_error(NITRO_EPARSE, "bad %s at %d", "thing", 7), NITRO_EPARSE,
+	    "nitro_error returns its code");
+	T_EQ_STR(nitro_errmsg(), "bad thing at 7", "nitro_errmsg keeps the message");
+}
+
+static void test_arena(void)
+{
+	nitro_arena *a = nitro_arena_new(1024);
+	char *s, *big;
+	int aligned = 1;
+
+	T_OK(a != NULL, "arena created");
+	for (int i = 0; i < 100; i++) {
+		void *p = nitro_arena_alloc(a, (size_t)i + 1);
+		if (((uintptr_t)p & 15) != 0)
+			aligned = 0;
+	}
+	T_OK(aligned, "allocations are 16-byte aligned");
+	s = nitro_arena_strndup(a, "hello world", 5);
+	T_EQ_STR(s, "hello", "strndup copies n bytes and terminates");
+	big = nitro_arena_alloc(a, 100000);
+	T_OK(big != NULL, "an allocation larger than a block succeeds");
+	memset(big, 'x', 100000);
+	T_OK(nitro_arena_calloc(a, SIZE_MAX / 2, 4) == NULL, "calloc overflow is refused");
+	T_OK(nitro_arena_alloc(a, SIZE_MAX - 3) == NULL, "a huge allocation is refused");
+	T_OK(nitro_arena_used(a) >= 100000, "used counts bytes handed out");
+	nitro_arena_reset(a);
+	T_EQ_INT(nitro_arena_used(a), 0, "reset empties the arena");
+	s = nitro_arena_strdup(a, "again");
+	T_EQ_STR(s, "again", "arena usable after reset");
+	nitro_arena_free(a);
+}
+
+static void test_buf(void)
+{
+	nitro_buf b;
+	char mem[8];
+
+	nitro_buf_init(&b, 0);
+	T_EQ_INT(nitro_buf_puts(&b, "abc"), 0, "puts into an empty buffer");
+	nitro_buf_printf(&b, "-%d-%s", 42, "x");
+	T_EQ_STR(b.data, "abc-42-x", "printf appends");
+	for (int i = 0; i < 1000; i++)
+		nitro_buf_putc(&b, 'y');
+	T_EQ_INT(b.len, 1008, "buffer grows");
+	T_EQ_INT(b.data[b.len], 0, "buffer stays NUL-terminated");
+	nitro_buf_reset(&b);
+	T_EQ_INT(b.len, 0, "reset empties");
+	nitro_buf_free(&b);
+
+	nitro_buf_init(&b, 10);
+	T_EQ_INT(nitro_buf_puts(&b, "0123456789"), 0, "append up to max");
+	T_EQ_INT(nitro_buf_putc(&b, 'x'), NITRO_ELIMIT, "append past max fails");
+	T_EQ_INT(nitro_buf_puts(&b, ""), NITRO_ELIMIT, "the error is sticky");
+	T_EQ_INT(b.len, 10, "nothing was appended past max");
+	nitro_buf_free(&b);
+
+	nitro_buf_init_on(&b, mem, sizeof mem, 0);
+	nitro_buf_puts(&b, "1234567");
+	T_OK(b.data == mem, "borrowed storage used while it fits");
+	nitro_buf_printf(&b, "%s", "89abcdef");
+	T_OK(b.data != mem && !b.borrowed, "growth moves to the heap");
+	T_EQ_STR(b.data, "123456789abcdef", "bytes kept when moved");
+	size_t n;
+	char *p = nitro_buf_steal(&b, &n);
+	T_EQ_INT(n, 15, "steal returns the length");
+	T_OK(b.data == NULL && b.len == 0, "steal empties the buffer");
+	free(p);
+}
+
+static void test_logfmt(void)
+{
+	nitro_buf b;
+
+	nitro_buf_init(&b, 0);
+	nitro_log_kv(&b, "path", "/a/b", 4);
+	nitro_log_kv(&b, "msg", "two words", 9);
+	nitro_log_kv(&b, "q", "say \"hi\"\n", 9);
+	nitro_log_kv(&b, "e", "", 0);
+	T_EQ_STR(b.data, " path=/a/b msg=\"two words\" q=\"say \\\"hi\\\"\\n\" e=\"\"",
+	    "logfmt quotes and escapes values");
+	nitro_buf_reset(&b);
+	nitro_log_kv(&b, "c", "a\x01" "b", 3);
+	T_EQ_STR(b.data, " c=\"a\\x01b\"", "control bytes are hex-escaped");
+	nitro_buf_free(&b);
+}
+
+int main(void)
+{
+	test_errors();
+	test_arena();
+	test_buf();
+	test_logfmt();
+	return t_done();
+}
