@@ -4,5 +4,6 @@
 
 #include <nitro/core.h>
 #include <nitro/fcgi.h>
+#include <nitro/views.h>
 
 #endif

@@ -1,0 +1,209 @@
+/*
+ * The application: routes, limits, settings, and nitro_app_run(), which
+ * chooses how to serve (a socket of its own, spawn-fcgi's socket on fd 0,
+ * or one CGI request) and stops cleanly on SIGTERM or SIGINT.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "fcgi/internal.h"
+
+void nitro_limits_default(struct nitro_limits *lim)
+{
+	lim->body_bytes = 1u << 20;
+	lim->params = 256;
+	lim->name_bytes = 256;
+	lim->value_bytes = 64u << 10;
+	lim->header_bytes = 32u << 10;
+	lim->cookies = 64;
+	lim->parts = 64;
+	lim->part_bytes = 1u << 20;
+	lim->part_header_bytes = 4u << 10;
+	lim->json_depth = 32;
+	lim->path_bytes = 4096;
+}
+
+static unsigned default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 2 ? 2 : n > 64 ? 64 : (unsigned)n;
+}
+
+nitro_app *nitro_app_new(void)
+{
+	nitro_app *app = calloc(1, sizeof *app);
+
+	if (app == NULL) {
+		nitro_error(NITRO_ENOMEM, "out of memory");
+		return NULL;
+	}
+	app->router = nitro__router_new();
+	if (app->router == NULL) {
+		free(app);
+		nitro_error(NITRO_ENOMEM, "out of memory");
+		return NULL;
+	}
+	nitro_limits_default(&app->limits);
+	app->threads = default_threads();
+	app->grace = 10;
+	app->access_log = 1;
+	app->wake_fd = -1;
+	app->listen_fd = -1;
+	return app;
+}
+
+void nitro_app_free(nitro_app *app)
+{
+	if (app == NULL)
+		return;
+	nitro__router_free(app->router);
+	if (app->wake_fd >= 0)
+		close(app->wake_fd);
+	free(app);
+}
+
+int nitro_route(nitro_app *app, const char *pattern, nitro_handler h, void *udata)
+{
+	if (h == NULL)
+		return nitro_error(NITRO_EINVAL, "route %s: no handler", pattern);
+	return nitro__router_add(app->router, pattern, h, udata);
+}
+
+struct nitro_limits *nitro_app_limits(nitro_app *app) { return &app->limits; }
+void nitro_app_set_grace(nitro_app *app, unsigned s) { app->grace = s; }
+void nitro_app_set_access_log(nitro_app *app, int on) { app->access_log = !!on; }
+
+void nitro_app_set_threads(nitro_app *app, unsigned n)
+{
+	app->threads = n == 0 ? default_threads() : n > 1024 ? 1024 : n;
+}
+
+void nitro_app_stop(nitro_app *app)
+{
+	uint64_t one = 1;
+
+	atomic_store(&app->stopping, 1);
+	if (app->wake_fd >= 0 && write(app->wake_fd, &one, sizeof one) < 0) {
+		/* the eventfd is already readable: nothing to do */
+	}
+}
+
+/* ---- signals ----------------------------------------------------------- */
+
+static nitro_app *signal_app;
+
+static void on_stop_signal(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	if (signal_app != NULL)
+		nitro_app_stop(signal_app);	/* an atomic store and a write */
+	errno = saved;
+}
+
+static void install_signals(nitro_app *app)
+{
+	struct sigaction sa;
+
+	signal_app = app;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	/* A client that goes away must give EPIPE, not kill the worker. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* ---- run ----------------------------------------------------------------- */
+
+static int is_listening_socket(int fd)
+{
+	int v = 0;
+	socklen_t len = sizeof v;
+
+	return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) == 0 && v;
+}
+
+static int parse_args(nitro_app *app, int argc, char **argv,
+    const char **listen, int *public_ok)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--listen") == 0 && i + 1 < argc) {
+			*listen = argv[++i];
+		} else if (strncmp(a, "--listen=", 9) == 0) {
+			*listen = a + 9;
+		} else if (strcmp(a, "--public") == 0) {
+			*public_ok = 1;
+		} else if ((strcmp(a, "--threads") == 0 && i + 1 < argc) ||
+		    strncmp(a, "--threads=", 10) == 0) {
+			const char *v = a[9] == '=' ? a + 10 : argv[++i];
+			char *end;
+			long n = strtol(v, &end, 10);
+			if (*end != '\0' || n < 1 || n > 1024)
+				return nitro_error(NITRO_EINVAL,
+				    "--threads %s: expected a number from 1 to 1024", v);
+			app->threads = (unsigned)n;
+		}
+	}
+	return 0;
+}
+
+int nitro_app_run(nitro_app *app, int argc, char **argv)
+{
+	const char *listen = getenv("NITRO_LISTEN");
+	int public_ok = 0, fd, rc;
+	char tbuf[16];
+
+	if ((rc = parse_args(app, argc, argv, &listen, &public_ok)) != 0) {
+		nitro_log(NITRO_LOG_ERROR, "cannot start", "error", nitro_errmsg(), NULL);
+		return rc;
+	}
+	if (listen == NULL && !is_listening_socket(STDIN_FILENO))
+		return nitro__serve_cgi(app);
+
+	app->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (app->wake_fd < 0 || FCGX_Init() != 0) {
+		nitro_log(NITRO_LOG_ERROR, "cannot start", "error",
+		    "eventfd or FCGX_Init failed", NULL);
+		return NITRO_EIO;
+	}
+	/* After FCGX_Init, whose own handlers must not win. */
+	install_signals(app);
+	if (listen != NULL && *listen != '\0') {
+		fd = nitro__listen(listen, public_ok);
+		if (fd < 0) {
+			nitro_log(NITRO_LOG_ERROR, "cannot listen", "error", nitro_errmsg(), NULL);
+			return fd;
+		}
+	} else {
+		fd = STDIN_FILENO;
+		listen = "fd:0";
+	}
+	snprintf(tbuf, sizeof tbuf, "%u", app->threads);
+	nitro_log(NITRO_LOG_INFO, "listening", "addr", listen, "threads", tbuf, NULL);
+	rc = nitro__serve_fcgi(app, fd);
+	if (fd != STDIN_FILENO) {
+		close(fd);
+		if (strncmp(listen, "unix:", 5) == 0)
+			unlink(listen + 5);
+	}
+	if (rc != 0) {
+		nitro_log(NITRO_LOG_ERROR, "stopped on an error", "error", nitro_errmsg(), NULL);
+		return rc;
+	}
+	nitro_log(NITRO_LOG_INFO, "stopped", NULL);
+	return 0;
+}

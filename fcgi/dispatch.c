@@ -1,0 +1,119 @@
+/*
+ * One request from routing to the access log, the same for FastCGI and
+ * CGI.  The handler's response is replaced by an error page when a parser
+ * failed (the input was bad, so whatever the handler made of it is not an
+ * answer) or when the handler failed before sending anything.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "fcgi/internal.h"
+
+static int no_body(const nitro_req *req)
+{
+	const char *cl = nitro_req_env(req, "CONTENT_LENGTH");
+
+	return cl == NULL || *cl == '\0' || strcmp(cl, "0") == 0;
+}
+
+static void access_log(nitro_req *req)
+{
+	char mem[512], num[64];
+	struct timespec t1;
+	nitro_buf line;
+	long long us;
+
+	if (!req->app->access_log || nitro_log_level() > NITRO_LOG_INFO)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	us = (long long)(t1.tv_sec - req->t0.tv_sec) * 1000000 +
+	    (t1.tv_nsec - req->t0.tv_nsec) / 1000;
+	nitro_buf_init_on(&line, mem, sizeof mem, 0);
+	nitro_log_begin(&line, NITRO_LOG_INFO, "request");
+	nitro_log_kv(&line, "method", req->method, strlen(req->method));
+	nitro_log_kv(&line, "path", req->path, req->path_len);
+	snprintf(num, sizeof num, " status=%d bytes=%zu us=%lld",
+	    req->status, req->bytes_out, us);
+	nitro_buf_puts(&line, num);
+	if (req->fail.status)
+		nitro_log_kv(&line, "error", req->fail.msg, strlen(req->fail.msg));
+	nitro_log_end(&line);
+	nitro_buf_free(&line);
+}
+
+static void route(nitro_req *req)
+{
+	struct nitro_match *m = &req->match;
+	char msg[160];
+	int rc;
+
+	rc = nitro__router_match(req->app->router, req->arena, req->method,
+	    req->path, req->path_len, m);
+	switch (rc) {
+	case NITRO_MATCH_OK:
+		rc = m->handler(req, m->udata);
+		if (req->fail.status != 0) {
+			if (req->stream == NULL && !req->sent)
+				nitro_resp_error(req, req->fail.status, req->fail.msg);
+		} else if (rc < 0 && !req->sent) {
+			nitro_log(NITRO_LOG_ERROR, "handler failed", "path", req->path,
+			    "route", m->pattern, "error", nitro_strerror(rc),
+			    "detail", nitro_errmsg(), NULL);
+			nitro_resp_error(req, 500, "The server could not complete the request.");
+		}
+		break;
+	case NITRO_MATCH_NO_METHOD:
+		nitro_resp_error(req, 405, "This method is not allowed here.");
+		nitro_resp_header(req, "Allow", m->allow);
+		break;
+	case NITRO_MATCH_OPTIONS:
+		nitro_resp_status(req, 204);
+		nitro_resp_header(req, "Allow", m->allow);
+		break;
+	case NITRO_MATCH_REDIRECT: {
+		const char *loc = m->redirect;
+		if (*req->query) {
+			size_t n = strlen(m->redirect) + strlen(req->query) + 2;
+			char *p = nitro_arena_alloc(req->arena, n);
+			if (p != NULL) {
+				snprintf(p, n, "%s?%s", m->redirect, req->query);
+				loc = p;
+			}
+		}
+		/* Protocol-relative "//host" must not leave the site. */
+		if (loc[0] == '/' && loc[1] == '/')
+			nitro_resp_error(req, 404, "Not Found");
+		else if (nitro_resp_redirect(req, 308, loc) != 0)
+			nitro_resp_error(req, 400, "Malformed request path.");
+		break;
+	}
+	case NITRO_MATCH_BAD_PATH:
+		nitro_resp_error(req, 400, "Malformed request path.");
+		break;
+	default:
+		snprintf(msg, sizeof msg, "Nothing here: no route for %s %.100s.",
+		    req->method, req->path);
+		nitro_resp_error(req, 404, msg);
+		break;
+	}
+}
+
+void nitro__dispatch(nitro_req *req)
+{
+	if (req->fail.status != 0)
+		nitro_resp_error(req, req->fail.status, req->fail.msg);
+	else
+		route(req);
+
+	if (req->stream != NULL) {
+		nitro__stream_release(req);
+	} else if (!req->sent) {
+		if (!no_body(req))
+			nitro__req_drain(req);
+		if (nitro__resp_finish(req) != 0 && nitro_log_level() <= NITRO_LOG_DEBUG)
+			nitro_log(NITRO_LOG_DEBUG, "client gone before the response",
+			    "path", req->path, NULL);
+	}
+	access_log(req);
+}

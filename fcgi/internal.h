@@ -1,0 +1,133 @@
+/*
+ * Internal: the runtime's types.  One nitro_req per accept thread is
+ * reused for every request that thread serves; its arena and response
+ * buffers keep their memory between requests.
+ */
+#ifndef NITRO_FCGI_INTERNAL_H
+#define NITRO_FCGI_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <time.h>
+#include <fcgiapp.h>
+
+#include "nitro/fcgi.h"
+#include "fcgi/parse.h"
+#include "fcgi/router.h"
+
+/* How a request reaches us and how its response leaves. */
+enum nitro_conn_mode { NITRO_CONN_FCGI, NITRO_CONN_CGI };
+
+struct nitro_conn {
+	enum nitro_conn_mode mode;
+	FCGX_Request *fr;	/* FastCGI: libfcgi's request (params, stdin) */
+	int fd;			/* where records (or CGI output) are written */
+	int request_id;		/* FastCGI request id */
+	int keep;		/* FastCGI: the web server keeps the connection */
+};
+
+struct nitro_app {
+	struct nitro_router *router;
+	struct nitro_limits limits;
+	unsigned threads;
+	unsigned grace;
+	int access_log;
+	atomic_int stopping;
+	int wake_fd;		/* eventfd: readable once stopping */
+	int listen_fd;
+	atomic_uint in_flight;
+	atomic_uint alive;	/* accept threads still running */
+};
+
+enum {
+	PARSED_QUERY = 1 << 0,
+	PARSED_COOKIES = 1 << 1,
+	PARSED_BODY = 1 << 2,
+	PARSED_FORM = 1 << 3,
+	PARSED_JSON = 1 << 4,
+	PARSED_SIGNALS = 1 << 5
+};
+
+struct nitro_req {
+	nitro_app *app;
+	struct nitro_conn conn;
+	char **envp;
+	nitro_arena *arena;
+	struct timespec t0;
+
+	const char *method;
+	const char *path;	/* raw path, NUL-terminated (arena) */
+	size_t path_len;
+	const char *query;	/* raw query string, "" when none */
+	int is_head;
+	struct nitro_match match;
+
+	unsigned parsed;
+	struct nitro_kvlist query_kv;
+	struct nitro_kvlist cookies;
+	struct nitro_kvlist form;
+	struct nitro_upload *files;
+	size_t nfiles;
+	const char *body;
+	size_t body_len;
+	int body_eof;		/* stdin was read to its end */
+	json_object *json;
+	json_object *signals;
+	struct nitro_perr fail;	/* fail.status != 0: answer with it */
+
+	int status;
+	nitro_buf head;		/* extra header lines "Name: value\r\n" */
+	nitro_buf body_out;
+	int has_type;		/* Content-Type was set by the handler */
+	int sent;		/* the response (or a stream's head) was written */
+	size_t bytes_out;	/* body bytes sent, for the access log */
+	nitro_stream *stream;
+};
+
+struct nitro_stream {
+	nitro_req *req;		/* NULL once the stream outlives its request */
+	struct nitro_conn conn;
+	int closed;		/* the client has gone or the stream ended */
+	int ended;		/* end records written */
+	size_t bytes;
+};
+
+/* record.c: FastCGI records on a connection (or plain bytes in CGI). */
+int nitro__conn_write(struct nitro_conn *c, const void *a, size_t alen,
+    const void *b, size_t blen);
+int nitro__conn_end(struct nitro_conn *c);
+/* Read up to n bytes of the request body; 0 at its end, <0 on error. */
+long nitro__conn_read(struct nitro_conn *c, void *buf, size_t n);
+
+/* req.c */
+void nitro__req_init(nitro_req *req, nitro_app *app);
+void nitro__req_begin(nitro_req *req, struct nitro_conn *conn, char **envp);
+void nitro__req_end(nitro_req *req);
+void nitro__req_destroy(nitro_req *req);
+int nitro__req_read_body(nitro_req *req);
+/* Record a parser failure; the first one wins. */
+void nitro__req_failed(nitro_req *req, const struct nitro_perr *e);
+void nitro__req_drain(nitro_req *req);
+
+/* resp.c */
+int nitro__resp_finish(nitro_req *req);
+const char *nitro__status_text(int status);
+int nitro__resp_head(nitro_req *req, nitro_buf *out, int with_length);
+
+/* dispatch.c: route, call the handler, answer, log. */
+void nitro__dispatch(nitro_req *req);
+
+/* stream.c */
+void nitro__stream_release(nitro_req *req);
+
+/* cgi.c */
+int nitro__serve_cgi(nitro_app *app);
+
+/* listen.c */
+int nitro__listen(const char *spec, int public_ok);
+
+/* worker.c */
+int nitro__serve_fcgi(nitro_app *app, int listen_fd);
+
+#endif

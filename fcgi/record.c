@@ -1,0 +1,147 @@
+/*
+ * Writing a response on the connection.  Nitro writes FastCGI STDOUT and
+ * END_REQUEST records itself, with writev(2), instead of going through
+ * libfcgi's 8 KiB stream buffer: a whole buffered response leaves in one
+ * system call without being copied, and a stream can be written (and later
+ * handed to another thread) knowing only its socket and request id.
+ * libfcgi still reads the request (BEGIN_REQUEST, PARAMS, STDIN).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "fcgi/internal.h"
+
+#define FCGI_VERSION_1 1
+#define FCGI_END_REQUEST 3
+#define FCGI_STDOUT 6
+#define FCGI_REQUEST_COMPLETE 0
+/* Largest record content; a multiple of 8 so no padding is needed. */
+#define REC_MAX 65528
+#define IOV_BATCH 64
+
+static void rec_header(unsigned char h[8], int type, int id, size_t len)
+{
+	h[0] = FCGI_VERSION_1;
+	h[1] = (unsigned char)type;
+	h[2] = (unsigned char)((id >> 8) & 0xff);
+	h[3] = (unsigned char)(id & 0xff);
+	h[4] = (unsigned char)((len >> 8) & 0xff);
+	h[5] = (unsigned char)(len & 0xff);
+	h[6] = 0;	/* padding */
+	h[7] = 0;
+}
+
+/* Write every iovec; EPIPE or ECONNRESET means the peer has gone. */
+static int write_all(int fd, struct iovec *iov, int n)
+{
+	while (n > 0) {
+		ssize_t w = writev(fd, iov, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EPIPE || errno == ECONNRESET)
+				return nitro_error(NITRO_ECLOSED, "client closed the connection");
+			return nitro_error(NITRO_EIO, "write: %s", strerror(errno));
+		}
+		while (n > 0 && (size_t)w >= iov->iov_len) {
+			w -= (ssize_t)iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
+	}
+	return 0;
+}
+
+int nitro__conn_write(struct nitro_conn *c, const void *a, size_t alen,
+    const void *b, size_t blen)
+{
+	unsigned char hdrs[IOV_BATCH / 2][8];
+	struct iovec iov[IOV_BATCH];
+	const char *seg[2] = {a, b};
+	size_t seglen[2] = {alen, blen};
+	int s = 0, n = 0, h = 0, rc;
+
+	if (c->mode == NITRO_CONN_CGI) {
+		struct iovec v[2] = {{(void *)a, alen}, {(void *)b, blen}};
+		return write_all(c->fd, v, 2);
+	}
+	/* An empty STDOUT record would end the response: write nothing. */
+	while (s < 2) {
+		size_t room = REC_MAX;
+
+		if (seglen[s] == 0) {
+			s++;
+			continue;
+		}
+		/* One record: a header, then up to REC_MAX bytes of content
+		 * taken from one or both segments. */
+		if (n + 3 > IOV_BATCH) {
+			if ((rc = write_all(c->fd, iov, n)) != 0)
+				return rc;
+			n = h = 0;
+		}
+		int hi = n++;
+		size_t len = 0;
+		while (s < 2 && room > 0) {
+			size_t take = seglen[s] < room ? seglen[s] : room;
+
+			if (take > 0) {
+				iov[n].iov_base = (void *)seg[s];
+				iov[n].iov_len = take;
+				n++;
+				seg[s] += take;
+				seglen[s] -= take;
+				room -= take;
+				len += take;
+			}
+			if (seglen[s] == 0)
+				s++;
+		}
+		rec_header(hdrs[h], FCGI_STDOUT, c->request_id, len);
+		iov[hi].iov_base = hdrs[h++];
+		iov[hi].iov_len = 8;
+	}
+	return n ? write_all(c->fd, iov, n) : 0;
+}
+
+int nitro__conn_end(struct nitro_conn *c)
+{
+	unsigned char end[24];
+	struct iovec iov = {end, sizeof end};
+
+	if (c->mode == NITRO_CONN_CGI)
+		return 0;
+	rec_header(end, FCGI_STDOUT, c->request_id, 0);
+	rec_header(end + 8, FCGI_END_REQUEST, c->request_id, 8);
+	memset(end + 16, 0, 8);	/* appStatus 0, FCGI_REQUEST_COMPLETE */
+	end[20] = FCGI_REQUEST_COMPLETE;
+	return write_all(c->fd, &iov, 1);
+}
+
+long nitro__conn_read(struct nitro_conn *c, void *buf, size_t n)
+{
+	if (n > INT_MAX)
+		n = INT_MAX;
+	if (c->mode == NITRO_CONN_CGI) {
+		for (;;) {
+			ssize_t r = read(STDIN_FILENO, buf, n);
+
+			if (r >= 0)
+				return (long)r;
+			if (errno != EINTR)
+				return nitro_error(NITRO_EIO, "read: %s", strerror(errno));
+		}
+	}
+	int r = FCGX_GetStr(buf, (int)n, c->fr->in);
+	if (r == 0 && FCGX_GetError(c->fr->in) != 0)
+		return nitro_error(NITRO_EIO, "reading the request body failed");
+	return r;
+}

@@ -1,0 +1,252 @@
+/*
+ * The FastCGI accept threads.
+ *
+ * Nitro accepts connections itself and hands each one to libfcgi only to
+ * read the request.  libfcgi's own accept gives up on EMFILE, waits up to
+ * two seconds on every unix-socket connection, and cannot be woken for a
+ * graceful stop; ours uses epoll with EPOLLEXCLUSIVE (one thread woken per
+ * connection, not all of them in every worker process), retries EINTR,
+ * EMFILE and ENFILE with back-off, and watches an eventfd that SIGTERM
+ * makes readable.
+ *
+ * The listening socket is non-blocking.  Under spawn-fcgi it is shared by
+ * every worker process, which are all Nitro workers doing the same.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fcgi/internal.h"
+
+struct worker {
+	nitro_app *app;
+	pthread_t tid;
+	int epfd;
+};
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/*
+ * Wait for a connection.  Returns its fd, or -1 when the app is stopping.
+ */
+static int accept_one(struct worker *w)
+{
+	nitro_app *app = w->app;
+	long backoff = 0;
+	struct epoll_event ev;
+
+	while (!atomic_load(&app->stopping)) {
+		int fd = accept4(app->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+
+		if (fd >= 0)
+			return fd;
+		switch (errno) {
+		case EAGAIN:
+#if EAGAIN != EWOULDBLOCK
+		case EWOULDBLOCK:
+#endif
+			backoff = 0;
+			if (epoll_wait(w->epfd, &ev, 1, -1) < 0 && errno != EINTR) {
+				nitro_log(NITRO_LOG_ERROR, "epoll_wait failed",
+				    "error", strerror(errno), NULL);
+				sleep_ms(100);
+			}
+			break;
+		case EINTR:
+		case ECONNABORTED:
+		case EPROTO:
+			break;
+		case EMFILE:
+		case ENFILE:
+		case ENOBUFS:
+		case ENOMEM:
+			/* Out of descriptors or memory: wait for requests in
+			 * flight to give some back, then try again. */
+			backoff = backoff ? (backoff * 2 > 1000 ? 1000 : backoff * 2) : 10;
+			nitro_log(NITRO_LOG_WARN, "accept: out of resources, backing off",
+			    "error", strerror(errno), NULL);
+			sleep_ms(backoff);
+			break;
+		default:
+			nitro_log(NITRO_LOG_ERROR, "accept failed", "error",
+			    strerror(errno), NULL);
+			sleep_ms(backoff = 1000);
+			break;
+		}
+	}
+	return -1;
+}
+
+/* Wait until a kept-alive connection has the next request (1) or the app
+ * stops or the peer closes (0). */
+static int wait_readable(nitro_app *app, int fd)
+{
+	struct pollfd p[2] = {{fd, POLLIN, 0}, {app->wake_fd, POLLIN, 0}};
+
+	while (!atomic_load(&app->stopping)) {
+		int n = poll(p, 2, -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || p[1].revents)
+			return 0;
+		if (p[0].revents & (POLLIN | POLLHUP))
+			return 1;
+		return 0;
+	}
+	return 0;
+}
+
+static void serve_connection_request(nitro_app *app, nitro_req *req, FCGX_Request *fr)
+{
+	struct nitro_conn conn = {NITRO_CONN_FCGI, fr, fr->ipcFd, fr->requestId,
+		fr->keepConnection};
+
+	atomic_fetch_add(&app->in_flight, 1);
+	nitro__req_begin(req, &conn, fr->envp);
+	nitro__dispatch(req);
+	/* keep-alive needs the whole body consumed to stay in step */
+	int keep = fr->keepConnection && req->body_eof;
+	if (fr->keepConnection && !req->body_eof) {
+		const char *cl = nitro_req_env(req, "CONTENT_LENGTH");
+		keep = cl == NULL || *cl == '\0' || strcmp(cl, "0") == 0;
+	}
+	nitro__req_end(req);
+	/* The response is written: free libfcgi's buffers without letting
+	 * it write anything more. */
+	FCGX_Free(fr, 0);
+	if (!keep) {
+		close(fr->ipcFd);
+		fr->ipcFd = -1;
+	}
+	fr->keepConnection = keep;
+	atomic_fetch_sub(&app->in_flight, 1);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	nitro_app *app = w->app;
+	FCGX_Request fr;
+	nitro_req req;
+
+	nitro__req_init(&req, app);
+	/* listen_sock -1: libfcgi must never accept by itself (see above). */
+	FCGX_InitRequest(&fr, -1, 0);
+	while (!atomic_load(&app->stopping)) {
+		if (fr.ipcFd < 0) {
+			int fd = accept_one(w);
+			if (fd < 0)
+				break;
+			fr.ipcFd = fd;
+		} else if (!wait_readable(app, fr.ipcFd)) {
+			close(fr.ipcFd);
+			fr.ipcFd = -1;
+			continue;
+		}
+		/* keepConnection 1 stops FCGX_Accept_r from closing the fd we
+		 * just gave it; BEGIN_REQUEST then sets the real value. */
+		fr.keepConnection = 1;
+		if (FCGX_Accept_r(&fr) < 0) {
+			/* A broken request: libfcgi closed the connection. */
+			fr.ipcFd = -1;
+			continue;
+		}
+		serve_connection_request(app, &req, &fr);
+	}
+	if (fr.ipcFd >= 0)
+		close(fr.ipcFd);
+	FCGX_Free(&fr, 0);
+	nitro__req_destroy(&req);
+	atomic_fetch_sub(&app->alive, 1);
+	return NULL;
+}
+
+/* Wait for SIGTERM, then up to the grace period for requests in flight.
+ * Returns 1 when every thread has finished. */
+static int wait_for_stop(nitro_app *app)
+{
+	struct pollfd p = {app->wake_fd, POLLIN, 0};
+	struct timespec t0, t;
+
+	while (!atomic_load(&app->stopping) && atomic_load(&app->alive) > 0)
+		if (poll(&p, 1, 1000) < 0 && errno != EINTR)
+			sleep_ms(100);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if (atomic_load(&app->alive) == 0)
+			return 1;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec >= (time_t)app->grace)
+			break;
+		sleep_ms(20);
+	}
+	nitro_log(NITRO_LOG_WARN, "requests still running after the grace period; exiting",
+	    NULL);
+	return 0;
+}
+
+int nitro__serve_fcgi(nitro_app *app, int listen_fd)
+{
+	struct worker *ws;
+	unsigned i, started = 0;
+	int flags, rc = 0;
+
+	flags = fcntl(listen_fd, F_GETFL);
+	if (flags < 0 || fcntl(listen_fd, F_SETFL, flags | O_NONBLOCK) < 0)
+		return nitro_error(NITRO_EIO, "listening socket: %s", strerror(errno));
+	app->listen_fd = listen_fd;
+	ws = calloc(app->threads, sizeof *ws);
+	if (ws == NULL)
+		return nitro_error(NITRO_ENOMEM, "out of memory");
+	for (i = 0; i < app->threads; i++) {
+		struct epoll_event ev = {.events = EPOLLIN | EPOLLEXCLUSIVE};
+
+		ws[i].app = app;
+		ws[i].epfd = epoll_create1(EPOLL_CLOEXEC);
+		if (ws[i].epfd < 0 ||
+		    epoll_ctl(ws[i].epfd, EPOLL_CTL_ADD, listen_fd, &ev) < 0) {
+			rc = nitro_error(NITRO_EIO, "epoll: %s", strerror(errno));
+			break;
+		}
+		ev.events = EPOLLIN;
+		if (epoll_ctl(ws[i].epfd, EPOLL_CTL_ADD, app->wake_fd, &ev) < 0) {
+			rc = nitro_error(NITRO_EIO, "epoll: %s", strerror(errno));
+			break;
+		}
+		atomic_fetch_add(&app->alive, 1);
+		if (pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]) != 0) {
+			atomic_fetch_sub(&app->alive, 1);
+			rc = nitro_error(NITRO_EIO, "cannot start thread %u", i);
+			break;
+		}
+		started++;
+	}
+	if (rc != 0)
+		nitro_app_stop(app);
+	if (wait_for_stop(app)) {
+		for (i = 0; i < started; i++)
+			pthread_join(ws[i].tid, NULL);
+		for (i = 0; i < app->threads; i++)
+			if (ws[i].epfd > 0)
+				close(ws[i].epfd);
+		free(ws);
+	} else {
+		/* Threads still hold ws: leave them to the process exit. */
+		for (i = 0; i < started; i++)
+			pthread_detach(ws[i].tid);
+	}
+	return rc;
+}
