@@ -166,6 +166,98 @@ NITRO_API void nitro_log(int level, const char *msg, ...);
 /* Append one logfmt pair (" key=value", quoting value when needed). */
 NITRO_API void nitro_log_kv(nitro_buf *line, const char *key, const char *value, size_t len);
 
+
+/* ---- event bus --------------------------------------------------------- */
+
+/*
+ * A bus delivers named events ("todo.saved") to handlers subscribed by
+ * pattern: an exact name, or a glob where '*' matches any run of
+ * characters ("todo.*", "*.saved", "*").  Handlers run by priority (higher
+ * first), then in registration order.  Subscribing and unsubscribing are
+ * safe while other threads emit: an emit works on the subscription list as
+ * it was when the emit began.
+ *
+ * The payload is an opaque pointer; when the event comes from an entity,
+ * schema names its type and payload points at the entity's struct.
+ */
+typedef struct nitro_bus nitro_bus;
+struct nitro_schema;
+
+typedef struct nitro_event {
+	const char *name;
+	const void *sender;	/* who emitted it (for sender filters) */
+	void *payload;
+	const struct nitro_schema *schema; /* payload's entity type or NULL */
+	char veto[160];		/* why a handler stopped the event */
+} nitro_event;
+
+enum {
+	NITRO_EVENT_CONTINUE = 0,	/* let the next handler run */
+	NITRO_EVENT_STOP = 1		/* stop here; a sync emit is vetoed */
+};
+
+/* A handler returns NITRO_EVENT_CONTINUE, NITRO_EVENT_STOP, or a negative
+ * NITRO_E* to report a failure (logged, counted; the others still run). */
+typedef int (*nitro_event_fn)(nitro_event *ev, void *udata);
+/* A condition returns non-zero when its handler should run. */
+typedef int (*nitro_event_cond)(const nitro_event *ev, void *udata);
+
+struct nitro_sub_opts {
+	int priority;			/* higher runs first; default 0 */
+	const void *sender;		/* only events from this sender */
+	nitro_event_cond cond;		/* only events it accepts */
+};
+
+struct nitro_bus_opts {
+	unsigned threads;		/* async workers; 0: no async emits */
+	size_t queue_max;		/* queued async events (1024) */
+};
+
+struct nitro_bus_stats {
+	uint64_t emitted;	/* events emitted (sync and async) */
+	uint64_t handled;	/* handler calls that returned continue or stop */
+	uint64_t failed;	/* handler calls that returned an error */
+	uint64_t vetoed;	/* events a handler stopped */
+	uint64_t dropped;	/* async emits refused because the queue was full */
+	size_t queue_depth;	/* async events waiting now */
+	size_t subscriptions;	/* live subscriptions */
+};
+
+/* opts may be NULL (no async workers). */
+NITRO_API nitro_bus *nitro_bus_new(const struct nitro_bus_opts *opts);
+/* Waits for queued async events, then frees everything. */
+NITRO_API void nitro_bus_free(nitro_bus *bus);
+/* The process-wide bus that entities emit on unless bound to another. */
+NITRO_API nitro_bus *nitro_bus_default(void);
+
+/* Returns a subscription id (> 0) or a negative NITRO_E*.  opts may be NULL. */
+NITRO_API int nitro_bus_on(nitro_bus *bus, const char *pattern, nitro_event_fn fn,
+    void *udata, const struct nitro_sub_opts *opts);
+/* 0, or NITRO_ENOTFOUND for an unknown id. */
+NITRO_API int nitro_bus_off(nitro_bus *bus, int id);
+
+/* Runs the matching handlers now, in this thread.  0, or NITRO_EVETO when
+ * a handler stopped the event (nitro_errmsg() carries its reason). */
+NITRO_API int nitro_bus_emit(nitro_bus *bus, const char *name, const void *sender,
+    void *payload);
+/* As nitro_bus_emit(), with an entity payload. */
+NITRO_API int nitro_bus_emit_entity(nitro_bus *bus, const char *name,
+    const void *sender, const struct nitro_schema *schema, void *payload);
+/* Queues the event for the bus's workers and returns at once.  When it
+ * returns 0 the bus owns payload and calls release(payload) (if not NULL)
+ * after the handlers ran; on NITRO_EBUSY (queue full) or another error the
+ * caller keeps it. */
+NITRO_API int nitro_bus_emit_async(nitro_bus *bus, const char *name,
+    const void *sender, void *payload, void (*release)(void *));
+/* Blocks until every queued async event has been handled. */
+NITRO_API void nitro_bus_drain(nitro_bus *bus);
+/* Called by a handler: record why it stops the event; returns
+ * NITRO_EVENT_STOP so that a handler can end with return nitro_event_veto(). */
+NITRO_API int nitro_event_veto(nitro_event *ev, const char *fmt, ...) NITRO_PRINTF(2, 3);
+NITRO_API void nitro_bus_stats(nitro_bus *bus, struct nitro_bus_stats *st);
+/* Non-zero when pattern matches name ('*' matches any run of bytes). */
+NITRO_API int nitro_event_match(const char *pattern, const char *name);
+
 #ifdef __cplusplus
 }
 #endif
