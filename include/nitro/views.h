@@ -1,0 +1,396 @@
+/*
+ * <nitro/views.h>: HTML made reactive with Datastar.
+ *
+ * - The HTML writer (nitro_html_*) appends to any nitro_buf, usually the
+ *   response body.  Text and attribute values are escaped; raw HTML goes
+ *   only through nitro_html_raw().  Mistakes by the program (a bad element
+ *   or attribute name, an end tag that does not match) set a sticky error:
+ *   later calls do nothing and nitro_html_finish() reports it.
+ * - Datastar attributes (nitro_ds_*) and JavaScript expressions
+ *   (nitro_js_*) in the v1.0 syntax.
+ * - Datastar Server-Sent Events (nitro_sse_*) encoded into a nitro_buf;
+ *   nitro_sse_send() writes one to a worker stream.
+ * - The page shell (nitro_page_*) and components (nitro_ui_*).
+ *
+ * Views know nothing of FastCGI: only nitro_sse_send() and the
+ * nitro_ds_reply_* functions take the runtime's types.
+ */
+#ifndef NITRO_VIEWS_H
+#define NITRO_VIEWS_H
+
+#include <stddef.h>
+#include <json-c/json.h>
+
+#include <nitro/core.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- the HTML writer ------------------------------------------------- */
+
+#define NITRO_HTML_MAX_DEPTH 64		/* open elements at once */
+#define NITRO_HTML_NAMES 1024		/* bytes for their names */
+
+/*
+ * The writer lives on the caller's stack; its fields are private.  It
+ * allocates nothing per element: open element names are copied into the
+ * fixed names[] so that a closing tag can be checked against them.
+ */
+typedef struct nitro_html {
+	nitro_buf *out;
+	int err;			/* sticky: first NITRO_E* */
+	unsigned depth;
+	int in_tag;			/* a start tag is open for attributes */
+	unsigned short top;		/* bytes used in names[] */
+	unsigned short off[NITRO_HTML_MAX_DEPTH];
+	char names[NITRO_HTML_NAMES];
+	nitro_buf scratch;		/* expression builder for nitro_ds_* */
+	char scratch_mem[256];
+} nitro_html;
+
+/* Start writing into out (which keeps its bytes so far). */
+NITRO_API void nitro_html_init(nitro_html *h, nitro_buf *out);
+/* Check that every element was closed and release the writer's scratch
+ * memory; 0 or the first error (the writer's or the buffer's). */
+NITRO_API int nitro_html_finish(nitro_html *h);
+/* The sticky error so far (0 when none). */
+NITRO_API int nitro_html_error(const nitro_html *h);
+
+/* "<!DOCTYPE html>" */
+NITRO_API int nitro_html_doctype(nitro_html *h);
+/* Start an element; attributes may follow until the first content.  Void
+ * elements (img, br, input, ...) are not pushed and need no close. */
+NITRO_API int nitro_html_open(nitro_html *h, const char *name);
+/* End the innermost element, which must be name (NULL: whatever it is). */
+NITRO_API int nitro_html_close(nitro_html *h, const char *name);
+/* An element holding escaped text: <name>text</name>. */
+NITRO_API int nitro_html_elem(nitro_html *h, const char *name, const char *text);
+
+/*
+ * Scopes that read like the markup they make:
+ *
+ *	NITRO_HTML(h, "ul") {
+ *		nitro_html_attr(h, "class", "list");
+ *		NITRO_HTML(h, "li") nitro_html_text(h, name);
+ *	}
+ *
+ * The close runs when the block ends normally; do not leave it with
+ * break, goto or return (the writer then reports an unclosed element).
+ */
+#define NITRO__CAT2(a, b) a##b
+#define NITRO__CAT(a, b) NITRO__CAT2(a, b)
+#define NITRO_HTML(h, name) \
+	for (int NITRO__CAT(nitro__once_, __LINE__) = \
+	    (nitro_html_open((h), (name)), 1); \
+	    NITRO__CAT(nitro__once_, __LINE__); \
+	    NITRO__CAT(nitro__once_, __LINE__) = 0, nitro_html_close((h), (name)))
+
+/* Attributes of the open start tag.  Names must match
+ * [A-Za-z_:][-A-Za-z0-9_:.]* and may not start with "on" (event handlers);
+ * values are escaped. */
+NITRO_API int nitro_html_attr(nitro_html *h, const char *name, const char *value);
+NITRO_API int nitro_html_attrn(nitro_html *h, const char *name, const char *value, size_t len);
+NITRO_API int nitro_html_attr_int(nitro_html *h, const char *name, long long v);
+NITRO_API int nitro_html_attr_printf(nitro_html *h, const char *name,
+    const char *fmt, ...) NITRO_PRINTF(3, 4);
+/* A boolean attribute (" disabled") when on is non-zero; nothing otherwise. */
+NITRO_API int nitro_html_attr_bool(nitro_html *h, const char *name, int on);
+/*
+ * A URL attribute (href, src, action, ...).  Relative URLs and the
+ * schemes http, https, mailto and tel pass, and data:image/ (png, jpeg,
+ * gif, webp, avif) for images; anything else (javascript:, vbscript:,
+ * data:text/html, ...), spelled in any case and with any whitespace or
+ * control bytes, is replaced by "about:invalid" and NITRO_EINVAL returned
+ * (not sticky: the page stays usable).
+ */
+NITRO_API int nitro_html_attr_url(nitro_html *h, const char *name, const char *url);
+/* The escape hatch for attributes: allows on* names; the value is still
+ * entity-escaped, which is always correct inside quotes. */
+NITRO_API int nitro_html_attr_raw(nitro_html *h, const char *name, const char *value);
+
+/* Escaped text content. */
+NITRO_API int nitro_html_text(nitro_html *h, const char *text);
+NITRO_API int nitro_html_textn(nitro_html *h, const char *text, size_t len);
+NITRO_API int nitro_html_int(nitro_html *h, long long v);
+/* v with decimals digits after the point (0..17). */
+NITRO_API int nitro_html_double(nitro_html *h, double v, int decimals);
+/* printf, then escape the result. */
+NITRO_API int nitro_html_printf(nitro_html *h, const char *fmt, ...) NITRO_PRINTF(2, 3);
+/* Markup written as is: the one way to bypass escaping. */
+NITRO_API int nitro_html_raw(nitro_html *h, const char *html);
+NITRO_API int nitro_html_rawn(nitro_html *h, const char *html, size_t len);
+
+/* Escape s[0..len) for text or a quoted attribute value: & < > " '. */
+NITRO_API int nitro_html_escape(nitro_buf *b, const char *s, size_t len);
+/* 1 when s (NUL-terminated) is a URL nitro_html_attr_url() accepts. */
+NITRO_API int nitro_url_is_safe(const char *url);
+
+/* ---- JavaScript expressions ------------------------------------------ */
+
+/* A single-quoted JavaScript string literal: \ ' " < > & U+2028 U+2029
+ * and control bytes escaped, so it is safe in an attribute (after HTML
+ * escaping) and inside <script>. */
+NITRO_API int nitro_js_string(nitro_buf *b, const char *s);
+/* A signal reference "$a.b"; the path must be identifiers joined by dots. */
+NITRO_API int nitro_js_signal(nitro_buf *b, const char *path);
+/* "$open = !$open" */
+NITRO_API int nitro_js_toggle(nitro_buf *b, const char *path);
+/* "$n++", "$n--" or "$n += by" */
+NITRO_API int nitro_js_increment(nitro_buf *b, const char *path, long long by);
+/* "$name = 'O\'Neil'" */
+NITRO_API int nitro_js_set_string(nitro_buf *b, const char *path, const char *value);
+NITRO_API int nitro_js_set_int(nitro_buf *b, const char *path, long long value);
+NITRO_API int nitro_js_set_bool(nitro_buf *b, const char *path, int value);
+
+/* Options of a backend action; zero for none. */
+struct nitro_ds_action_opts {
+	int form;			/* contentType: 'form' */
+	const char *selector;		/* the form to send (with form) */
+	const char *include;		/* filterSignals include (a RegExp source) */
+	const char *exclude;		/* filterSignals exclude */
+	const char *const *headers;	/* name, value, ..., NULL */
+	int open_when_hidden;		/* openWhenHidden: true */
+};
+
+/* "@get('/url')", "@post('/url', {...})": method is get, post, put,
+ * patch or delete. */
+NITRO_API int nitro_js_action(nitro_buf *b, const char *method, const char *url,
+    const struct nitro_ds_action_opts *opts);
+/* "@setAll(value, {include: new RegExp('re')})" (include may be NULL);
+ * value is a JavaScript expression. */
+NITRO_API int nitro_js_set_all(nitro_buf *b, const char *value, const char *include);
+/* "@toggleAll({include: ...})" */
+NITRO_API int nitro_js_toggle_all(nitro_buf *b, const char *include);
+/* "@peek(() => expr)" */
+NITRO_API int nitro_js_peek(nitro_buf *b, const char *expr);
+
+/* ---- Datastar attributes --------------------------------------------- */
+
+/*
+ * Every helper writes one attribute of the open start tag.  key is the part
+ * after the colon (NULL: none); mods are modifiers separated by spaces,
+ * written in the v1.0 syntax: "debounce.300ms prevent" becomes
+ * "__debounce.300ms__prevent".  Expressions are HTML-escaped.
+ */
+/* data-<plugin>[:key][__mod...]="expr" (expr NULL: no value). */
+NITRO_API int nitro_ds_data(nitro_html *h, const char *plugin, const char *key,
+    const char *mods, const char *expr);
+/* data-signals:key="expr" */
+NITRO_API int nitro_ds_signal(nitro_html *h, const char *key, const char *expr);
+/* data-signals[__ifmissing]="{compact json}" from a json-c object. */
+NITRO_API int nitro_ds_signals(nitro_html *h, json_object *obj, int if_missing);
+/* data-computed:key="expr" */
+NITRO_API int nitro_ds_computed(nitro_html *h, const char *key, const char *expr);
+/* data-bind:key */
+NITRO_API int nitro_ds_bind(nitro_html *h, const char *key);
+/* data-text="expr" */
+NITRO_API int nitro_ds_text(nitro_html *h, const char *expr);
+/* data-show="expr" */
+NITRO_API int nitro_ds_show(nitro_html *h, const char *expr);
+/* data-class:cls="expr"; cls NULL: data-class="{...}" */
+NITRO_API int nitro_ds_class(nitro_html *h, const char *cls, const char *expr);
+/* data-attr:name="expr"; name NULL: data-attr="{...}" */
+NITRO_API int nitro_ds_attr(nitro_html *h, const char *name, const char *expr);
+/* data-style:prop="expr"; prop NULL: data-style="{...}" */
+NITRO_API int nitro_ds_style(nitro_html *h, const char *prop, const char *expr);
+/* data-effect="expr" */
+NITRO_API int nitro_ds_effect(nitro_html *h, const char *expr);
+/* data-indicator:key */
+NITRO_API int nitro_ds_indicator(nitro_html *h, const char *key);
+/* data-ref:key */
+NITRO_API int nitro_ds_ref(nitro_html *h, const char *key);
+/* data-init[__mods]="expr" */
+NITRO_API int nitro_ds_init(nitro_html *h, const char *mods, const char *expr);
+/* data-on:event[__mods]="expr" */
+NITRO_API int nitro_ds_on(nitro_html *h, const char *event, const char *mods,
+    const char *expr);
+/* data-on:event[__mods]="@method('url', {...})" */
+NITRO_API int nitro_ds_on_action(nitro_html *h, const char *event, const char *mods,
+    const char *method, const char *url, const struct nitro_ds_action_opts *opts);
+/* data-on-intersect[__mods]="expr" */
+NITRO_API int nitro_ds_on_intersect(nitro_html *h, const char *mods, const char *expr);
+/* data-on-interval[__mods]="expr" (mods "duration.2s" sets the period) */
+NITRO_API int nitro_ds_on_interval(nitro_html *h, const char *mods, const char *expr);
+/* data-on-signal-patch[__mods]="expr" */
+NITRO_API int nitro_ds_on_signal_patch(nitro_html *h, const char *mods, const char *expr);
+/* data-ignore (self_only: data-ignore__self) */
+NITRO_API int nitro_ds_ignore(nitro_html *h, int self_only);
+/* data-ignore-morph */
+NITRO_API int nitro_ds_ignore_morph(nitro_html *h);
+/* data-preserve-attr="open class" */
+NITRO_API int nitro_ds_preserve_attr(nitro_html *h, const char *attrs);
+/* data-json-signals */
+NITRO_API int nitro_ds_json_signals(nitro_html *h);
+
+/* ---- Datastar Server-Sent Events -------------------------------------- */
+
+enum nitro_ds_mode {
+	NITRO_DS_OUTER = 0,	/* morph (default) */
+	NITRO_DS_INNER,
+	NITRO_DS_REPLACE,
+	NITRO_DS_PREPEND,
+	NITRO_DS_APPEND,
+	NITRO_DS_BEFORE,
+	NITRO_DS_AFTER,
+	NITRO_DS_REMOVE
+};
+
+/* The mode's protocol name ("outer"); NULL for a value out of range. */
+NITRO_API const char *nitro_ds_mode_name(enum nitro_ds_mode mode);
+/* The mode named s; NITRO_EINVAL when unknown. */
+NITRO_API int nitro_ds_mode_parse(const char *s, enum nitro_ds_mode *mode);
+
+/*
+ * Options every event takes.  id: the SSE id (NULL: none; CR or LF
+ * refused).  retry_ms: the reconnection delay; 0 or 1000 (the default)
+ * is not written.
+ */
+struct nitro_sse_opts {
+	const char *id;
+	long retry_ms;
+};
+
+struct nitro_sse_patch {
+	const char *selector;		/* NULL: match elements by id */
+	enum nitro_ds_mode mode;
+	int view_transition;
+	const char *id;
+	long retry_ms;
+};
+
+struct nitro_sse_script {
+	int keep;			/* do not auto-remove the script tag */
+	/* Extra attributes: a json-c object (order kept; string values,
+	 * true for a bare name, false left out). */
+	json_object *attributes;
+	const char *id;
+	long retry_ms;
+};
+
+/*
+ * Each encoder appends one whole event to b, or nothing (b as before and a
+ * negative NITRO_E* returned).  Options may be NULL.  Multi-line values
+ * are split into one data line per line after CR LF and CR become LF.
+ */
+NITRO_API int nitro_sse_event(nitro_buf *b, const char *type,
+    const struct nitro_sse_opts *o, const char *const *data, size_t n);
+NITRO_API int nitro_sse_patch_elements(nitro_buf *b, const char *html, size_t len,
+    const struct nitro_sse_patch *o);
+NITRO_API int nitro_sse_remove_elements(nitro_buf *b, const char *selector,
+    const struct nitro_sse_opts *o);
+NITRO_API int nitro_sse_patch_signals(nitro_buf *b, json_object *signals,
+    int only_if_missing, const struct nitro_sse_opts *o);
+/* Signals as JSON text, sent as is. */
+NITRO_API int nitro_sse_patch_signals_raw(nitro_buf *b, const char *json, size_t len,
+    int only_if_missing, const struct nitro_sse_opts *o);
+/* Patch the dotted paths to null: {"a":{"b":null}}. */
+NITRO_API int nitro_sse_remove_signals(nitro_buf *b, const char *const *paths,
+    size_t n, const struct nitro_sse_opts *o);
+NITRO_API int nitro_sse_execute_script(nitro_buf *b, const char *script,
+    const struct nitro_sse_script *o);
+/* setTimeout(() => window.location.href = "url") */
+NITRO_API int nitro_sse_redirect(nitro_buf *b, const char *url,
+    const struct nitro_sse_opts *o);
+/* console.log("message") */
+NITRO_API int nitro_sse_console_log(nitro_buf *b, const char *message,
+    const struct nitro_sse_opts *o);
+/* window.history.replaceState({}, "", "url") */
+NITRO_API int nitro_sse_replace_url(nitro_buf *b, const char *url,
+    const struct nitro_sse_opts *o);
+/* Dispatch a CustomEvent named name with detail (json-c, NULL: null) on
+ * document, bubbling, cancelable and composed. */
+NITRO_API int nitro_sse_dispatch_event(nitro_buf *b, const char *name,
+    json_object *detail, const struct nitro_sse_opts *o);
+
+/*
+ * The Datastar SDK conformance input: {"events": [...]} as described in
+ * datastar.md, encoded event after event into b.  NITRO_EPARSE (nothing
+ * appended) when the input is not of that shape.
+ */
+NITRO_API int nitro_sse_from_sdk_test(nitro_buf *b, json_object *input);
+
+/* ---- replies through the worker runtime (thin wrappers) --------------- */
+
+typedef struct nitro_req nitro_req;
+typedef struct nitro_stream nitro_stream;
+
+/* Write the events in ev to the stream and empty ev. */
+NITRO_API int nitro_sse_send(nitro_stream *s, nitro_buf *ev);
+/* A text/html reply that patches elements (datastar-selector,
+ * datastar-mode, datastar-use-view-transition headers when not default). */
+NITRO_API int nitro_ds_reply_html(nitro_req *req, const char *html, size_t len,
+    const struct nitro_sse_patch *o);
+/* An application/json reply that patches signals. */
+NITRO_API int nitro_ds_reply_signals(nitro_req *req, json_object *signals,
+    int only_if_missing);
+
+/* ---- page shell -------------------------------------------------------- */
+
+#define NITRO_DATASTAR_CDN \
+	"https://cdn.jsdelivr.net/gh/starfederation/datastar@1.0.0/bundles/datastar.js"
+
+struct nitro_page {
+	const char *title;
+	const char *lang;		/* default "en" */
+	const char *const *stylesheets;	/* NULL-terminated hrefs */
+	const char *datastar_src;	/* default NITRO_DATASTAR_CDN */
+	const char *tailwind_href;	/* a Tailwind CSS stylesheet, or NULL */
+	const char *body_class;
+};
+
+/* Doctype, <html>, <head> (charset, viewport, title, stylesheets,
+ * Datastar script), then an open <body>. */
+NITRO_API int nitro_page_begin(nitro_html *h, const struct nitro_page *p);
+/* Close </body></html>. */
+NITRO_API int nitro_page_end(nitro_html *h);
+
+/* ---- components ---------------------------------------------------------- */
+
+struct nitro_ui_button {
+	const char *label;
+	const char *variant;		/* class suffix: "primary" (default), ... */
+	const char *type;		/* "button" (default), "submit" */
+	const char *on_click;		/* data-on:click expression or NULL */
+	int disabled;
+};
+NITRO_API int nitro_ui_button(nitro_html *h, const struct nitro_ui_button *b);
+
+/* <div class="card"><h3 class="card-title">title</h3><div class="card-body"> */
+NITRO_API int nitro_ui_card_begin(nitro_html *h, const char *title);
+NITRO_API int nitro_ui_card_end(nitro_html *h);
+
+/* A <dialog id=id> shown while the signal open_signal is true, with a
+ * title and a close button; end with nitro_ui_dialog_end(). */
+NITRO_API int nitro_ui_dialog_begin(nitro_html *h, const char *id,
+    const char *open_signal, const char *title);
+NITRO_API int nitro_ui_dialog_end(nitro_html *h);
+
+/* Tab buttons setting the signal to the tab's index; panels follow with
+ * nitro_ui_tab_panel_begin/end. */
+NITRO_API int nitro_ui_tabs(nitro_html *h, const char *signal,
+    const char *const *labels, size_t n);
+NITRO_API int nitro_ui_tab_panel_begin(nitro_html *h, const char *signal, size_t index);
+NITRO_API int nitro_ui_tab_panel_end(nitro_html *h);
+
+/* One accordion section (<details><summary>title</summary>...). */
+NITRO_API int nitro_ui_accordion_begin(nitro_html *h, const char *title, int open);
+NITRO_API int nitro_ui_accordion_end(nitro_html *h);
+
+/* A toast message (role=status) that removes itself after ms (0: stays). */
+NITRO_API int nitro_ui_toast(nitro_html *h, const char *kind, const char *message,
+    unsigned ms);
+
+/* A table: ncols headers, then nrows rows of ncols cells (row-major;
+ * NULL cells are empty). */
+NITRO_API int nitro_ui_table(nitro_html *h, const char *const *headers, size_t ncols,
+    const char *const *cells, size_t nrows);
+
+/* Page links 1..pages around page, to base?page=N (base may hold a
+ * query: then &page=N). */
+NITRO_API int nitro_ui_pagination(nitro_html *h, const char *base, long page, long pages);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NITRO_VIEWS_H */

@@ -1,0 +1,36 @@
+/* Internal interfaces shared by the views/ files. */
+#ifndef NITRO_VIEWS_INTERNAL_H
+#define NITRO_VIEWS_INTERNAL_H
+
+#include <stddef.h>
+
+#include "nitro/views.h"
+
+/* Record a sticky writer error (first one wins) and return it. */
+int nitro__html_fail(nitro_html *h, int err, const char *fmt, ...) NITRO_PRINTF(3, 4);
+
+/*
+ * Write ` name="value"` (value escaped; NULL: a bare name) after checking
+ * the name; allow_on lets event-handler names (on*) through.
+ */
+int nitro__html_attr(nitro_html *h, const char *name, size_t nlen,
+    const char *value, size_t vlen, int allow_on);
+
+/* 1 when name[0..len) is a valid attribute name. */
+int nitro__attr_name_ok(const char *name, size_t len);
+
+/* Append s[0..n) as a JavaScript string literal quoted with q (' or "). */
+int nitro__js_quote(nitro_buf *b, const char *s, size_t n, char q);
+
+/* The writer's scratch buffer, emptied, for building an expression. */
+nitro_buf *nitro__html_scratch(nitro_html *h);
+
+/* Append an event's header lines (event, id, retry); 0 or NITRO_EINVAL
+ * for CR/LF in type or id (nothing appended then). */
+int nitro__sse_begin(nitro_buf *b, const char *type, const char *id, long retry_ms);
+/* Append "data: key <line>\n" for every line of s[0..n). */
+void nitro__sse_lines(nitro_buf *b, const char *key, const char *s, size_t n);
+/* End the event started at mark: the blank line, or roll back on error. */
+int nitro__sse_end(nitro_buf *b, size_t mark);
+
+#endif
