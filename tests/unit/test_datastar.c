@@ -1,0 +1,243 @@
+/* Unit tests for Datastar attributes and JavaScript expression helpers. */
+#include <string.h>
+
+#include "nitro/views.h"
+#include "t.h"
+
+static nitro_buf out, js;
+static nitro_html h;
+
+/* Each attribute test writes <b ATTR></b>. */
+static void begin(void)
+{
+	nitro_buf_reset(&out);
+	nitro_html_init(&h, &out);
+	nitro_html_open(&h, "b");
+}
+
+#define EXPECT(attrs, name) do { \
+	nitro_html_close(&h, "b"); \
+	int rc_ = nitro_html_finish(&h); \
+	T_EQ_INT(rc_, 0, name " (no error)"); \
+	T_EQ_STR(out.data, "<b" attrs "></b>", name); \
+} while (0)
+
+#define EXPECT_FAIL(name) do { \
+	nitro_html_close(&h, "b"); \
+	T_EQ_INT(nitro_html_finish(&h), NITRO_EINVAL, name); \
+} while (0)
+
+#define JS(call, want, name) do { \
+	nitro_buf_reset(&js); \
+	int rc_ = (call); \
+	T_EQ_INT(rc_, 0, name " (rc)"); \
+	T_EQ_STR(js.data ? js.data : "", want, name); \
+} while (0)
+
+#define JS_FAIL(call, name) do { \
+	nitro_buf_reset(&js); \
+	T_EQ_INT((call), NITRO_EINVAL, name); \
+} while (0)
+
+static void test_attributes(void)
+{
+	begin(); nitro_ds_signal(&h, "count", "1");
+	EXPECT(" data-signals:count=\"1\"", "data-signals:key");
+
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "name", json_object_new_string("O'Neil </b>"));
+	json_object_object_add(o, "url", json_object_new_string("/a/b"));
+	json_object_object_add(o, "n", json_object_new_int(2));
+	begin(); nitro_ds_signals(&h, o, 0);
+	EXPECT(" data-signals=\"{&#34;name&#34;:&#34;O&#39;Neil &lt;/b&gt;&#34;,"
+	    "&#34;url&#34;:&#34;/a/b&#34;,&#34;n&#34;:2}\"",
+	    "data-signals from json-c, compact, ordered, / unescaped, HTML-escaped");
+	begin(); nitro_ds_signals(&h, o, 1);
+	T_OK(strncmp(out.data, "<b data-signals__ifmissing=\"{", 29) == 0, "data-signals__ifmissing");
+	nitro_html_finish(&h);
+	json_object_put(o);
+	begin(); nitro_ds_signals(&h, NULL, 0);
+	EXPECT_FAIL("data-signals needs an object");
+
+	begin(); nitro_ds_computed(&h, "total", "$a + $b");
+	EXPECT(" data-computed:total=\"$a + $b\"", "data-computed");
+	begin(); nitro_ds_bind(&h, "first-name");
+	EXPECT(" data-bind:first-name", "data-bind:key");
+	begin(); nitro_ds_data(&h, "bind", NULL, NULL, "email");
+	EXPECT(" data-bind=\"email\"", "data-bind=\"name\" via nitro_ds_data");
+	begin(); nitro_ds_text(&h, "$count");
+	EXPECT(" data-text=\"$count\"", "data-text");
+	begin(); nitro_ds_show(&h, "$open && $n > 0");
+	EXPECT(" data-show=\"$open &amp;&amp; $n &gt; 0\"", "data-show escapes && and >");
+	begin(); nitro_ds_class(&h, "active", "$on");
+	EXPECT(" data-class:active=\"$on\"", "data-class:key");
+	begin(); nitro_ds_class(&h, NULL, "{hidden: !$open, 'font-bold': $b}");
+	EXPECT(" data-class=\"{hidden: !$open, &#39;font-bold&#39;: $b}\"", "data-class object");
+	begin(); nitro_ds_attr(&h, "disabled", "$busy");
+	EXPECT(" data-attr:disabled=\"$busy\"", "data-attr:key");
+	begin(); nitro_ds_attr(&h, NULL, "{title: $t}");
+	EXPECT(" data-attr=\"{title: $t}\"", "data-attr object");
+	begin(); nitro_ds_style(&h, "color", "$c");
+	EXPECT(" data-style:color=\"$c\"", "data-style:key");
+	begin(); nitro_ds_effect(&h, "console.log($x)");
+	EXPECT(" data-effect=\"console.log($x)\"", "data-effect");
+	begin(); nitro_ds_indicator(&h, "busy");
+	EXPECT(" data-indicator:busy", "data-indicator");
+	begin(); nitro_ds_ref(&h, "box");
+	EXPECT(" data-ref:box", "data-ref");
+	begin(); nitro_ds_init(&h, NULL, "@get('/feed')");
+	EXPECT(" data-init=\"@get(&#39;/feed&#39;)\"", "data-init");
+	begin(); nitro_ds_init(&h, "delay.500ms", "$x = 1");
+	EXPECT(" data-init__delay.500ms=\"$x = 1\"", "data-init with modifier");
+	begin(); nitro_ds_on(&h, "click", NULL, "$n++");
+	EXPECT(" data-on:click=\"$n++\"", "data-on:click");
+	begin(); nitro_ds_on(&h, "input", "debounce.300ms", "@get('/s')");
+	EXPECT(" data-on:input__debounce.300ms=\"@get(&#39;/s&#39;)\"", "data-on debounce");
+	begin(); nitro_ds_on(&h, "keydown", " window  prevent stop ", "x()");
+	EXPECT(" data-on:keydown__window__prevent__stop=\"x()\"", "several modifiers, spaces trimmed");
+	begin(); nitro_ds_on(&h, "click", "once passive capture outside delay.500ms throttle.1s viewtransition", "x()");
+	EXPECT(" data-on:click__once__passive__capture__outside__delay.500ms__throttle.1s__viewtransition=\"x()\"",
+	    "every documented data-on modifier");
+	begin(); nitro_ds_on_intersect(&h, "once", "@get('/more')");
+	EXPECT(" data-on-intersect__once=\"@get(&#39;/more&#39;)\"", "data-on-intersect");
+	begin(); nitro_ds_on_interval(&h, "duration.2s", "$t++");
+	EXPECT(" data-on-interval__duration.2s=\"$t++\"", "data-on-interval");
+	begin(); nitro_ds_on_signal_patch(&h, NULL, "save()");
+	EXPECT(" data-on-signal-patch=\"save()\"", "data-on-signal-patch");
+	begin(); nitro_ds_ignore(&h, 0);
+	EXPECT(" data-ignore", "data-ignore");
+	begin(); nitro_ds_ignore(&h, 1);
+	EXPECT(" data-ignore__self", "data-ignore__self");
+	begin(); nitro_ds_ignore_morph(&h);
+	EXPECT(" data-ignore-morph", "data-ignore-morph");
+	begin(); nitro_ds_preserve_attr(&h, "open class");
+	EXPECT(" data-preserve-attr=\"open class\"", "data-preserve-attr");
+	begin(); nitro_ds_json_signals(&h);
+	EXPECT(" data-json-signals", "data-json-signals");
+
+	struct nitro_ds_action_opts ao = { 0 };
+	ao.form = 1;
+	begin(); nitro_ds_on_action(&h, "submit", "prevent", "post", "/todos?a=1&b=2", &ao);
+	EXPECT(" data-on:submit__prevent=\"@post(&#39;/todos?a=1\\u0026b=2&#39;, "
+	    "{contentType: &#39;form&#39;})\"", "data-on with an action");
+
+	/* Refusals: bad keys and modifiers cannot break the tag. */
+	begin(); nitro_ds_on(&h, "click\" onmouseover=\"x", NULL, "1");
+	EXPECT_FAIL("quote in event name refused");
+	begin(); nitro_ds_class(&h, "a b", "1");
+	EXPECT_FAIL("space in key refused");
+	begin(); nitro_ds_on(&h, "click", "debounce\"", "1");
+	EXPECT_FAIL("quote in modifier refused");
+	begin(); nitro_ds_bind(&h, "");
+	EXPECT_FAIL("empty key refused");
+	begin(); nitro_ds_bind(&h, NULL);
+	EXPECT_FAIL("data-bind without key refused");
+	begin(); nitro_ds_text(&h, NULL);
+	EXPECT_FAIL("data-text without expression refused");
+	begin(); nitro_ds_on(&h, NULL, NULL, "x");
+	EXPECT_FAIL("data-on without event refused");
+	begin(); nitro_ds_data(&h, "", NULL, NULL, NULL);
+	EXPECT_FAIL("empty plugin refused");
+	begin(); nitro_ds_on_action(&h, "click", NULL, "exec", "/x", NULL);
+	EXPECT_FAIL("unknown action method refused");
+	char longkey[300];
+	memset(longkey, 'k', sizeof longkey - 1);
+	longkey[sizeof longkey - 1] = '\0';
+	begin(); nitro_ds_bind(&h, longkey);
+	nitro_html_close(&h, "b");
+	T_EQ_INT(nitro_html_finish(&h), NITRO_ELIMIT, "overlong attribute name refused");
+}
+
+static void test_js(void)
+{
+	JS(nitro_js_string(&js, "O'Neil"), "'O\\'Neil'", "JS string escapes '");
+	JS(nitro_js_string(&js, "a\\b\"c"), "'a\\\\b\\\"c'", "backslash and double quote");
+	JS(nitro_js_string(&js, "</script><!--"), "'\\u003C/script\\u003E\\u003C!--'",
+	    "</script> cannot close a script");
+	JS(nitro_js_string(&js, "a&b"), "'a\\u0026b'", "& escaped");
+	JS(nitro_js_string(&js, "l1\nl2\r\t"), "'l1\\nl2\\r\\t'", "newlines escaped");
+	JS(nitro_js_string(&js, "\x01\x1f\x7f"), "'\\u0001\\u001F\\u007F'", "controls escaped");
+	JS(nitro_js_string(&js, "x\xe2\x80\xa8y\xe2\x80\xa9z"), "'x\\u2028y\\u2029z'",
+	    "U+2028 and U+2029 escaped");
+	JS(nitro_js_string(&js, "é\xe2\x80\x94"), "'é\xe2\x80\x94'", "other UTF-8 kept");
+	JS(nitro_js_string(&js, "\xe2\x80"), "'\xe2\x80'", "truncated sequence kept");
+	JS(nitro_js_string(&js, ""), "''", "empty string");
+	JS_FAIL(nitro_js_string(&js, NULL), "NULL string refused");
+
+	JS(nitro_js_signal(&js, "user.name"), "$user.name", "signal path");
+	JS_FAIL(nitro_js_signal(&js, "a..b"), "double dot refused");
+	JS_FAIL(nitro_js_signal(&js, "1a"), "leading digit refused");
+	JS_FAIL(nitro_js_signal(&js, "a;alert(1)"), "injection in path refused");
+	JS_FAIL(nitro_js_signal(&js, "a."), "trailing dot refused");
+	JS_FAIL(nitro_js_signal(&js, ""), "empty path refused");
+	JS(nitro_js_toggle(&js, "open"), "$open = !$open", "toggle");
+	JS(nitro_js_increment(&js, "n", 1), "$n++", "increment by 1");
+	JS(nitro_js_increment(&js, "n", -1), "$n--", "decrement by 1");
+	JS(nitro_js_increment(&js, "n", 5), "$n += 5", "increment by 5");
+	JS(nitro_js_increment(&js, "n", -7), "$n += -7", "increment by -7");
+	JS(nitro_js_set_string(&js, "name", "O'Neil"), "$name = 'O\\'Neil'", "set string");
+	JS(nitro_js_set_int(&js, "page", 3), "$page = 3", "set int");
+	JS(nitro_js_set_bool(&js, "ok", 1), "$ok = true", "set true");
+	JS(nitro_js_set_bool(&js, "ok", 0), "$ok = false", "set false");
+	JS_FAIL(nitro_js_toggle(&js, "x-y"), "dash in signal refused");
+
+	JS(nitro_js_action(&js, "get", "/items", NULL), "@get('/items')", "@get");
+	JS(nitro_js_action(&js, "delete", "/items/1", NULL), "@delete('/items/1')", "@delete");
+	struct nitro_ds_action_opts o = { 0 };
+	JS(nitro_js_action(&js, "put", "/x", &o), "@put('/x')", "empty options omitted");
+	const char *hdrs[] = { "X-Csrf", "t'k", NULL };
+	o.form = 1;
+	o.selector = "#f";
+	o.include = "^user\\.";
+	o.exclude = "_tmp$";
+	o.headers = hdrs;
+	o.open_when_hidden = 1;
+	JS(nitro_js_action(&js, "patch", "/p", &o),
+	    "@patch('/p', {contentType: 'form', selector: '#f', filterSignals: "
+	    "{include: new RegExp('^user\\\\.'), exclude: new RegExp('_tmp$')}, "
+	    "headers: {'X-Csrf': 't\\'k'}, openWhenHidden: true})", "@patch with every option");
+	struct nitro_ds_action_opts o2 = { 0 };
+	o2.exclude = "x";
+	JS(nitro_js_action(&js, "post", "/p", &o2),
+	    "@post('/p', {filterSignals: {exclude: new RegExp('x')}})", "exclude only");
+	const char *bad_hdrs[] = { "X", NULL, NULL };
+	o2.headers = bad_hdrs;
+	JS_FAIL(nitro_js_action(&js, "post", "/p", &o2), "header without value refused");
+	T_EQ_INT(js.len, 0, "nothing written for a refused action");
+	JS_FAIL(nitro_js_action(&js, "GET", "/p", NULL), "upper-case method refused");
+	JS_FAIL(nitro_js_action(&js, "get", NULL, NULL), "action without URL refused");
+	JS(nitro_js_action(&js, "post", "/u/O'Neil</script>", NULL),
+	    "@post('/u/O\\'Neil\\u003C/script\\u003E')", "URL JS-escaped");
+
+	JS(nitro_js_set_all(&js, "false", "^sel\\."), "@setAll(false, {include: new RegExp('^sel\\\\.')})",
+	    "@setAll with filter");
+	JS(nitro_js_set_all(&js, "''", NULL), "@setAll('')", "@setAll without filter");
+	JS(nitro_js_toggle_all(&js, "^c"), "@toggleAll({include: new RegExp('^c')})", "@toggleAll");
+	JS(nitro_js_toggle_all(&js, NULL), "@toggleAll()", "@toggleAll without filter");
+	JS(nitro_js_peek(&js, "$n"), "@peek(() => $n)", "@peek");
+	JS_FAIL(nitro_js_peek(&js, NULL), "@peek without expression refused");
+	JS_FAIL(nitro_js_set_all(&js, NULL, NULL), "@setAll without value refused");
+}
+
+/* JS then HTML escaping together: what the browser decodes is valid JS. */
+static void test_layered(void)
+{
+	nitro_buf_reset(&js);
+	nitro_js_set_string(&js, "name", "O'Neil \"the\" <b>");
+	begin();
+	nitro_ds_on(&h, "click", NULL, js.data);
+	EXPECT(" data-on:click=\"$name = &#39;O\\&#39;Neil \\&#34;the\\&#34; \\u003Cb\\u003E&#39;\"",
+	    "JS-escaped then HTML-escaped");
+}
+
+int main(void)
+{
+	nitro_buf_init(&out, 0);
+	nitro_buf_init(&js, 0);
+	test_attributes();
+	test_js();
+	test_layered();
+	nitro_buf_free(&out);
+	nitro_buf_free(&js);
+	return t_done();
+}
