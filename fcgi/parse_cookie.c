@@ -1,0 +1,152 @@
+/*
+ * The Cookie request header (RFC 6265 5.4 as browsers send it).  Odd
+ * pairs are skipped rather than failing the request, but the limits are
+ * hard: a header with too many or too large cookies is a 400.  A first
+ * pass validates and counts; the second copies into the arena.
+ */
+#include <string.h>
+
+#include "fcgi/parse.h"
+
+struct cookie {
+	const char *name, *value;
+	size_t nlen, vlen;
+};
+
+static int is_ws(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int is_name_char(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f && strchr("\"(),/:;<=>?@[\\]{}", c) == NULL;
+}
+
+/* Control bytes would end the copy early (NUL) or smuggle line breaks. */
+static int is_value_char(unsigned char c)
+{
+	return c >= 0x20 && c != 0x7f;
+}
+
+static const char *trim(const char *s, size_t *n)
+{
+	while (*n > 0 && is_ws(*s)) {
+		s++;
+		(*n)--;
+	}
+	while (*n > 0 && is_ws(s[*n - 1]))
+		(*n)--;
+	return s;
+}
+
+/* Parse one ';'-separated piece; 1 when it is a usable name=value. */
+static int parse_piece(const char *p, size_t len, struct cookie *c)
+{
+	const char *eq = memchr(p, '=', len);
+	size_t i;
+
+	if (eq == NULL)
+		return 0;
+	c->nlen = (size_t)(eq - p);
+	c->name = trim(p, &c->nlen);
+	c->vlen = len - (size_t)(eq - p) - 1;
+	c->value = trim(eq + 1, &c->vlen);
+	if (c->nlen == 0)
+		return 0;
+	for (i = 0; i < c->nlen; i++)
+		if (!is_name_char((unsigned char)c->name[i]))
+			return 0;
+	if (c->vlen >= 2 && c->value[0] == '"' && c->value[c->vlen - 1] == '"') {
+		c->value++;
+		c->vlen -= 2;
+	}
+	for (i = 0; i < c->vlen; i++)
+		if (!is_value_char((unsigned char)c->value[i]))
+			return 0;
+	return 1;
+}
+
+/* Calls fn on each usable cookie; stops at the first negative result. */
+static int each_cookie(const char *s, size_t n,
+    int (*fn)(const struct cookie *, void *), void *arg)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		const char *semi = memchr(s + i, ';', n - i);
+		size_t len = semi != NULL ? (size_t)(semi - (s + i)) : n - i;
+		struct cookie c;
+		int rc;
+
+		if (parse_piece(s + i, len, &c) && (rc = fn(&c, arg)) < 0)
+			return rc;
+		i += len + 1;
+	}
+	return 0;
+}
+
+struct count_ctx {
+	const struct nitro_limits *lim;
+	struct nitro_perr *e;
+	size_t count;
+};
+
+static int count_one(const struct cookie *c, void *arg)
+{
+	struct count_ctx *x = arg;
+
+	if (++x->count > x->lim->cookies)
+		return nitro__fail(x->e, 400, NITRO_ELIMIT,
+		    "too many cookies (limit %zu)", x->lim->cookies);
+	if (c->nlen > x->lim->name_bytes)
+		return nitro__fail(x->e, 400, NITRO_ELIMIT,
+		    "cookie name longer than %zu bytes", x->lim->name_bytes);
+	if (c->vlen > x->lim->value_bytes)
+		return nitro__fail(x->e, 400, NITRO_ELIMIT,
+		    "cookie value longer than %zu bytes", x->lim->value_bytes);
+	return 0;
+}
+
+struct copy_ctx {
+	nitro_arena *a;
+	struct nitro_kvlist *out;
+};
+
+static int copy_one(const struct cookie *c, void *arg)
+{
+	struct copy_ctx *x = arg;
+	struct nitro_kv *kv = &x->out->v[x->out->n];
+
+	kv->name = nitro_arena_strndup(x->a, c->name, c->nlen);
+	kv->value = nitro_arena_strndup(x->a, c->value, c->vlen);
+	kv->value_len = c->vlen;
+	if (kv->name == NULL || kv->value == NULL)
+		return NITRO_ENOMEM;
+	x->out->n++;
+	return 0;
+}
+
+int nitro__parse_cookies(nitro_arena *a, const char *s, size_t n,
+    const struct nitro_limits *lim, struct nitro_kvlist *out, struct nitro_perr *e)
+{
+	struct count_ctx cc = { lim, e, 0 };
+	struct copy_ctx pc = { a, out };
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	if (s == NULL)
+		return 0;
+	if ((rc = each_cookie(s, n, count_one, &cc)) < 0)
+		return rc;
+	if (cc.count == 0)
+		return 0;
+	out->v = nitro_arena_calloc(a, cc.count, sizeof *out->v);
+	if (out->v == NULL || each_cookie(s, n, copy_one, &pc) < 0) {
+		out->v = NULL;
+		out->n = 0;
+		return nitro__fail(e, 500, NITRO_ENOMEM, "out of memory");
+	}
+	return 0;
+}

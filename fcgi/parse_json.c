@@ -1,0 +1,104 @@
+/*
+ * JSON request bodies and Datastar signals, through json-c's tokener in
+ * strict mode with UTF-8 validation.
+ *
+ * Nesting: json-c counts a scalar inside a container as one more level and
+ * an empty container as none, so "[1]" needs tokener depth 2 while "[[]]"
+ * passes at depth 2 too.  The tokener gets max_depth + 1, which bounds its
+ * stack, and a walk of the result (recursing at most max_depth + 1 deep)
+ * then applies the limit exactly: containers nested max_depth deep pass.
+ *
+ * The text "null" parses to a NULL object: success with *out == NULL.
+ */
+#include <limits.h>
+
+#include "fcgi/parse.h"
+
+static int is_json_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* True when o nests containers deeper than max levels. */
+static int too_deep(json_object *o, size_t max)
+{
+	if (o == NULL)
+		return 0;
+	if (json_object_is_type(o, json_type_array)) {
+		size_t n = json_object_array_length(o);
+
+		if (max == 0)
+			return 1;
+		for (size_t i = 0; i < n; i++)
+			if (too_deep(json_object_array_get_idx(o, i), max - 1))
+				return 1;
+		return 0;
+	}
+	if (json_object_is_type(o, json_type_object)) {
+		if (max == 0)
+			return 1;
+		json_object_object_foreach(o, k, v) {
+			(void)k;
+			if (too_deep(v, max - 1))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static int depth_error(struct nitro_perr *e, size_t max_depth)
+{
+	return nitro__fail(e, 400, NITRO_EPARSE,
+	    "JSON nesting deeper than the limit of %zu levels", max_depth);
+}
+
+int nitro__parse_json(const char *s, size_t n, size_t max_depth,
+    json_object **out, struct nitro_perr *e)
+{
+	struct json_tokener *tok;
+	enum json_tokener_error jerr;
+	json_object *o;
+	size_t i, end;
+
+	*out = NULL;
+	for (i = 0; i < n && is_json_ws(s[i]); i++)
+		;
+	if (i == n)
+		return nitro__fail(e, 400, NITRO_EPARSE, "empty JSON");
+	if (n > INT_MAX)
+		return nitro__fail(e, 413, NITRO_ELIMIT,
+		    "JSON text of %zu bytes is too long", n);
+	tok = json_tokener_new_ex(max_depth >= INT_MAX - 1 ? INT_MAX : (int)max_depth + 1);
+	if (tok == NULL)
+		return nitro__fail(e, 500, NITRO_ENOMEM, "out of memory");
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	o = json_tokener_parse_ex(tok, s, (int)n);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	if (jerr == json_tokener_continue) {
+		/* A top-level scalar ("12", "true") is complete only once
+		 * the tokener sees a byte after it: give it a NUL. */
+		o = json_tokener_parse_ex(tok, "", 1);
+		jerr = json_tokener_get_error(tok);
+		end = n;
+	}
+	json_tokener_free(tok);
+	if (jerr == json_tokener_error_depth)
+		return depth_error(e, max_depth);
+	if (jerr != json_tokener_success)
+		return nitro__fail(e, 400, NITRO_EPARSE, "invalid JSON at byte %zu: %s",
+		    end, json_tokener_error_desc(jerr));
+	for (i = end; i < n; i++) {
+		if (!is_json_ws(s[i])) {
+			json_object_put(o);
+			return nitro__fail(e, 400, NITRO_EPARSE,
+			    "invalid JSON at byte %zu: trailing data", i);
+		}
+	}
+	if (too_deep(o, max_depth)) {
+		json_object_put(o);
+		return depth_error(e, max_depth);
+	}
+	*out = o;
+	return 0;
+}
