@@ -1,0 +1,316 @@
+/*
+ * The application the integration tests drive through nginx.  It uses only
+ * the public API (<nitro.h>) and links the installed-style libnitro, so the
+ * tests also prove that everything an application needs is exported.
+ *
+ * Every answer is plain and exact so that the shell tests can compare
+ * bytes.  APP_STATS=path makes the SSE handlers append one line per
+ * noticed disconnect to that file (shared by all worker processes).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <nitro.h>
+
+static atomic_long disconnects;
+
+static int text(nitro_req *req, int status, const char *body)
+{
+	return nitro_resp_send(req, status, "text/plain; charset=utf-8",
+	    body, strlen(body));
+}
+
+/* Sleep the whole interval even when a signal interrupts it. */
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+static int h_index(nitro_req *req, void *u)
+{
+	static const char page[] =
+	    "<!doctype html>\n<html><head><title>Nitro test</title></head>\n"
+	    "<body><h1>Nitro integration app</h1></body></html>\n";
+
+	return nitro_resp_send(req, 200, "text/html; charset=utf-8", page,
+	    sizeof(page) - 1);
+}
+
+static int h_hello(nitro_req *req, void *u)
+{
+	const char *name = nitro_req_param(req, "name");
+	nitro_buf *b = nitro_resp_body(req);
+
+	nitro_resp_status(req, 200);
+	nitro_resp_header(req, "Content-Type", "text/plain; charset=utf-8");
+	nitro_buf_printf(b, "Hello, %s!\n", name ? name : "(none)");
+	return b->err;
+}
+
+/* Echo the query parameter q (tests percent-decoding). */
+static int h_query(nitro_req *req, void *u)
+{
+	const char *q = nitro_req_query(req, "q");
+	nitro_buf *b = nitro_resp_body(req);
+
+	if (nitro_req_failed(req))
+		return 0;
+	nitro_resp_header(req, "Content-Type", "text/plain; charset=utf-8");
+	nitro_buf_printf(b, "q=%s\n", q ? q : "(absent)");
+	return b->err;
+}
+
+static int h_form(nitro_req *req, void *u)
+{
+	static const char *const fields[] = { "name", "msg" };
+	nitro_buf *b = nitro_resp_body(req);
+
+	nitro_resp_header(req, "Content-Type", "text/plain; charset=utf-8");
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		const char *v = nitro_req_form(req, fields[i]);
+
+		if (nitro_req_failed(req))
+			return 0;	/* the runtime answers with the failure */
+		nitro_buf_printf(b, "%s=%s\n", fields[i], v ? v : "(absent)");
+	}
+	return b->err;
+}
+
+/* The POSIX cksum CRC, so that the shell can check an upload with cksum(1). */
+static unsigned long posix_cksum(const unsigned char *p, size_t n)
+{
+	unsigned long crc = 0;
+	size_t len = n;
+
+	for (size_t i = 0; i < n; i++) {
+		crc ^= (unsigned long)p[i] << 24;
+		for (int k = 0; k < 8; k++)
+			crc = (crc & 0x80000000UL) ?
+			    ((crc << 1) ^ 0x04C11DB7UL) & 0xffffffffUL :
+			    (crc << 1) & 0xffffffffUL;
+	}
+	for (; len; len >>= 8) {
+		crc ^= (len & 0xff) << 24;
+		for (int k = 0; k < 8; k++)
+			crc = (crc & 0x80000000UL) ?
+			    ((crc << 1) ^ 0x04C11DB7UL) & 0xffffffffUL :
+			    (crc << 1) & 0xffffffffUL;
+	}
+	return ~crc & 0xffffffffUL;
+}
+
+static int h_upload(nitro_req *req, void *u)
+{
+	const struct nitro_upload *f = nitro_req_file(req, "file");
+	const char *title = nitro_req_form(req, "title");
+	nitro_buf *b = nitro_resp_body(req);
+
+	if (nitro_req_failed(req))
+		return 0;
+	if (f == NULL)
+		return nitro_resp_error(req, 400, "no file part named \"file\"");
+	nitro_resp_header(req, "Content-Type", "text/plain; charset=utf-8");
+	nitro_buf_printf(b, "title=%s\nfilename=%s\ntype=%s\nsize=%zu\ncksum=%lu\n",
+	    title ? title : "(absent)", f->filename ? f->filename : "(none)",
+	    f->content_type, f->len, posix_cksum(f->data, f->len));
+	return b->err;
+}
+
+static int h_json(nitro_req *req, void *u)
+{
+	json_object *doc = nitro_req_json(req), *v = NULL;
+	nitro_buf *b = nitro_resp_body(req);
+
+	if (nitro_req_failed(req))
+		return 0;
+	if (doc == NULL || !json_object_object_get_ex(doc, "name", &v))
+		return nitro_resp_error(req, 422, "a JSON object with \"name\" is required");
+	nitro_resp_header(req, "Content-Type", "application/json");
+	nitro_buf_printf(b, "{\"echo\":%s}",
+	    json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+	return b->err;
+}
+
+static int h_signals(nitro_req *req, void *u)
+{
+	json_object *sig = nitro_req_signals(req);
+	nitro_buf *b = nitro_resp_body(req);
+
+	if (nitro_req_failed(req))
+		return 0;
+	nitro_resp_header(req, "Content-Type", "application/json");
+	nitro_buf_printf(b, "{\"datastar\":%d,\"signals\":%s}",
+	    nitro_req_is_datastar(req), sig ?
+	    json_object_to_json_string_ext(sig, JSON_C_TO_STRING_PLAIN) : "null");
+	return b->err;
+}
+
+static int h_cookie(nitro_req *req, void *u)
+{
+	struct nitro_cookie_opts o = { .path = "/", .max_age = 60, .secure = 1,
+	    .http_only = 1, .same_site = NITRO_SAMESITE_LAX };
+	const char *seen = nitro_req_cookie(req, "sid");
+	char body[128];
+
+	if (nitro_resp_cookie(req, "sid", "abc123", &o) != 0)
+		return NITRO_EINTERNAL;
+	snprintf(body, sizeof(body), "sid=%s\n", seen ? seen : "(absent)");
+	return text(req, 200, body);
+}
+
+/* A header value with CR LF must be refused, never sent. */
+static int h_inject(nitro_req *req, void *u)
+{
+	int rc = nitro_resp_header(req, "X-Test", "a\r\nX-Injected: yes");
+
+	return text(req, 200, rc == NITRO_EINVAL ? "refused\n" : "accepted\n");
+}
+
+static int h_slow(nitro_req *req, void *u)
+{
+	sleep_ms(2000);
+	return text(req, 200, "slept\n");
+}
+
+static void count_disconnect(void)
+{
+	const char *path = getenv("APP_STATS");
+	int fd;
+
+	atomic_fetch_add(&disconnects, 1);
+	if (path == NULL)
+		return;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	if (write(fd, "disconnect\n", 11) != 11)
+		nitro_log(NITRO_LOG_WARN, "cannot record a disconnect", NULL);
+	close(fd);
+}
+
+static int send_event(nitro_stream *s, long i)
+{
+	char ev[128];
+	int n = snprintf(ev, sizeof(ev), "event: datastar-patch-signals\n"
+	    "id: %ld\ndata: signals {\"count\":%ld}\n\n", i, i);
+
+	return nitro_stream_write(s, ev, (size_t)n);
+}
+
+/* GET /sse?n=N: N events (default 3, at most 1000), then the end. */
+static int h_sse(nitro_req *req, void *u)
+{
+	const char *q = nitro_req_query(req, "n");
+	long n = q ? strtol(q, NULL, 10) : 3;
+	nitro_stream *s;
+
+	if (n < 0 || n > 1000)
+		return nitro_resp_error(req, 400, "n must be 0..1000");
+	if ((s = nitro_stream_open(req)) == NULL)
+		return NITRO_EIO;
+	for (long i = 1; i <= n; i++) {
+		if (send_event(s, i) != 0) {
+			count_disconnect();
+			break;
+		}
+	}
+	nitro_stream_close(s);
+	return 0;
+}
+
+/* GET /sse/forever: an event every 100 ms until the client goes away. */
+static int h_sse_forever(nitro_req *req, void *u)
+{
+	nitro_stream *s = nitro_stream_open(req);
+
+	if (s == NULL)
+		return NITRO_EIO;
+	for (long i = 1; ; i++) {
+		if (send_event(s, i) != 0)
+			break;
+		sleep_ms(100);
+	}
+	count_disconnect();
+	nitro_stream_close(s);
+	return 0;
+}
+
+static int h_stats(nitro_req *req, void *u)
+{
+	char body[96];
+
+	snprintf(body, sizeof(body), "pid=%ld\ndisconnects=%ld\n",
+	    (long)getpid(), atomic_load(&disconnects));
+	return text(req, 200, body);
+}
+
+static int h_error(nitro_req *req, void *u)
+{
+	return nitro_resp_error(req, 409, "conflict for the test");
+}
+
+static int h_fail(nitro_req *req, void *u)
+{
+	return nitro_error(NITRO_EINTERNAL, "the handler failed on purpose");
+}
+
+static int h_redirect(nitro_req *req, void *u)
+{
+	return nitro_resp_redirect(req, 303, "/hello/redirected");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *pattern;
+		nitro_handler h;
+	} routes[] = {
+		{ "GET /", h_index },
+		{ "GET /hello/{name}", h_hello },
+		{ "GET /query", h_query },
+		{ "POST /form", h_form },
+		{ "POST /upload", h_upload },
+		{ "POST /json", h_json },
+		{ "GET /signals", h_signals },
+		{ "POST /signals", h_signals },
+		{ "GET /cookie", h_cookie },
+		{ "GET /inject", h_inject },
+		{ "GET /slow", h_slow },
+		{ "GET /sse", h_sse },
+		{ "GET /sse/forever", h_sse_forever },
+		{ "GET /stats", h_stats },
+		{ "GET /error", h_error },
+		{ "GET /fail", h_fail },
+		{ "GET /redirect", h_redirect },
+		{ "DELETE /hello/{name}", h_hello },
+	};
+	nitro_app *app = nitro_app_new();
+	int rc;
+
+	if (app == NULL) {
+		fprintf(stderr, "app: %s\n", nitro_errmsg());
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		if (nitro_route(app, routes[i].pattern, routes[i].h, NULL) != 0) {
+			fprintf(stderr, "app: route %s: %s\n", routes[i].pattern,
+			    nitro_errmsg());
+			nitro_app_free(app);
+			return 1;
+		}
+	}
+	/* Short grace so that the SIGTERM test does not wait long. */
+	nitro_app_set_grace(app, 5);
+	rc = nitro_app_run(app, argc, argv);
+	nitro_app_free(app);
+	return rc == 0 ? 0 : 1;
+}
