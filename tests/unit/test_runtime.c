@@ -1,0 +1,277 @@
+/*
+ * Unit tests for the runtime without a web server: requests are built
+ * from an environment array, dispatched, and the FastCGI records written
+ * to one end of a socketpair are read back and checked byte for byte.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "fcgi/internal.h"
+#include "t.h"
+
+static nitro_app *app;
+static int sv[2];
+
+/* Read the records the runtime wrote: the STDOUT content into out,
+ * and whether END_REQUEST closed it. */
+static size_t read_records(char *out, size_t cap, int *ended, int *nrec)
+{
+	unsigned char h[8];
+	size_t len = 0;
+
+	*ended = 0;
+	*nrec = 0;
+	while (read(sv[1], h, 8) == 8) {
+		size_t n = ((size_t)h[4] << 8) | h[5];
+		char body[65536];
+		size_t got = 0;
+
+		while (got < n + h[6]) {
+			ssize_t r = read(sv[1], body + got, n + h[6] - got);
+			if (r <= 0)
+				return len;
+			got += (size_t)r;
+		}
+		(*nrec)++;
+		if (h[1] == 3) {	/* END_REQUEST */
+			*ended = 1;
+			break;
+		}
+		if (h[1] == 6 && len + n < cap) {
+			memcpy(out + len, body, n);
+			len += n;
+		}
+	}
+	out[len] = '\0';
+	return len;
+}
+
+struct result {
+	char out[300000];
+	size_t len;
+	int ended, nrec;
+};
+
+static void run(char **envp, struct result *r)
+{
+	struct nitro_conn conn = {NITRO_CONN_FCGI, NULL, sv[0], 1, 0};
+	nitro_req req;
+
+	nitro__req_init(&req, app);
+	req.body_eof = 1;	/* no stdin in these tests */
+	nitro__req_begin(&req, &conn, envp);
+	req.body_eof = 1;
+	nitro__dispatch(&req);
+	nitro__req_end(&req);
+	nitro__req_destroy(&req);
+	r->len = read_records(r->out, sizeof r->out, &r->ended, &r->nrec);
+}
+
+static int h_hello(nitro_req *req, void *u)
+{
+	return nitro_resp_send(req, 200, "text/plain", "Hello, world!\n", 14);
+}
+
+static int h_big(nitro_req *req, void *u)
+{
+	nitro_buf *b = nitro_resp_body(req);
+	for (int i = 0; i < 200000; i++)
+		nitro_buf_putc(b, (char)('a' + i % 26));
+	return 0;
+}
+
+static int h_headers(nitro_req *req, void *u)
+{
+	struct nitro_cookie_opts o = {.max_age = 3600, .secure = 1, .http_only = 1,
+		.same_site = NITRO_SAMESITE_STRICT};
+	struct nitro_cookie_opts del = {.max_age = -1, .path = "/app"};
+	struct nitro_cookie_opts none = {.same_site = NITRO_SAMESITE_NONE};
+
+	T_EQ_INT(nitro_resp_header(req, "X-Bad", "a\r\nSet-Cookie: x=1"), NITRO_EINVAL,
+	    "a header value with CR LF is refused");
+	T_EQ_INT(nitro_resp_header(req, "X-Bad\n", "v"), NITRO_EINVAL,
+	    "a header name with LF is refused");
+	T_EQ_INT(nitro_resp_header(req, "Bad Name", "v"), NITRO_EINVAL,
+	    "a header name with a space is refused");
+	T_EQ_INT(nitro_resp_header(req, "Content-Length", "5"), NITRO_EINVAL,
+	    "Content-Length is the runtime's");
+	T_EQ_INT(nitro_resp_cookie(req, "s", "a;b", NULL), NITRO_EINVAL,
+	    "a cookie value with ';' is refused");
+	T_EQ_INT(nitro_resp_cookie(req, "s", "v", &none), NITRO_EINVAL,
+	    "SameSite=None without Secure is refused");
+	T_EQ_INT(nitro_resp_header(req, "X-Good", "yes"), 0, "a good header is taken");
+	T_EQ_INT(nitro_resp_cookie(req, "sid", "abc123", &o), 0, "a cookie is taken");
+	T_EQ_INT(nitro_resp_cookie(req, "old", "", &del), 0, "a deleting cookie is taken");
+	nitro_resp_status(req, 201);
+	nitro_buf_puts(nitro_resp_body(req), "<p>made</p>");
+	return 0;
+}
+
+static int h_signals(nitro_req *req, void *u)
+{
+	json_object *s = nitro_req_signals(req), *v;
+	const char *name = "none";
+
+	if (s != NULL && json_object_object_get_ex(s, "name", &v))
+		name = json_object_get_string(v);
+	nitro_buf_printf(nitro_resp_body(req), "name=%s ds=%d", name,
+	    nitro_req_is_datastar(req));
+	return 0;
+}
+
+static int h_fail(nitro_req *req, void *u)
+{
+	return nitro_error(NITRO_EIO, "the database is on fire");
+}
+
+static int h_ignores_bad_query(nitro_req *req, void *u)
+{
+	const char *v = nitro_req_query(req, "x");
+	nitro_buf_printf(nitro_resp_body(req), "x=%s", v ? v : "absent");
+	return 0;
+}
+
+static int h_stream(nitro_req *req, void *u)
+{
+	nitro_stream *s = nitro_stream_open(req);
+
+	T_OK(s != NULL, "stream opens");
+	T_EQ_INT(nitro_stream_write(s, "data: 1\n\n", 9), 0, "stream write");
+	T_EQ_INT(nitro_stream_comment(s, "ping\nevent: evil"), 0, "comment write");
+	T_OK(nitro_stream_open(req) == NULL, "a second open is refused");
+	return 0;
+}
+
+#define ENV(...) ((char *[]){__VA_ARGS__, NULL})
+
+int main(void)
+{
+	struct result *r = malloc(sizeof *r);
+
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	app = nitro_app_new();
+	nitro_route(app, "GET /", h_hello, NULL);
+	nitro_route(app, "GET /big", h_big, NULL);
+	nitro_route(app, "GET /headers", h_headers, NULL);
+	nitro_route(app, "* /signals", h_signals, NULL);
+	nitro_route(app, "GET /fail", h_fail, NULL);
+	nitro_route(app, "GET /q", h_ignores_bad_query, NULL);
+	nitro_route(app, "GET /sse", h_stream, NULL);
+	/* sockets buffer the 200 KB response while we are the only thread */
+	int sz = 1 << 20;
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
+	setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &sz, sizeof sz);
+
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/"), r);
+	T_EQ_STR(r->out, "Status: 200 OK\r\nContent-Type: text/plain\r\n"
+	    "Content-Length: 14\r\n\r\nHello, world!\n", "a buffered response, exactly");
+	T_OK(r->ended, "END_REQUEST follows");
+	T_EQ_INT(r->nrec, 3, "one STDOUT record, the empty one, END_REQUEST");
+
+	run(ENV("REQUEST_METHOD=HEAD", "REQUEST_URI=/"), r);
+	T_EQ_STR(r->out, "Status: 200 OK\r\nContent-Type: text/plain\r\n"
+	    "Content-Length: 14\r\n\r\n", "HEAD: the GET route's headers, no body");
+
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/big"), r);
+	T_OK(strstr(r->out, "Content-Length: 200000\r\n") != NULL, "large body length");
+	T_OK(r->len > 200000 && r->out[r->len - 1] == (char)('a' + 199999 % 26),
+	    "large body arrives whole");
+	T_EQ_INT(r->nrec, 6, "200 KB is split into 4 records (65528 bytes max)");
+
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/headers"), r);
+	T_EQ_STR(r->out, "Status: 201 Created\r\nX-Good: yes\r\n"
+	    "Set-Cookie: sid=abc123; Path=/; Max-Age=3600; Secure; HttpOnly; SameSite=Strict\r\n"
+	    "Set-Cookie: old=; Path=/app; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT\r\n"
+	    "Content-Type: text/html; charset=utf-8\r\nContent-Length: 11\r\n\r\n<p>made</p>",
+	    "status, headers and cookies");
+
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/nowhere?a=1"), r);
+	T_OK(strncmp(r->out, "Status: 404 Not Found\r\n", 23) == 0, "404");
+	T_OK(strstr(r->out, "no route for GET /nowhere") != NULL, "404 says what");
+
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/<script>"), r);
+	T_OK(strstr(r->out, "<script>") == NULL && strstr(r->out, "&lt;script&gt;") != NULL,
+	    "the 404 page escapes the path");
+
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/nowhere", "HTTP_ACCEPT=application/json"), r);
+	T_OK(strstr(r->out, "Content-Type: application/json\r\n") != NULL &&
+	    strstr(r->out, "{\"error\":{\"status\":404,") != NULL, "JSON error when asked");
+
+	run(ENV("REQUEST_METHOD=POST", "REQUEST_URI=/"), r);
+	T_OK(strncmp(r->out, "Status: 405 Method Not Allowed\r\n", 32) == 0, "405");
+	T_OK(strstr(r->out, "Allow: GET, HEAD, OPTIONS\r\n") != NULL, "405 has Allow");
+
+	run(ENV("REQUEST_METHOD=OPTIONS", "REQUEST_URI=/"), r);
+	T_EQ_STR(r->out, "Status: 204 No Content\r\nAllow: GET, HEAD, OPTIONS\r\n\r\n",
+	    "OPTIONS answers 204 with Allow");
+
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/big/?x=1", "QUERY_STRING=x=1"), r);
+	T_OK(strstr(r->out, "Status: 308 Permanent Redirect\r\nLocation: /big?x=1\r\n") != NULL,
+	    "trailing slash redirects, query kept");
+
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=//evil.example/"), r);
+	T_OK(strstr(r->out, "Location:") == NULL, "no protocol-relative redirect");
+
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/fail"), r);
+	T_OK(strncmp(r->out, "Status: 500 Internal Server Error\r\n", 35) == 0,
+	    "a failing handler gives 500");
+	T_OK(strstr(r->out, "on fire") == NULL, "500 does not leak the internal message");
+
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/q?x=%zz", "QUERY_STRING=x=%zz"), r);
+	T_OK(strncmp(r->out, "Status: 400 Bad Request\r\n", 25) == 0,
+	    "a bad query is 400 even when the handler ignores the failure");
+	T_OK(strstr(r->out, "x=absent") == NULL, "the handler's output is replaced");
+
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/signals?datastar=%7B%22name%22%3A%22O%27Neil%22%7D",
+	    "QUERY_STRING=datastar=%7B%22name%22%3A%22O%27Neil%22%7D",
+	    "HTTP_DATASTAR_REQUEST=true"), r);
+	T_OK(strstr(r->out, "name=O'Neil ds=1") != NULL, "GET signals from the query");
+
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/signals", "QUERY_STRING="), r);
+	T_OK(strstr(r->out, "name=none ds=0") != NULL, "no datastar parameter: no signals");
+
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/signals?datastar=%7Bx",
+	    "QUERY_STRING=datastar=%7Bx"), r);
+	T_OK(strncmp(r->out, "Status: 400 Bad Request\r\n", 25) == 0,
+	    "invalid signal JSON is 400");
+
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/sse"), r);
+	T_EQ_STR(r->out, "Status: 200 OK\r\nContent-Type: text/event-stream\r\n"
+	    "Cache-Control: no-cache\r\nX-Accel-Buffering: no\r\n\r\n"
+	    "data: 1\n\n: ping\n: event: evil\n\n", "an SSE stream, exactly");
+	T_OK(r->ended, "the stream is ended when the handler returns");
+
+	char longhdr[40000];
+	memcpy(longhdr, "HTTP_X_BIG=", 11);
+	memset(longhdr + 11, 'x', sizeof longhdr - 12);
+	longhdr[sizeof longhdr - 1] = '\0';
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/", longhdr), r);
+	T_OK(strncmp(r->out, "Status: 400 Bad Request\r\n", 25) == 0,
+	    "headers over the limit are refused");
+
+	/* A stream whose client has gone. */
+	{
+		int p[2];
+		nitro_req req;
+		struct nitro_conn conn;
+
+		socketpair(AF_UNIX, SOCK_STREAM, 0, p);
+		close(p[1]);
+		conn = (struct nitro_conn){NITRO_CONN_FCGI, NULL, p[0], 1, 0};
+		nitro__req_init(&req, app);
+		nitro__req_begin(&req, &conn, ENV("REQUEST_METHOD=GET", "REQUEST_URI=/x"));
+		req.body_eof = 1;
+		nitro_stream *s = nitro_stream_open(&req);
+		T_OK(s == NULL, "opening a stream to a gone client fails");
+		nitro__stream_release(&req);
+		nitro__req_end(&req);
+		nitro__req_destroy(&req);
+		close(p[0]);
+	}
+
+	nitro_app_free(app);
+	free(r);
+	return t_done();
+}
