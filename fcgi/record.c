@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -34,11 +35,16 @@ static void rec_header(unsigned char h[8], int type, int id, size_t len)
 	h[7] = 0;
 }
 
-/* Write every iovec; EPIPE or ECONNRESET means the peer has gone. */
-static int write_all(int fd, struct iovec *iov, int n)
+/*
+ * Write every iovec; EPIPE or ECONNRESET means the peer has gone.  On a
+ * socket, MSG_NOSIGNAL keeps a gone client from raising SIGPIPE whatever
+ * the application did with that signal; CGI output may be a pipe.
+ */
+static int write_all(int fd, struct iovec *iov, int n, int is_socket)
 {
 	while (n > 0) {
-		ssize_t w = writev(fd, iov, n);
+		struct msghdr mh = {.msg_iov = iov, .msg_iovlen = (size_t)n};
+		ssize_t w = is_socket ? sendmsg(fd, &mh, MSG_NOSIGNAL) : writev(fd, iov, n);
 
 		if (w < 0) {
 			if (errno == EINTR)
@@ -71,7 +77,7 @@ int nitro__conn_write(struct nitro_conn *c, const void *a, size_t alen,
 
 	if (c->mode == NITRO_CONN_CGI) {
 		struct iovec v[2] = {{(void *)a, alen}, {(void *)b, blen}};
-		return write_all(c->fd, v, 2);
+		return write_all(c->fd, v, 2, 0);
 	}
 	/* An empty STDOUT record would end the response: write nothing. */
 	while (s < 2) {
@@ -84,7 +90,7 @@ int nitro__conn_write(struct nitro_conn *c, const void *a, size_t alen,
 		/* One record: a header, then up to REC_MAX bytes of content
 		 * taken from one or both segments. */
 		if (n + 3 > IOV_BATCH) {
-			if ((rc = write_all(c->fd, iov, n)) != 0)
+			if ((rc = write_all(c->fd, iov, n, 1)) != 0)
 				return rc;
 			n = h = 0;
 		}
@@ -109,7 +115,7 @@ int nitro__conn_write(struct nitro_conn *c, const void *a, size_t alen,
 		iov[hi].iov_base = hdrs[h++];
 		iov[hi].iov_len = 8;
 	}
-	return n ? write_all(c->fd, iov, n) : 0;
+	return n ? write_all(c->fd, iov, n, 1) : 0;
 }
 
 int nitro__conn_end(struct nitro_conn *c)
@@ -123,7 +129,7 @@ int nitro__conn_end(struct nitro_conn *c)
 	rec_header(end + 8, FCGI_END_REQUEST, c->request_id, 8);
 	memset(end + 16, 0, 8);	/* appStatus 0, FCGI_REQUEST_COMPLETE */
 	end[20] = FCGI_REQUEST_COMPLETE;
-	return write_all(c->fd, &iov, 1);
+	return write_all(c->fd, &iov, 1, 1);
 }
 
 long nitro__conn_read(struct nitro_conn *c, void *buf, size_t n)
