@@ -1,0 +1,170 @@
+/*
+ * Unit tests for the views' bridge to the runtime (nitro_sse_send and the
+ * nitro_ds_reply_* replies) and for the sdk-test example's /test endpoint,
+ * driven through the runtime without a web server: the FastCGI records
+ * written to a socketpair are read back and compared byte for byte.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "fcgi/internal.h"
+#include "nitro/views.h"
+#include "t.h"
+
+#define NITRO_SDKTEST_NO_MAIN
+#include "examples/sdk-test/main.c"
+
+static nitro_app *app;
+static int sv[2];
+static char out[65536];
+
+/* The STDOUT bytes of one response, until END_REQUEST. */
+static void read_response(void)
+{
+	unsigned char h[8];
+	size_t len = 0;
+
+	while (read(sv[1], h, 8) == 8) {
+		size_t n = ((size_t)h[4] << 8) | h[5], got = 0;
+		char body[65536 + 256];
+
+		while (got < n + h[6]) {
+			ssize_t r = read(sv[1], body + got, n + h[6] - got);
+			if (r <= 0)
+				goto done;
+			got += (size_t)r;
+		}
+		if (h[1] == 3)
+			break;
+		if (h[1] == 6 && len + n < sizeof out) {
+			memcpy(out + len, body, n);
+			len += n;
+		}
+	}
+done:
+	out[len] = '\0';
+}
+
+static void run(char **envp)
+{
+	struct nitro_conn conn = {NITRO_CONN_FCGI, NULL, sv[0], 1, 0};
+	nitro_req req;
+
+	nitro__req_init(&req, app);
+	req.body_eof = 1;
+	nitro__req_begin(&req, &conn, envp);
+	req.body_eof = 1;
+	nitro__dispatch(&req);
+	nitro__req_end(&req);
+	nitro__req_destroy(&req);
+	read_response();
+}
+
+#define ENV(...) ((char *[]){__VA_ARGS__, NULL})
+#define SSE_HEAD "Status: 200 OK\r\nContent-Type: text/event-stream\r\n" \
+	"Cache-Control: no-cache\r\nX-Accel-Buffering: no\r\n\r\n"
+#define PE "event: datastar-patch-elements\n"
+#define PS "event: datastar-patch-signals\n"
+
+static int h_html(nitro_req *req, void *u)
+{
+	struct nitro_sse_patch p = { 0 };
+
+	p.selector = "#list";
+	p.mode = NITRO_DS_APPEND;
+	p.view_transition = 1;
+	return nitro_ds_reply_html(req, "<li>x</li>", 10, &p);
+}
+
+static int h_html_plain(nitro_req *req, void *u)
+{
+	return nitro_ds_reply_html(req, "<p id=\"a\">x</p>", 15, NULL);
+}
+
+static int h_signals(nitro_req *req, void *u)
+{
+	json_object *o = json_tokener_parse("{\"a\":{\"url\":\"/x\"},\"n\":1}");
+	int rc = nitro_ds_reply_signals(req, o, atoi(u ? (const char *)u : "0"));
+
+	json_object_put(o);
+	return rc;
+}
+
+static int h_stream(nitro_req *req, void *u)
+{
+	nitro_stream *s = nitro_stream_open(req);
+	nitro_buf ev = NITRO_BUF_INIT;
+
+	nitro_sse_patch_elements(&ev, "<p id=\"a\">1</p>", 15, NULL);
+	T_EQ_INT(nitro_sse_send(s, &ev), 0, "send the first event");
+	T_EQ_INT(ev.len, 0, "send empties the buffer");
+	nitro_sse_console_log(&ev, "two", NULL);
+	T_EQ_INT(nitro_sse_send(s, &ev), 0, "send the second event");
+	T_EQ_INT(nitro_sse_send(NULL, &ev), NITRO_EINVAL, "send without a stream refused");
+	nitro_buf_free(&ev);
+	return 0;
+}
+
+int main(void)
+{
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	int sz = 1 << 20;
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
+	setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &sz, sizeof sz);
+	app = nitro_app_new();
+	nitro_app_set_access_log(app, 0);
+	T_EQ_INT(sdk_test_routes(app), 0, "sdk-test routes");
+	nitro_route(app, "GET /html", h_html, NULL);
+	nitro_route(app, "GET /html2", h_html_plain, NULL);
+	nitro_route(app, "GET /signals", h_signals, NULL);
+	nitro_route(app, "GET /signals-missing", h_signals, "1");
+	nitro_route(app, "GET /stream", h_stream, NULL);
+
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/html"));
+	T_EQ_STR(out, "Status: 200 OK\r\ndatastar-selector: #list\r\ndatastar-mode: append\r\n"
+	    "datastar-use-view-transition: true\r\nContent-Type: text/html; charset=utf-8\r\n"
+	    "Content-Length: 10\r\n\r\n<li>x</li>", "HTML fragment reply with options");
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/html2"));
+	T_EQ_STR(out, "Status: 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+	    "Content-Length: 15\r\n\r\n<p id=\"a\">x</p>", "HTML fragment reply, defaults omitted");
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/signals"));
+	T_EQ_STR(out, "Status: 200 OK\r\nContent-Type: application/json\r\n"
+	    "Content-Length: 24\r\n\r\n{\"a\":{\"url\":\"/x\"},\"n\":1}", "JSON signals reply");
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/signals-missing"));
+	T_EQ_STR(out, "Status: 200 OK\r\ndatastar-only-if-missing: true\r\n"
+	    "Content-Type: application/json\r\nContent-Length: 24\r\n\r\n"
+	    "{\"a\":{\"url\":\"/x\"},\"n\":1}", "JSON signals reply, only if missing");
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/stream"));
+	T_EQ_STR(out, SSE_HEAD PE "data: elements <p id=\"a\">1</p>\n\n"
+	    PE "data: selector body\ndata: mode append\ndata: elements <script "
+	    "data-effect=\"el.remove()\">console.log(\"two\")</script>\n\n", "events sent in order");
+
+	/* /test: {"events":[patchElements, patchSignals, executeScript]} */
+	run(ENV("REQUEST_METHOD=GET", "HTTP_DATASTAR_REQUEST=true",
+	    "REQUEST_URI=/test?datastar=%7B%22events%22%3A%5B%7B%22type%22%3A%22patchElements%22%2C"
+	    "%22elements%22%3A%22%3Cdiv%20id%3D%5C%22a%5C%22%3E1%3C%2Fdiv%3E%22%2C%22eventId%22%3A%22x%22%7D%2C"
+	    "%7B%22type%22%3A%22patchSignals%22%2C%22signals%22%3A%7B%22b%22%3A2%2C%22a%22%3A1%7D%2C"
+	    "%22retryDuration%22%3A5%7D%2C%7B%22type%22%3A%22executeScript%22%2C%22script%22%3A%22go()%22%7D%5D%7D",
+	    "QUERY_STRING=datastar=%7B%22events%22%3A%5B%7B%22type%22%3A%22patchElements%22%2C"
+	    "%22elements%22%3A%22%3Cdiv%20id%3D%5C%22a%5C%22%3E1%3C%2Fdiv%3E%22%2C%22eventId%22%3A%22x%22%7D%2C"
+	    "%7B%22type%22%3A%22patchSignals%22%2C%22signals%22%3A%7B%22b%22%3A2%2C%22a%22%3A1%7D%2C"
+	    "%22retryDuration%22%3A5%7D%2C%7B%22type%22%3A%22executeScript%22%2C%22script%22%3A%22go()%22%7D%5D%7D"));
+	T_EQ_STR(out, SSE_HEAD PE "id: x\ndata: elements <div id=\"a\">1</div>\n\n"
+	    PS "retry: 5\ndata: signals {\"b\":2,\"a\":1}\n\n"
+	    PE "data: selector body\ndata: mode append\n"
+	    "data: elements <script data-effect=\"el.remove()\">go()</script>\n\n",
+	    "GET /test streams every event in order");
+
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/test?datastar=%7B%22events%22%3A1%7D",
+	    "QUERY_STRING=datastar=%7B%22events%22%3A1%7D"));
+	T_OK(strncmp(out, "Status: 400 Bad Request\r\n", 25) == 0, "/test with a bad list is 400");
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/test", "QUERY_STRING="));
+	T_OK(strncmp(out, "Status: 400 Bad Request\r\n", 25) == 0, "/test without signals is 400");
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/test?datastar=%7B", "QUERY_STRING=datastar=%7B"));
+	T_OK(strncmp(out, "Status: 400 Bad Request\r\n", 25) == 0, "/test with invalid JSON is 400");
+
+	nitro_app_free(app);
+	return t_done();
+}

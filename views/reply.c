@@ -1,0 +1,61 @@
+/*
+ * The thin bridge from views to the worker runtime: sending encoded events
+ * down a stream, and the two non-SSE Datastar replies.  Everything that
+ * decides bytes lives in the encoders; these only move them.
+ */
+#include <string.h>
+
+#include "nitro/fcgi.h"
+#include "views/internal.h"
+
+int nitro_sse_send(nitro_stream *s, nitro_buf *ev)
+{
+	int rc;
+
+	if (s == NULL || ev == NULL)
+		return nitro_error(NITRO_EINVAL, "sse: send without a stream or events");
+	rc = ev->err ? ev->err : nitro_stream_write(s, ev->data, ev->len);
+	nitro_buf_reset(ev);
+	return rc;
+}
+
+int nitro_ds_reply_html(nitro_req *req, const char *html, size_t len,
+    const struct nitro_sse_patch *o)
+{
+	const char *mode;
+	int rc = 0;
+
+	if (html == NULL && len > 0)
+		return nitro_error(NITRO_EINVAL, "datastar: NULL elements");
+	if (o != NULL) {
+		if ((mode = nitro_ds_mode_name(o->mode)) == NULL)
+			return nitro_error(NITRO_EINVAL, "datastar: bad patch mode");
+		if (o->selector != NULL)
+			rc = nitro_resp_header(req, "datastar-selector", o->selector);
+		if (rc == 0 && o->mode != NITRO_DS_OUTER)
+			rc = nitro_resp_header(req, "datastar-mode", mode);
+		if (rc == 0 && o->view_transition)
+			rc = nitro_resp_header(req, "datastar-use-view-transition", "true");
+		if (rc)
+			return rc;
+	}
+	return nitro_resp_send(req, 200, "text/html; charset=utf-8", html ? html : "", len);
+}
+
+int nitro_ds_reply_signals(nitro_req *req, json_object *signals, int only_if_missing)
+{
+	const char *s;
+	size_t len;
+	int rc;
+
+	if (!json_object_is_type(signals, json_type_object))
+		return nitro_error(NITRO_EINVAL, "datastar: signals must be a JSON object");
+	s = json_object_to_json_string_length(signals,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	if (s == NULL)
+		return nitro_error(NITRO_ENOMEM, "datastar: cannot serialise signals");
+	if (only_if_missing &&
+	    (rc = nitro_resp_header(req, "datastar-only-if-missing", "true")) != 0)
+		return rc;
+	return nitro_resp_send(req, 200, "application/json", s, len);
+}
