@@ -1,0 +1,33 @@
+#!/bin/sh
+# Start a Nitro application's workers with spawn-fcgi, without systemd.
+#
+#   nitro-spawn.sh /usr/local/bin/app [WORKERS]
+#
+# Each worker gets its own unix socket /run/nitro/app-N.sock (mode 0660,
+# group www-data so that nginx can connect) and runs as user nitro; list the
+# sockets in the nginx upstream (deploy/nginx/nitro.conf).  spawn-fcgi -n
+# keeps each worker in the foreground so that its logfmt log goes to this
+# script's stderr: run the script under a supervisor (runit, s6, daemontools)
+# that restarts what dies.  Plain `spawn-fcgi -F N` on one socket also works,
+# but it sends the workers' stderr to /dev/null and nothing restarts them.
+# Never use -p (TCP) on a public address: libfcgi can be crashed by crafted
+# records that nginx never sends.
+set -eu
+app=${1:?usage: nitro-spawn.sh /path/to/app [WORKERS]}
+workers=${2:-2}
+name=$(basename "$app")
+rundir=${NITRO_RUN_DIR:-/run/nitro}
+user=${NITRO_USER:-nitro}
+group=${NITRO_SOCKET_GROUP:-www-data}
+
+mkdir -p "$rundir"
+pids=""
+trap 'kill $pids 2>/dev/null; wait' INT TERM
+i=1
+while [ "$i" -le "$workers" ]; do
+	spawn-fcgi -n -s "$rundir/$name-$i.sock" -M 0660 -u "$user" -U "$user" \
+	    -G "$group" -- "$app" &
+	pids="$pids $!"
+	i=$((i + 1))
+done
+wait
