@@ -14,7 +14,6 @@
  * allocated); the second validates names and copies them into the arena.
  * Upload data is not copied: it points into the body.
  */
-#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -339,9 +338,9 @@ static int next_part(struct mp *m, struct part *pt)
 		return nitro__fail(m->e, 400, NITRO_EPARSE,
 		    "multipart part without a name");
 	/* Look no further than a part of the largest allowed size. */
-	win = m->n - from;
-	if (win - (body_at - from) > max && max <= SIZE_MAX - m->dlen - (body_at - from))
-		win = body_at - from + max + m->dlen;
+	if (__builtin_add_overflow(body_at - from, max, &win) ||
+	    __builtin_add_overflow(win, m->dlen, &win) || win > m->n - from)
+		win = m->n - from;
 	hit = memmem(m->body + from, win, m->delim, m->dlen);
 	if (hit == NULL) {
 		if (win < m->n - from)

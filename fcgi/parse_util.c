@@ -281,11 +281,13 @@ int nitro__content_length(const char *s, const struct nitro_limits *lim,
 	*len = 0;
 	if (s == NULL || *s == '\0')
 		return 0;
-	for (p = s; *p != '\0'; p++) {
+	/* Malformed wins over too large: check every byte first. */
+	for (p = s; *p != '\0'; p++)
 		if (*p < '0' || *p > '9')
 			return nitro__fail(e, 400, NITRO_EPARSE,
 			    "malformed Content-Length: byte %zu is not a digit",
 			    (size_t)(p - s));
+	for (p = s; *p != '\0'; p++) {
 		if (__builtin_mul_overflow(v, 10, &v) ||
 		    __builtin_add_overflow(v, (size_t)(*p - '0'), &v))
 			return nitro__fail(e, 413, NITRO_ELIMIT,

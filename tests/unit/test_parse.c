@@ -146,6 +146,9 @@ static void test_content_length(void)
 	T_EQ_INT(nitro__content_length("99999999999999999999999", &l, &len, &perr), NITRO_ELIMIT,
 	    "overflow is over the limit");
 	T_EQ_INT(perr.status, 413, "overflow is 413");
+	T_EQ_INT(nitro__content_length("99999999999999999999999;", &l, &len, &perr), NITRO_EPARSE,
+	    "malformed wins over overflow (found by fuzz_headers)");
+	T_EQ_INT(perr.status, 400, "malformed huge length is 400");
 	T_EQ_INT(nitro__content_length("12a", &l, &len, &perr), NITRO_EPARSE, "non-digit");
 	T_EQ_INT(perr.status, 400, "non-digit is 400");
 	T_EQ_STR(perr.msg, "malformed Content-Length: byte 2 is not a digit", "non-digit message");
@@ -632,6 +635,7 @@ static void test_multipart_limits(void)
 {
 	struct nitro_limits l = defaults();
 	struct mpres r;
+	const char *tail;
 	char *b, *h;
 	size_t n;
 
@@ -667,6 +671,18 @@ static void test_multipart_limits(void)
 	T_EQ_INT(mp(CT, b, n, &l, &r), NITRO_ELIMIT, "part one byte over fails");
 	T_EQ_INT(perr.status, 413, "large part is 413");
 	T_EQ_STR(perr.msg, "multipart part exceeds the limit of 100 bytes", "part size message");
+	free(b);
+
+	/* Fewer bytes left than part_bytes + delimiter, no delimiter: the
+	 * search window must stop at the body's end (found by fuzz_multipart;
+	 * the exact-size buffer lets ASan see an over-read). */
+	l.part_bytes = 16;
+	tail = "--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\n0123456789abcdefgh";
+	n = strlen(tail);
+	b = malloc(n);
+	memcpy(b, tail, n);
+	T_EQ_INT(mp(CT, b, n, &l, &r), NITRO_EPARSE, "short tail without a delimiter");
+	T_EQ_STR(perr.msg, "multipart body has no closing boundary", "short tail message");
 	free(b);
 
 	l = defaults();
