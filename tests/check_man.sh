@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# tests/check_man.sh: every public function has its manual page (TAP).
+#
+# For each function declared with NITRO_API in include/nitro/*.h:
+#   - man/<name>.3 exists and has NAME, SYNOPSIS, DESCRIPTION, RETURN
+#     VALUES, THREAD SAFETY and EXAMPLE sections;
+# and for every page in man/:
+#   - it is installed (listed in dist_man_MANS by a man/*.inc fragment);
+#   - it renders without warnings (when man(1) is installed; skipped if not).
+# A NITRO_API line that cannot be parsed is a failure, so that a function
+# cannot escape the check by the way its prototype is written.
+set -u
+top=${top_srcdir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+cd "$top" || exit 1
+
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+skip() { n=$((n + 1)); echo "ok $n # SKIP $*"; }
+
+funcs=() bad=()
+while IFS= read -r line; do
+	name=$(sed -nE 's/^NITRO_API[^(]*[ *]([a-z_][a-z0-9_]*)\(.*/\1/p' <<<"$line")
+	if [ -n "$name" ]; then
+		funcs+=("$name")
+	else
+		bad+=("$line")
+	fi
+done < <(grep -h '^NITRO_API' include/nitro/*.h)
+mapfile -t funcs < <(printf '%s\n' "${funcs[@]}" | sort -u)
+pages=(man/*.[0-9])
+sections=("NAME" "SYNOPSIS" "DESCRIPTION" "RETURN VALUES?" "THREAD SAFETY" "EXAMPLES?")
+have_man=0
+command -v man >/dev/null 2>&1 && have_man=1
+
+echo "1..$(( ${#bad[@]} + ${#funcs[@]} * 2 + ${#pages[@]} * 2 ))"
+
+for line in "${bad[@]}"; do
+	nok "cannot find the function name in: $line"
+done
+
+for f in "${funcs[@]}"; do
+	page=man/$f.3
+	if [ -f "$page" ]; then
+		ok "$f has $page"
+	else
+		nok "$f has no man page ($page)"
+		nok "$page sections: no page"
+		continue
+	fi
+	missing=()
+	for s in "${sections[@]}"; do
+		grep -qE "^\.SH \"?$s\"?\$" "$page" || missing+=("${s%\?}")
+	done
+	if [ ${#missing[@]} -eq 0 ]; then
+		ok "$page has every section"
+	else
+		nok "$page lacks: ${missing[*]}"
+	fi
+done
+
+# The words of every dist_man_MANS assignment, continuation lines joined.
+listed=$(sed -e ':a' -e '/\\$/N; s/\\\n/ /; ta' man/*.inc 2>/dev/null |
+	sed -nE 's/^[[:space:]]*dist_man_MANS[[:space:]]*\+?=//p' | tr -s ' \t' '\n\n')
+for page in "${pages[@]}"; do
+	if grep -qxF "$page" <<<"$listed"; then
+		ok "$page is installed"
+	else
+		nok "$page is not in dist_man_MANS (add it to a man/*.inc fragment)"
+	fi
+	if [ $have_man -eq 0 ]; then
+		skip "$page renders: man(1) is not installed"
+		continue
+	fi
+	warn=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
+	if [ -z "$warn" ]; then
+		ok "$page renders without warnings"
+	else
+		nok "$page renders with warnings"
+		sed 's/^/# /' <<<"$warn"
+	fi
+done
+[ "$failed" -eq 0 ]
