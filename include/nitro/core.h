@@ -258,6 +258,326 @@ NITRO_API void nitro_bus_stats(nitro_bus *bus, struct nitro_bus_stats *st);
 /* Non-zero when pattern matches name ('*' matches any run of bytes). */
 NITRO_API int nitro_event_match(const char *pattern, const char *name);
 
+
+/* ---- entities ---------------------------------------------------------- */
+
+/*
+ * An entity type is declared once, as an X-macro list of fields:
+ *
+ *   #define TODO_FIELDS(X) \
+ *	X(id,       INT,  NITRO_F_ID) \
+ *	X(title,    TEXT, NITRO_F_REQUIRED, NITRO_F_MAXLEN(200)) \
+ *	X(priority, INT,  NITRO_F_MIN(1), NITRO_F_MAX(5), NITRO_F_DEFAULT("3")) \
+ *	X(done,     BOOL, NITRO_F_DEFAULT("false"))
+ *   NITRO_ENTITY(todo, TODO_FIELDS)          (in a header)
+ *   NITRO_ENTITY_DEFINE(todo, TODO_FIELDS)   (in one .c file)
+ *
+ * which gives struct todo, the schema todo_schema and typed functions
+ * todo_get(), todo_save(), todo_delete(), todo_query()...  Each field is
+ * X(name, TYPE, constraints...) with TYPE one of INT, REAL, BOOL, TEXT,
+ * TIME (milliseconds since the epoch, ISO 8601 in JSON), JSON, BLOB, or
+ * COMPUTED (a placeholder member; its value is computed for JSON output).
+ *
+ * TEXT, JSON and BLOB members are owned by the struct (free them with
+ * nitro_entity_clear()) and are NULL when the value is NULL.  Scalars are
+ * NULL only when their bit in nitro_nulls is set (nitro_entity_set_null()).
+ */
+struct json_object;
+
+enum nitro_type {
+	NITRO_T_NULL = 0,
+	NITRO_T_INT, NITRO_T_REAL, NITRO_T_BOOL, NITRO_T_TEXT, NITRO_T_TIME,
+	NITRO_T_JSON, NITRO_T_BLOB, NITRO_T_COMPUTED
+};
+
+typedef struct nitro_blob {
+	unsigned char *data;	/* NULL: the value is NULL */
+	size_t len;
+} nitro_blob;
+
+#define NITRO_CTYPE_INT		int64_t
+#define NITRO_CTYPE_REAL	double
+#define NITRO_CTYPE_BOOL	_Bool
+#define NITRO_CTYPE_TEXT	char *
+#define NITRO_CTYPE_TIME	int64_t
+#define NITRO_CTYPE_JSON	struct json_object *
+#define NITRO_CTYPE_BLOB	nitro_blob
+#define NITRO_CTYPE_COMPUTED	unsigned char
+
+typedef struct nitro_field {
+	const char *name;
+	int type;
+	size_t offset;
+	unsigned char id, uuid, required, unique, secret, has_min, has_max;
+	double min, max;		/* numeric range */
+	size_t min_len, max_len;	/* text characters, blob bytes; 0: none */
+	const char *pattern;		/* POSIX extended regex for text */
+	const char *one_of;		/* "low|medium|high" */
+	const char *def;		/* default, written as in JSON text */
+	struct json_object *(*compute)(const void *obj);
+} nitro_field;
+
+/* Constraints, written after the type in a field declaration. */
+#define NITRO_F_ID		.id = 1
+#define NITRO_F_UUID		.id = 1, .uuid = 1	/* TEXT id, generated */
+#define NITRO_F_REQUIRED	.required = 1
+#define NITRO_F_UNIQUE		.unique = 1
+#define NITRO_F_SECRET		.secret = 1	/* never serialised */
+#define NITRO_F_MIN(v)		.has_min = 1, .min = (v)
+#define NITRO_F_MAX(v)		.has_max = 1, .max = (v)
+#define NITRO_F_MINLEN(n)	.min_len = (n)
+#define NITRO_F_MAXLEN(n)	.max_len = (n)
+#define NITRO_F_PATTERN(re)	.pattern = (re)
+#define NITRO_F_ONE_OF(s)	.one_of = (s)
+#define NITRO_F_DEFAULT(s)	.def = (s)
+#define NITRO_F_COMPUTED(fn)	.compute = (fn)
+
+#define NITRO_MAX_FIELDS 64
+
+struct nitro__schema_rt;
+typedef struct nitro_schema {
+	const char *name;
+	size_t size;
+	size_t nfields;
+	const nitro_field *(*fields)(void);
+	struct nitro__schema_rt *rt;	/* private, made on first use */
+} nitro_schema;
+
+/* An id: num for INT ids, text for UUID ids. */
+typedef struct nitro_id {
+	int64_t num;
+	const char *text;
+} nitro_id;
+
+static inline nitro_id nitro_id_int(int64_t n) { nitro_id id = {n, NULL}; return id; }
+static inline nitro_id nitro_id_text(const char *s) { nitro_id id = {0, s}; return id; }
+
+/* A value in a query condition. */
+typedef struct nitro_value {
+	int type;	/* NITRO_T_NULL, _INT, _REAL, _BOOL, _TEXT or _TIME */
+	int64_t i;
+	double r;
+	const char *s;
+} nitro_value;
+
+static inline nitro_value nitro_v_int(int64_t i) { nitro_value v = {NITRO_T_INT, i, 0, NULL}; return v; }
+static inline nitro_value nitro_v_real(double r) { nitro_value v = {NITRO_T_REAL, 0, r, NULL}; return v; }
+static inline nitro_value nitro_v_bool(int b) { nitro_value v = {NITRO_T_BOOL, !!b, 0, NULL}; return v; }
+static inline nitro_value nitro_v_text(const char *s) { nitro_value v = {NITRO_T_TEXT, 0, 0, s}; return v; }
+static inline nitro_value nitro_v_null(void) { nitro_value v = {NITRO_T_NULL, 0, 0, NULL}; return v; }
+
+enum nitro_op {
+	NITRO_OP_EQ = 1, NITRO_OP_NE, NITRO_OP_LT, NITRO_OP_LE, NITRO_OP_GT,
+	NITRO_OP_GE, NITRO_OP_IS_NULL, NITRO_OP_NOT_NULL,
+	NITRO_OP_CONTAINS	/* text, ASCII case-insensitive (SQL LIKE '%v%') */
+};
+
+typedef struct nitro_cond {
+	const char *field;
+	int op;
+	nitro_value v;
+} nitro_cond;
+
+typedef struct nitro_order {
+	const char *field;
+	int desc;
+} nitro_order;
+
+/*
+ * WHERE (all[0] AND all[1] ...) AND (any[0] OR any[1] ...), ORDER BY
+ * order..., id; LIMIT limit (0: none) OFFSET offset.  As in SQL, a
+ * comparison with NULL is false, and NULLs sort first ascending and last
+ * descending; ties are broken by id.
+ */
+typedef struct nitro_query {
+	const nitro_cond *all;
+	size_t nall;
+	const nitro_cond *any;
+	size_t nany;
+	const nitro_order *order;
+	size_t norder;
+	size_t limit;
+	size_t offset;
+} nitro_query;
+
+/* Rows returned by a query: items is an array of n entity structs that
+ * the caller owns; free them all with nitro_rows_free(). */
+typedef struct nitro_rows {
+	void *items;
+	size_t n;
+	const nitro_schema *schema;
+} nitro_rows;
+
+/* Validation: one message per failing field. */
+struct nitro_verr {
+	const char *field;
+	char msg[120];
+};
+typedef struct nitro_verrors {
+	size_t n;
+	struct nitro_verr e[NITRO_MAX_FIELDS];
+} nitro_verrors;
+
+/* Lifecycle hooks; a negative return from a before hook cancels. */
+struct nitro_hooks {
+	int (*before_save)(const nitro_schema *s, void *obj, void *udata);
+	int (*after_save)(const nitro_schema *s, const void *obj, void *udata);
+	int (*before_delete)(const nitro_schema *s, const void *obj, void *udata);
+	int (*after_delete)(const nitro_schema *s, const void *obj, void *udata);
+	void *udata;
+};
+
+/* A repository (a store behind schemas); see nitro_memrepo_new(). */
+typedef struct nitro_repo nitro_repo;
+
+NITRO_API int nitro_entity_bind(nitro_schema *s, nitro_repo *repo, nitro_bus *bus);
+NITRO_API int nitro_entity_hooks(nitro_schema *s, const struct nitro_hooks *h);
+NITRO_API const nitro_field *nitro_entity_field(const nitro_schema *s, const char *name);
+NITRO_API int nitro_entity_init(const nitro_schema *s, void *obj);
+NITRO_API void nitro_entity_clear(const nitro_schema *s, void *obj);
+NITRO_API int nitro_entity_copy(const nitro_schema *s, void *dst, const void *src);
+NITRO_API int nitro_entity_set_null(const nitro_schema *s, void *obj, const char *field, int null);
+NITRO_API int nitro_entity_is_null(const nitro_schema *s, const void *obj, const char *field);
+NITRO_API int nitro_entity_validate(const nitro_schema *s, const void *obj, nitro_verrors *errs);
+NITRO_API int nitro_entity_to_json(const nitro_schema *s, const void *obj, struct json_object **out);
+NITRO_API int nitro_entity_from_json(const nitro_schema *s, struct json_object *in, void *out,
+    nitro_verrors *errs);
+NITRO_API int nitro_verrors_to_json(const nitro_verrors *errs, struct json_object **out);
+
+NITRO_API int nitro_entity_get(const nitro_schema *s, nitro_id id, void *out);
+NITRO_API int nitro_entity_save(const nitro_schema *s, void *obj);
+NITRO_API int nitro_entity_delete(const nitro_schema *s, nitro_id id);
+NITRO_API int nitro_entity_exists(const nitro_schema *s, nitro_id id);
+NITRO_API int nitro_entity_all(const nitro_schema *s, nitro_rows *out);
+NITRO_API int nitro_entity_query(const nitro_schema *s, const nitro_query *q, nitro_rows *out);
+NITRO_API int nitro_entity_count(const nitro_schema *s, const nitro_query *q, size_t *n);
+NITRO_API int nitro_entity_find_by(const nitro_schema *s, const char *field, nitro_value v,
+    void *out);
+NITRO_API int nitro_entity_search(const nitro_schema *s, const char *text, nitro_rows *out);
+NITRO_API int nitro_entity_filter(const nitro_schema *s, const char *const *kv, int fuzzy,
+    nitro_rows *out);
+NITRO_API int nitro_entity_save_many(const nitro_schema *s, void *objs, size_t n);
+NITRO_API int nitro_entity_upsert_many(const nitro_schema *s, void *objs, size_t n,
+    const char *key);
+NITRO_API void nitro_rows_free(nitro_rows *rows);
+
+/* ISO 8601 timestamps: milliseconds since the epoch, UTC. */
+#define NITRO_TIME_LEN 32
+NITRO_API int nitro_time_format(int64_t ms, char out[NITRO_TIME_LEN]);
+NITRO_API int nitro_time_parse(const char *s, int64_t *ms);
+NITRO_API int64_t nitro_time_now(void);
+/* A random (version 4) UUID in its 36-character text form. */
+NITRO_API int nitro_uuid(char out[37]);
+
+/* The schema declaration: struct, schema and typed functions. */
+#define NITRO__MEMBER(n_, t_, ...) NITRO_CTYPE_##t_ n_;
+#define NITRO__COUNT(n_, t_, ...) + 1
+#define NITRO__FIELD(n_, t_, ...) \
+	{ .name = #n_, .type = NITRO_T_##t_, \
+	  .offset = offsetof(nitro__E, n_), __VA_ARGS__ },
+
+/* Wrappers may go unused in a .c that declares its own entity. */
+#if defined(__GNUC__)
+#define NITRO__WRAP static inline __attribute__((unused))
+#else
+#define NITRO__WRAP static inline
+#endif
+#define NITRO_ENTITY(E, FIELDS) \
+	struct E { uint64_t nitro_nulls; FIELDS(NITRO__MEMBER) }; \
+	extern nitro_schema E##_schema; \
+	NITRO__WRAP int E##_init(struct E *o) { return nitro_entity_init(&E##_schema, o); } \
+	NITRO__WRAP void E##_clear(struct E *o) { nitro_entity_clear(&E##_schema, o); } \
+	NITRO__WRAP int E##_get(nitro_id id, struct E *out) { return nitro_entity_get(&E##_schema, id, out); } \
+	NITRO__WRAP int E##_save(struct E *o) { return nitro_entity_save(&E##_schema, o); } \
+	NITRO__WRAP int E##_delete(nitro_id id) { return nitro_entity_delete(&E##_schema, id); } \
+	NITRO__WRAP int E##_exists(nitro_id id) { return nitro_entity_exists(&E##_schema, id); } \
+	NITRO__WRAP int E##_all(nitro_rows *r) { return nitro_entity_all(&E##_schema, r); } \
+	NITRO__WRAP int E##_query(const nitro_query *q, nitro_rows *r) { return nitro_entity_query(&E##_schema, q, r); } \
+	NITRO__WRAP int E##_count(const nitro_query *q, size_t *n) { return nitro_entity_count(&E##_schema, q, n); } \
+	NITRO__WRAP int E##_find_by(const char *f, nitro_value v, struct E *out) { return nitro_entity_find_by(&E##_schema, f, v, out); } \
+	NITRO__WRAP int E##_search(const char *t, nitro_rows *r) { return nitro_entity_search(&E##_schema, t, r); } \
+	NITRO__WRAP int E##_filter(const char *const *kv, int fuzzy, nitro_rows *r) { return nitro_entity_filter(&E##_schema, kv, fuzzy, r); } \
+	NITRO__WRAP int E##_save_many(struct E *o, size_t n) { return nitro_entity_save_many(&E##_schema, o, n); } \
+	NITRO__WRAP int E##_upsert_many(struct E *o, size_t n, const char *key) { return nitro_entity_upsert_many(&E##_schema, o, n, key); } \
+	NITRO__WRAP int E##_validate(const struct E *o, nitro_verrors *e) { return nitro_entity_validate(&E##_schema, o, e); } \
+	NITRO__WRAP int E##_to_json(const struct E *o, struct json_object **j) { return nitro_entity_to_json(&E##_schema, o, j); } \
+	NITRO__WRAP int E##_from_json(struct json_object *j, struct E *o, nitro_verrors *e) { return nitro_entity_from_json(&E##_schema, j, o, e); }
+
+#define NITRO_ENTITY_DEFINE(E, FIELDS) \
+	static const nitro_field *E##__fields(void) \
+	{ \
+		typedef struct E nitro__E; \
+		static const nitro_field f[] = { FIELDS(NITRO__FIELD) }; \
+		return f; \
+	} \
+	nitro_schema E##_schema = { #E, sizeof(struct E), 0 FIELDS(NITRO__COUNT), \
+	    E##__fields, NULL }
+
+/* ---- repositories ------------------------------------------------------ */
+
+struct nitro_memrepo_opts {
+	int64_t ttl_ms;			/* default time to live; 0: forever */
+	int64_t sweep_ms;		/* sweep expired records every; 0: never */
+	int64_t (*now_ms)(void *);	/* clock (tests); NULL: real time */
+	void *now_arg;
+};
+
+/* opts may be NULL. */
+NITRO_API nitro_repo *nitro_memrepo_new(const struct nitro_memrepo_opts *opts);
+/* Give one record a time to live (0: forever). */
+NITRO_API int nitro_memrepo_expire(nitro_repo *r, const nitro_schema *s, nitro_id id,
+    int64_t ttl_ms);
+/* Remove expired records now; returns how many. */
+NITRO_API size_t nitro_memrepo_sweep(nitro_repo *r);
+NITRO_API void nitro_repo_free(nitro_repo *r);
+NITRO_API const char *nitro_repo_name(const nitro_repo *r);
+
+
+/* ---- metrics ------------------------------------------------------------- */
+
+/*
+ * A process-wide registry of counters and latency histograms, written in
+ * the Prometheus text format by nitro_metrics_write().  A series is a name
+ * ([a-zA-Z_:][a-zA-Z0-9_:]*) and a label string written by the program,
+ * such as method="GET",status="200" (never client text).  Getting the same
+ * name and labels again returns the same series; updates are lock-free.
+ */
+typedef struct nitro_counter nitro_counter;
+typedef struct nitro_histogram nitro_histogram;
+
+/* NULL (with nitro_errmsg) on a bad name or labels, or past 4096 series. */
+NITRO_API nitro_counter *nitro_counter_get(const char *name, const char *help,
+    const char *labels);
+NITRO_API void nitro_counter_add(nitro_counter *c, uint64_t n);
+NITRO_API uint64_t nitro_counter_value(const nitro_counter *c);
+/* Buckets from 0.5 ms to 10 s. */
+NITRO_API nitro_histogram *nitro_histogram_get(const char *name, const char *help,
+    const char *labels);
+NITRO_API void nitro_histogram_observe(nitro_histogram *h, double seconds);
+/* One request: nitro_http_requests_total{method,status} and
+ * nitro_http_request_duration_seconds{method}. */
+NITRO_API void nitro_metrics_request(const char *method, int status, double seconds);
+/* Include a bus's counters (nitro_events_*{bus="label"}) in the output. */
+NITRO_API int nitro_metrics_bus(nitro_bus *bus, const char *label);
+/* Append the whole registry to out; 0 or out's error. */
+NITRO_API int nitro_metrics_write(nitro_buf *out);
+
+/* ---- configuration --------------------------------------------------------- */
+
+/*
+ * Settings come from the environment and from a .env file (KEY=VALUE lines,
+ * # comments, optional quotes); the environment wins.  Only NITRO_* keys
+ * are read from the file.  A getter that finds a malformed value returns
+ * the default and records the problem; nitro_config_check() then fails at
+ * start-up with a message that names the variable.
+ */
+NITRO_API int nitro_config_load(const char *path);
+NITRO_API const char *nitro_config_str(const char *key, const char *def);
+NITRO_API int64_t nitro_config_int(const char *key, int64_t def, int64_t min, int64_t max);
+NITRO_API int nitro_config_bool(const char *key, int def);
+NITRO_API double nitro_config_real(const char *key, double def);
+NITRO_API int nitro_config_check(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,75 @@
+/*
+ * Internal: the repository interface and schema internals shared by the
+ * entity layer (core/entity.c) and every backend (core/memrepo.c,
+ * sql/...).  A backend fills a nitro_repo_ops table; the entity layer does
+ * validation, hooks and events, then calls it.
+ */
+#ifndef NITRO_CORE_REPO_H
+#define NITRO_CORE_REPO_H
+
+#include <regex.h>
+
+#include "nitro/core.h"
+
+struct nitro_repo_ops {
+	const char *name;
+	/* Make the per-schema store; *store is passed to every call below. */
+	int (*attach)(nitro_repo *r, const nitro_schema *s, void **store);
+	/* Copy one record into out (a cleared struct); NITRO_ENOTFOUND. */
+	int (*get)(void *store, nitro_id id, void *out);
+	/*
+	 * Insert or replace n records, all or none.  A record without an id
+	 * gets one (written back into objs[i]).  key < 0 matches records by
+	 * id; otherwise by field key (an upsert on a unique field: the record
+	 * takes the existing id).  A unique field whose value another record
+	 * holds is NITRO_EEXIST with the field named in the message.
+	 */
+	int (*put)(void *store, void *const *objs, size_t n, int key);
+	int (*del)(void *store, nitro_id id);
+	/* Rows for a checked query; out NULL means count only. */
+	int (*query)(void *store, const nitro_query *q, nitro_rows *out, size_t *count);
+	void (*free)(nitro_repo *r);
+};
+
+struct nitro_repo {
+	const struct nitro_repo_ops *ops;
+};
+
+enum { NITRO__OP_GET, NITRO__OP_SAVE, NITRO__OP_DELETE, NITRO__OP_QUERY,
+	NITRO__OP_COUNT, NITRO__OPS };
+
+/* Made once per schema, on first use. */
+struct nitro__schema_rt {
+	const nitro_field *f;
+	size_t n;
+	int id;			/* index of the id field */
+	regex_t *re;		/* compiled patterns, per field (or unused) */
+	unsigned char *has_re;
+	nitro_repo *repo;
+	void *store;
+	nitro_bus *bus;
+	struct nitro_hooks hooks;
+	nitro_counter *opc[NITRO__OPS][2];	/* [op][failed] */
+	char ev_saving[80], ev_saved[80], ev_deleting[80], ev_deleted[80];
+};
+
+/* The schema's internals, made on first call; NULL with nitro_errmsg. */
+struct nitro__schema_rt *nitro__schema(const nitro_schema *s);
+int nitro__field_index(const nitro_schema *s, const char *name);
+int nitro__is_null(const struct nitro__schema_rt *rt, const void *obj, int i);
+/* Check a query against the schema: fields exist, values fit types. */
+int nitro__query_check(const nitro_schema *s, const nitro_query *q);
+/* SQL semantics, shared so that every backend agrees with the memory one. */
+int nitro__cond_eval(const struct nitro__schema_rt *rt, const void *obj,
+    int field, const nitro_cond *c);
+int nitro__compare(const struct nitro__schema_rt *rt, const void *a,
+    const void *b, int field);
+/* The text form of a scalar field's value (defaults, filters). */
+int nitro__value_parse(const nitro_field *f, const char *text, nitro_value *v);
+/* Base64 (RFC 4648, padded) for BLOBs in JSON. */
+int nitro__b64_encode(const unsigned char *p, size_t n, nitro_buf *out);
+int nitro__b64_decode(const char *s, size_t n, nitro_blob *out);
+/* ASCII case-insensitive substring test (SQL LIKE '%needle%'). */
+int nitro__contains_ci(const char *hay, const char *needle);
+
+#endif
