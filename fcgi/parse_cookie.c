@@ -7,37 +7,17 @@
 #include <string.h>
 
 #include "fcgi/parse.h"
+#include "fcgi/parse_util.h"
 
 struct cookie {
 	const char *name, *value;
 	size_t nlen, vlen;
 };
 
-static int is_ws(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static int is_name_char(unsigned char c)
-{
-	return c > 0x20 && c < 0x7f && strchr("\"(),/:;<=>?@[\\]{}", c) == NULL;
-}
-
 /* Control bytes would end the copy early (NUL) or smuggle line breaks. */
 static int is_value_char(unsigned char c)
 {
 	return c >= 0x20 && c != 0x7f;
-}
-
-static const char *trim(const char *s, size_t *n)
-{
-	while (*n > 0 && is_ws(*s)) {
-		s++;
-		(*n)--;
-	}
-	while (*n > 0 && is_ws(s[*n - 1]))
-		(*n)--;
-	return s;
 }
 
 /* Parse one ';'-separated piece; 1 when it is a usable name=value. */
@@ -49,13 +29,13 @@ static int parse_piece(const char *p, size_t len, struct cookie *c)
 	if (eq == NULL)
 		return 0;
 	c->nlen = (size_t)(eq - p);
-	c->name = trim(p, &c->nlen);
+	c->name = nitro__trim_ows(p, &c->nlen);
 	c->vlen = len - (size_t)(eq - p) - 1;
-	c->value = trim(eq + 1, &c->vlen);
+	c->value = nitro__trim_ows(eq + 1, &c->vlen);
 	if (c->nlen == 0)
 		return 0;
 	for (i = 0; i < c->nlen; i++)
-		if (!is_name_char((unsigned char)c->name[i]))
+		if (!nitro__is_tchar((unsigned char)c->name[i]))
 			return 0;
 	if (c->vlen >= 2 && c->value[0] == '"' && c->value[c->vlen - 1] == '"') {
 		c->value++;

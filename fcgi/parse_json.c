@@ -68,7 +68,9 @@ int nitro__parse_json(const char *s, size_t n, size_t max_depth,
 	if (n > INT_MAX)
 		return nitro__fail(e, 413, NITRO_ELIMIT,
 		    "JSON text of %zu bytes is too long", n);
-	tok = json_tokener_new_ex(max_depth >= INT_MAX - 1 ? INT_MAX : (int)max_depth + 1);
+	/* One more level for the scalars inside the deepest containers. */
+	tok = json_tokener_new_ex(max_depth >= INT_MAX - 1 ? INT_MAX :
+	    (int)max_depth + 1);
 	if (tok == NULL)
 		return nitro__fail(e, 500, NITRO_ENOMEM, "out of memory");
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);

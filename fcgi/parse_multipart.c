@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "fcgi/parse.h"
+#include "fcgi/parse_util.h"
 
 #define MAX_BOUNDARY 70
 
@@ -48,16 +49,6 @@ struct mp {
 	struct nitro_perr *e;
 };
 
-static int is_ws(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static int is_tchar(unsigned char c)
-{
-	return c > 0x20 && c < 0x7f && strchr("\"(),/:;<=>?@[\\]{}", c) == NULL;
-}
-
 static int slice_is(const struct slice *s, const char *lit)
 {
 	return !s->quoted && s->len == strlen(lit) && strncasecmp(s->p, lit, s->len) == 0;
@@ -72,13 +63,13 @@ static int next_param(const char *s, size_t n, size_t *i, struct slice *name,
 {
 	size_t j = *i;
 
-	while (j < n && is_ws(s[j]))
+	while (j < n && nitro__is_ows(s[j]))
 		j++;
 	if (j == n)
 		return 0;
 	if (s[j++] != ';')
 		return -1;
-	while (j < n && is_ws(s[j]))
+	while (j < n && nitro__is_ows(s[j]))
 		j++;
 	if (j == n) {			/* a trailing ';' is harmless */
 		*i = j;
@@ -86,14 +77,14 @@ static int next_param(const char *s, size_t n, size_t *i, struct slice *name,
 	}
 	name->p = s + j;
 	name->quoted = 0;
-	while (j < n && is_tchar((unsigned char)s[j]) && s[j] != '=')
+	while (j < n && nitro__is_tchar((unsigned char)s[j]))
 		j++;
 	name->len = (size_t)(s + j - name->p);
-	while (j < n && is_ws(s[j]))
+	while (j < n && nitro__is_ows(s[j]))
 		j++;
 	if (name->len == 0 || j == n || s[j++] != '=')
 		return -1;
-	while (j < n && is_ws(s[j]))
+	while (j < n && nitro__is_ows(s[j]))
 		j++;
 	if (j < n && s[j] == '"') {
 		val->p = s + ++j;
@@ -108,7 +99,7 @@ static int next_param(const char *s, size_t n, size_t *i, struct slice *name,
 	} else {
 		val->p = s + j;
 		val->quoted = 0;
-		while (j < n && s[j] != ';' && !is_ws(s[j]) && s[j] != '"')
+		while (j < n && s[j] != ';' && !nitro__is_ows(s[j]) && s[j] != '"')
 			j++;
 		val->len = (size_t)(s + j - val->p);
 		if (val->len == 0)
@@ -179,7 +170,7 @@ static int parse_disposition(struct mp *m, struct part *pt, const char *v, size_
 
 	while (i < n && v[i] != ';')
 		i++;
-	while (i > 0 && is_ws(v[i - 1]))
+	while (i > 0 && nitro__is_ows(v[i - 1]))
 		i--;
 	if (i != 9 || strncasecmp(v, "form-data", 9) != 0)
 		return nitro__fail(m->e, 400, NITRO_EPARSE,
@@ -214,16 +205,10 @@ static int parse_header(struct mp *m, struct part *pt, const char *l, size_t n)
 		return bad_header(m);
 	nlen = (size_t)(colon - l);
 	for (i = 0; i < nlen; i++)
-		if (!is_tchar((unsigned char)l[i]))
+		if (!nitro__is_tchar((unsigned char)l[i]))
 			return bad_header(m);
-	v = colon + 1;
 	vlen = n - nlen - 1;
-	while (vlen > 0 && is_ws(*v)) {
-		v++;
-		vlen--;
-	}
-	while (vlen > 0 && is_ws(v[vlen - 1]))
-		vlen--;
+	v = nitro__trim_ows(colon + 1, &vlen);
 	if (nlen == 19 && strncasecmp(l, "Content-Disposition", 19) == 0) {
 		if (pt->has_disp)
 			return bad_header(m);
@@ -248,7 +233,7 @@ static int after_delimiter(struct mp *m, size_t p)
 		m->done = 1;
 		return 0;
 	}
-	while (p < m->n && is_ws(s[p]))
+	while (p < m->n && nitro__is_ows(s[p]))
 		p++;
 	if (p < m->n && s[p] == '\n')
 		p++;

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "fcgi/parse.h"
+#include "fcgi/parse_util.h"
 
 int nitro__fail(struct nitro_perr *e, int status, int err, const char *fmt, ...)
 {
@@ -84,8 +85,7 @@ bad:
 	return nitro_error(NITRO_EPARSE, "invalid percent-encoding at byte %zu", i);
 }
 
-/* RFC 9110 tchar. */
-static int is_tchar(unsigned char c)
+int nitro__is_tchar(unsigned char c)
 {
 	return c > 0x20 && c < 0x7f && strchr("\"(),/:;<=>?@[\\]{}", c) == NULL;
 }
@@ -95,24 +95,23 @@ int nitro__is_token(const char *s)
 	if (s == NULL || *s == '\0')
 		return 0;
 	for (; *s != '\0'; s++)
-		if (!is_tchar((unsigned char)*s))
+		if (!nitro__is_tchar((unsigned char)*s))
 			return 0;
 	return 1;
 }
 
-static int is_ows(char c)
+int nitro__is_ows(char c)
 {
 	return c == ' ' || c == '\t';
 }
 
-/* Trim optional white space from both ends of s[0..*n). */
-static const char *trim(const char *s, size_t *n)
+const char *nitro__trim_ows(const char *s, size_t *n)
 {
-	while (*n > 0 && is_ows(*s)) {
+	while (*n > 0 && nitro__is_ows(*s)) {
 		s++;
 		(*n)--;
 	}
-	while (*n > 0 && is_ows(s[*n - 1]))
+	while (*n > 0 && nitro__is_ows(s[*n - 1]))
 		(*n)--;
 	return s;
 }
@@ -125,7 +124,7 @@ int nitro__media_type_is(const char *content_type, const char *type)
 	if (content_type == NULL || type == NULL)
 		return 0;
 	n = strcspn(content_type, ";");
-	s = trim(content_type, &n);
+	s = nitro__trim_ows(content_type, &n);
 	return n == strlen(type) && n > 0 && strncasecmp(s, type, n) == 0;
 }
 
@@ -195,15 +194,15 @@ static int range_q(const char *p, size_t n)
 
 		while (plen < n && p[plen] != ';')
 			plen++;
-		param = trim(p, &plen);
+		param = nitro__trim_ows(p, &plen);
 		if (plen >= 2 && (param[0] == 'q' || param[0] == 'Q')) {
 			size_t i = 1;
 
-			while (i < plen && is_ows(param[i]))
+			while (i < plen && nitro__is_ows(param[i]))
 				i++;
 			if (i < plen && param[i] == '=') {
 				size_t vlen = plen - i - 1;
-				const char *v = trim(param + i + 1, &vlen);
+				const char *v = nitro__trim_ows(param + i + 1, &vlen);
 
 				return qvalue(v, vlen);
 			}
@@ -240,7 +239,7 @@ int nitro__accepts_json(const char *accept)
 
 		mlen = strcspn(p, ",;");
 		tlen = mlen;
-		m = trim(p, &tlen);
+		m = nitro__trim_ows(p, &tlen);
 		q = range_q(p + mlen, elen - mlen);
 		if (q >= 0) {
 			switch (classify(m, tlen)) {

@@ -10,16 +10,25 @@
 static nitro_arena *arena;
 static struct nitro_perr perr;
 
-/* The documented defaults of include/nitro/fcgi.h. */
 static struct nitro_limits defaults(void)
 {
-	struct nitro_limits l = {
+	struct nitro_limits l;
+
+	nitro_limits_default(&l);
+	return l;
+}
+
+/* The messages below quote the defaults documented in <nitro/fcgi.h>. */
+static void test_defaults(void)
+{
+	struct nitro_limits l = defaults(), want = {
 		.body_bytes = 1 << 20, .params = 256, .name_bytes = 256,
 		.value_bytes = 64 << 10, .header_bytes = 32 << 10, .cookies = 64,
 		.parts = 64, .part_bytes = 1 << 20, .part_header_bytes = 4 << 10,
 		.json_depth = 32, .path_bytes = 4 << 10,
 	};
-	return l;
+
+	T_OK(memcmp(&l, &want, sizeof l) == 0, "nitro_limits_default gives the documented limits");
 }
 
 static void reset(void)
@@ -631,6 +640,19 @@ static char *hdr_body(size_t hbytes)
 	return b;
 }
 
+/* Parse a generated body (see mp_body); the body is freed, so only the
+ * lengths of uploads may be looked at afterwards. */
+static int mp_gen(size_t count, size_t size, int upload, const struct nitro_limits *l,
+    struct mpres *r)
+{
+	size_t n;
+	char *b = mp_body(count, size, upload, &n);
+	int rc = mp(CT, b, n, l, r);
+
+	free(b);
+	return rc;
+}
+
 static void test_multipart_limits(void)
 {
 	struct nitro_limits l = defaults();
@@ -639,39 +661,27 @@ static void test_multipart_limits(void)
 	char *b, *h;
 	size_t n;
 
-	b = mp_body(64, 3, 0, &n);
-	T_EQ_INT(mp(CT, b, n, &l, &r), 0, "64 parts pass");
+	T_EQ_INT(mp_gen(64, 3, 0, &l, &r), 0, "64 parts pass");
 	T_EQ_INT(r.fields.n, 64, "64 fields");
 	T_EQ_STR(nitro__kv_get(&r.fields, "f63"), "ddd", "last field");
-	free(b);
-	b = mp_body(65, 3, 1, &n);
-	T_EQ_INT(mp(CT, b, n, &l, &r), NITRO_ELIMIT, "65 parts fail");
+	T_EQ_INT(mp_gen(65, 3, 1, &l, &r), NITRO_ELIMIT, "65 parts fail");
 	T_EQ_INT(perr.status, 413, "too many parts is 413");
 	T_EQ_STR(perr.msg, "too many multipart parts (limit 64)", "part count message");
 	T_EQ_INT(r.nfiles + r.fields.n, 0, "failure leaves nothing");
-	free(b);
 	l.parts = 1000;
 	l.params = 10;
-	b = mp_body(11, 1, 0, &n);
-	T_EQ_INT(mp(CT, b, n, &l, &r), NITRO_ELIMIT, "11 fields over params 10");
+	T_EQ_INT(mp_gen(11, 1, 0, &l, &r), NITRO_ELIMIT, "11 fields over params 10");
 	T_EQ_STR(perr.msg, "too many form parameters (limit 10)", "field count message");
-	free(b);
-	b = mp_body(11, 1, 1, &n);
-	T_EQ_INT(mp(CT, b, n, &l, &r), 0, "uploads do not count as params");
+	T_EQ_INT(mp_gen(11, 1, 1, &l, &r), 0, "uploads do not count as params");
 	T_EQ_INT(r.nfiles, 11, "11 uploads");
-	free(b);
 
 	l = defaults();
 	l.part_bytes = 100;
-	b = mp_body(2, 100, 1, &n);
-	T_EQ_INT(mp(CT, b, n, &l, &r), 0, "part of part_bytes passes");
+	T_EQ_INT(mp_gen(2, 100, 1, &l, &r), 0, "part of part_bytes passes");
 	T_EQ_INT(r.files[1].len, 100, "upload of 100 bytes");
-	free(b);
-	b = mp_body(2, 101, 1, &n);
-	T_EQ_INT(mp(CT, b, n, &l, &r), NITRO_ELIMIT, "part one byte over fails");
+	T_EQ_INT(mp_gen(2, 101, 1, &l, &r), NITRO_ELIMIT, "part one byte over fails");
 	T_EQ_INT(perr.status, 413, "large part is 413");
 	T_EQ_STR(perr.msg, "multipart part exceeds the limit of 100 bytes", "part size message");
-	free(b);
 
 	/* Fewer bytes left than part_bytes + delimiter, no delimiter: the
 	 * search window must stop at the body's end (found by fuzz_multipart;
@@ -686,17 +696,11 @@ static void test_multipart_limits(void)
 	free(b);
 
 	l = defaults();
-	b = mp_body(1, 65536, 0, &n);
-	T_EQ_INT(mp(CT, b, n, &l, &r), 0, "field of 64 KiB passes");
+	T_EQ_INT(mp_gen(1, 65536, 0, &l, &r), 0, "field of 64 KiB passes");
 	T_EQ_INT(r.fields.v[0].value_len, 65536, "field length at the limit");
-	free(b);
-	b = mp_body(1, 65537, 0, &n);
-	T_EQ_INT(mp(CT, b, n, &l, &r), NITRO_ELIMIT, "field of 64 KiB + 1 fails");
+	T_EQ_INT(mp_gen(1, 65537, 0, &l, &r), NITRO_ELIMIT, "field of 64 KiB + 1 fails");
 	T_EQ_STR(perr.msg, "form parameter value longer than 65536 bytes", "field value message");
-	free(b);
-	b = mp_body(1, 65537, 1, &n);
-	T_EQ_INT(mp(CT, b, n, &l, &r), 0, "upload over value_bytes passes");
-	free(b);
+	T_EQ_INT(mp_gen(1, 65537, 1, &l, &r), 0, "upload over value_bytes passes");
 
 	/* Part headers count from the part's first byte through the blank
 	 * line that ends them. */
@@ -855,6 +859,7 @@ static void test_json(void)
 int main(void)
 {
 	arena = nitro_arena_new(4096);
+	test_defaults();
 	test_fail();
 	test_urldecode();
 	test_token_media();
