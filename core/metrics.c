@@ -195,7 +195,7 @@ void nitro_histogram_observe(nitro_histogram *h, double seconds)
 	atomic_fetch_add_explicit(&h->count, 1, memory_order_relaxed);
 	if (seconds > 1e9)
 		seconds = 1e9;
-	atomic_fetch_add_explicit(&h->sum_ns, (uint64_t)(seconds * 1e9),
+	atomic_fetch_add_explicit(&h->sum_ns, (uint64_t)(seconds * 1e9 + 0.5),
 	    memory_order_relaxed);
 }
 
