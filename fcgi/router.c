@@ -23,11 +23,34 @@ struct pname {
 	size_t len;
 };
 
-int nitro__route_segcmp(const char *a, size_t alen, const char *b, size_t blen)
+/* Static edges are ordered by length, then bytes. */
+static int segcmp(const char *a, size_t alen, const char *b, size_t blen)
 {
 	if (alen != blen)
 		return alen < blen ? -1 : 1;
 	return memcmp(a, b, alen);
+}
+
+int nitro__route_find(const struct nitro_route_node *n, const char *s,
+    size_t len, size_t *at)
+{
+	size_t lo = 0, hi = n->nstatics;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = segcmp(s, len, n->statics[mid].seg, n->statics[mid].len);
+
+		if (c == 0) {
+			*at = mid;
+			return 1;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*at = lo;
+	return 0;
 }
 
 static int bad(const char *pattern, const char *fmt, ...)
@@ -170,20 +193,10 @@ static struct nitro_route_node *static_child(struct nitro_route_node *n,
     const char *s, size_t len)
 {
 	struct nitro_route_edge *ed;
-	size_t lo = 0, hi = n->nstatics;
+	size_t lo;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = nitro__route_segcmp(s, len, n->statics[mid].seg,
-		    n->statics[mid].len);
-
-		if (c == 0)
-			return n->statics[mid].child;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
+	if (nitro__route_find(n, s, len, &lo))
+		return n->statics[lo].child;
 	if (n->nstatics == n->capstatics) {
 		size_t cap = n->capstatics ? n->capstatics * 2 : 4;
 

@@ -74,35 +74,16 @@ static int visit_end(struct walk *w, const struct nitro_route_node *n)
 	return 1;
 }
 
-static const struct nitro_route_node *find_static(
-    const struct nitro_route_node *n, const struct seg *sg)
-{
-	size_t lo = 0, hi = n->nstatics;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = nitro__route_segcmp(sg->s, sg->len, n->statics[mid].seg,
-		    n->statics[mid].len);
-
-		if (c == 0)
-			return n->statics[mid].child;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
-}
-
 /* Depth-first in priority order: static, parameter, rest.  Recursion is
  * bounded by the number of segments (at most NITRO_ROUTE_MAX_PATH / 2). */
 static int walk(struct walk *w, const struct nitro_route_node *n, size_t i)
 {
-	const struct nitro_route_node *c;
+	size_t at;
 
 	if (i == w->nsegs)
 		return visit_end(w, n);
-	if ((c = find_static(n, &w->segs[i])) != NULL && walk(w, c, i + 1))
+	if (nitro__route_find(n, w->segs[i].s, w->segs[i].len, &at) &&
+	    walk(w, n->statics[at].child, i + 1))
 		return 1;
 	/* Every trie path comes from a checked pattern, so nval stays within
 	 * bounds; the test only keeps a corrupt table from overflowing. */

@@ -41,7 +41,7 @@ struct nitro_route_edge {
 };
 
 struct nitro_route_node {
-	struct nitro_route_edge *statics;	/* sorted by nitro__route_segcmp */
+	struct nitro_route_edge *statics;	/* sorted: see nitro__route_find */
 	size_t nstatics, capstatics;
 	struct nitro_route_node *param;
 	struct nitro_route_node *rest;
@@ -52,7 +52,9 @@ struct nitro_router {
 	struct nitro_route_node root;
 };
 
-/* Order of static edges: by length, then bytes. */
-int nitro__route_segcmp(const char *a, size_t alen, const char *b, size_t blen);
+/* Find the static edge s[0..len) of n: 1 with *at its index, or 0 with
+ * *at where it would be inserted. */
+int nitro__route_find(const struct nitro_route_node *n, const char *s,
+    size_t len, size_t *at);
 
 #endif
