@@ -441,6 +441,33 @@ static void test_limits(void)
 	}
 }
 
+/* Priority does not depend on the order routes are added in. */
+static void test_order(void)
+{
+	const char *name;
+
+	fresh();
+	add("GET /o/{rest...}");
+	add("GET /o/{x}");
+	add("GET /o/{x}/{y}");
+	add("GET /o/fixed");
+	add("GET /o/fixed/{y}");
+	expect_route("GET", "/o/fixed", "GET /o/fixed");
+	expect_route("GET", "/o/other", "GET /o/{x}");
+	expect_route("GET", "/o/fixed/1", "GET /o/fixed/{y}");
+	expect_route("GET", "/o/a/1", "GET /o/{x}/{y}");
+	expect_route("GET", "/o/a/1/2", "GET /o/{rest...}");
+	expect_rc("OPTIONS", "/zzz", NITRO_MATCH_NOT_FOUND);
+	expect_rc("OPTIONS", "/o/a/", NITRO_MATCH_REDIRECT);
+	T_EQ_STR(M.redirect, "/o/a", "OPTIONS is redirected too");
+
+	/* Names point into the router: they outlive the request arena. */
+	expect_route("GET", "/o/q", "GET /o/{x}");
+	name = M.params[0].name;
+	nitro_arena_reset(A);
+	T_EQ_STR(name, "x", "param names outlive the arena");
+}
+
 /* Many routes: each must still find its own. */
 static void test_many(void)
 {
@@ -529,6 +556,7 @@ int main(void)
 	test_bad_paths();
 	test_encoding();
 	test_rest();
+	test_order();
 	test_invalid();
 	test_duplicates();
 	test_limits();
