@@ -91,10 +91,15 @@ static void route(nitro_req *req)
 	case NITRO_MATCH_BAD_PATH:
 		nitro_resp_error(req, 400, "Malformed request path.");
 		break;
-	default:
+	case NITRO_MATCH_NOT_FOUND:
 		snprintf(msg, sizeof msg, "Nothing here: no route for %s %.100s.",
 		    req->method, req->path);
 		nitro_resp_error(req, 404, msg);
+		break;
+	default:	/* NITRO_ENOMEM from the arena */
+		nitro_log(NITRO_LOG_ERROR, "routing failed", "path", req->path,
+		    "error", nitro_errmsg(), NULL);
+		nitro_resp_error(req, 500, "The server could not complete the request.");
 		break;
 	}
 }
