@@ -49,6 +49,7 @@ void nitro_html_init(nitro_html *h, nitro_buf *out)
 	h->depth = 0;
 	h->in_tag = 0;
 	h->top = 0;
+	h->void_name = NULL;
 	nitro_buf_init_on(&h->scratch, h->scratch_mem, sizeof h->scratch_mem, 0);
 }
 
@@ -87,33 +88,34 @@ static inline int content(nitro_html *h)
 	return h->out->err;
 }
 
+/*
+ * Void elements.  This runs for every open, so most names are turned away
+ * by length and first letter before any compare.
+ */
 static int is_void(const char *name, size_t len)
 {
-	static const char *const voids[] = { "area", "base", "br", "col",
-	    "embed", "hr", "img", "input", "link", "meta", "source", "track",
-	    "wbr", NULL };
 	char low[8];
+	int c = name[0] | 0x20;	/* names are alphanumeric */
 
-	if (len > 6)
-		return 0;
+	switch (len) {
+	case 2: if (c != 'b' && c != 'h') return 0; break;
+	case 3: if (c != 'i' && c != 'c' && c != 'w') return 0; break;
+	case 4: if (c != 'm' && c != 'l' && c != 'b' && c != 'a') return 0; break;
+	case 5: if (c != 'i' && c != 'e' && c != 't') return 0; break;
+	case 6: if (c != 's') return 0; break;
+	default: return 0;
+	}
 	for (size_t i = 0; i < len; i++)
-		low[i] = (char)(name[i] | 0x20);	/* names are alphanumeric */
+		low[i] = (char)(name[i] | 0x20);
 	low[len] = '\0';
-	for (size_t i = 0; voids[i] != NULL; i++)
-		if (strcmp(low, voids[i]) == 0)
-			return 1;
-	return 0;
-}
-
-static size_t elem_name_len(const char *name)
-{
-	size_t n;
-
-	if (name == NULL || !(ctype[(unsigned char)name[0]] & C_ALPHA))
-		return 0;
-	for (n = 1; ctype[(unsigned char)name[n]] & (C_ALPHA | C_DIGIT | C_DASH); n++)
-		;
-	return name[n] == '\0' && n <= NAME_MAX_LEN ? n : 0;
+	switch (len) {
+	case 2: return !strcmp(low, "br") || !strcmp(low, "hr");
+	case 3: return !strcmp(low, "img") || !strcmp(low, "col") || !strcmp(low, "wbr");
+	case 4: return !strcmp(low, "meta") || !strcmp(low, "link") ||
+		    !strcmp(low, "base") || !strcmp(low, "area");
+	case 5: return !strcmp(low, "input") || !strcmp(low, "embed") || !strcmp(low, "track");
+	default: return !strcmp(low, "source");
+	}
 }
 
 int nitro_html_doctype(nitro_html *h)
@@ -123,30 +125,55 @@ int nitro_html_doctype(nitro_html *h)
 	return nitro_buf_append(h->out, "<!DOCTYPE html>", 15);
 }
 
+/*
+ * The hot paths below validate a name while copying it into the output,
+ * after one reservation, so that an element or attribute costs one pass
+ * over its name and no library calls.
+ */
 int nitro_html_open(nitro_html *h, const char *name)
 {
-	size_t len = elem_name_len(name);
 	nitro_buf *b = h->out;
+	size_t len = 0;
+	char *d;
 
 	if (content(h))
 		return nitro_html_error(h);
-	if (len == 0)
+	if (NAME_MAX_LEN + 2 >= b->cap - b->len && nitro_buf_grow(b, NAME_MAX_LEN + 2))
+		return b->err;
+	d = b->data + b->len;
+	d[0] = '<';
+	if (name != NULL && (ctype[(unsigned char)name[0]] & C_ALPHA)) {
+		do {
+			d[1 + len] = name[len];
+			len++;
+		} while ((ctype[(unsigned char)name[len]] & (C_ALPHA | C_DIGIT | C_DASH)) &&
+		    len < NAME_MAX_LEN);
+	}
+	if (len == 0 || name[len] != '\0') {
+		d[0] = '\0';
 		return nitro__html_fail(h, NITRO_EINVAL, "bad element name \"%.40s\"",
 		    name ? name : "(null)");
+	}
 	if (!is_void(name, len)) {
 		if (h->depth == NITRO_HTML_MAX_DEPTH ||
-		    h->top + len + 1 > NITRO_HTML_NAMES)
+		    h->top + len + 1 > NITRO_HTML_NAMES) {
+			d[0] = '\0';
 			return nitro__html_fail(h, NITRO_ELIMIT,
 			    "elements nested too deeply at <%s>", name);
+		}
+		char *n = h->names + h->top;
+
+		for (size_t i = 0; i < len; i++)
+			n[i] = d[1 + i];
+		n[len] = '\0';
+		h->ptr[h->depth] = name;
 		h->off[h->depth++] = h->top;
-		memcpy(h->names + h->top, name, len + 1);
 		h->top = (unsigned short)(h->top + len + 1);
+	} else {
+		h->void_name = name;
 	}
-	if (len + 1 >= b->cap - b->len && nitro_buf_grow(b, len + 1))
-		return b->err;
-	b->data[b->len] = '<';
-	memcpy(b->data + b->len + 1, name, len + 1);
 	b->len += len + 1;
+	b->data[b->len] = '\0';
 	h->in_tag = 1;
 	return 0;
 }
@@ -154,21 +181,33 @@ int nitro_html_open(nitro_html *h, const char *name)
 int nitro_html_close(nitro_html *h, const char *name)
 {
 	nitro_buf *b = h->out;
-	const char *top;
-	size_t len;
+	const char *top = NULL;
+	size_t len = 0;
 
 	if (h->err)
 		return h->err;
-	if (name != NULL && is_void(name, strlen(name)))
-		return content(h);	/* void elements have no end tag */
-	if (h->depth == 0)
-		return nitro__html_fail(h, NITRO_EINVAL, "</%.40s> closes nothing",
-		    name ? name : "");
-	top = h->names + h->off[h->depth - 1];
-	if (name != NULL && strcmp(name, top) != 0)
-		return nitro__html_fail(h, NITRO_EINVAL, "</%.40s> closes <%s>",
-		    name, top);
-	len = strlen(top);
+	if (h->depth > 0) {
+		top = h->names + h->off[h->depth - 1];
+		len = (size_t)(h->top - h->off[h->depth - 1] - 1);	/* names[] holds NULs */
+	}
+	/* NITRO_HTML passes the same pointer to open and close: a void
+	 * element just opened ends its start tag; the open element's own
+	 * pointer matches without a compare (the end tag written is always
+	 * the stored name, so a reused buffer cannot make it wrong). */
+	if (name != NULL && name == h->void_name)
+		return content(h);
+	if (name != NULL && top != NULL && name == h->ptr[h->depth - 1])
+		name = NULL;
+	if (name != NULL && (top == NULL || strncmp(name, top, len) != 0 ||
+	    name[len] != '\0')) {
+		if (is_void(name, strlen(name)))
+			return content(h);	/* void elements have no end tag */
+		if (top == NULL)
+			return nitro__html_fail(h, NITRO_EINVAL, "</%.40s> closes nothing", name);
+		return nitro__html_fail(h, NITRO_EINVAL, "</%.40s> closes <%s>", name, top);
+	}
+	if (top == NULL)
+		return nitro__html_fail(h, NITRO_EINVAL, "</> closes nothing");
 	if (len + 4 >= b->cap - b->len && nitro_buf_grow(b, len + 4))
 		return b->err;
 	if (h->in_tag) {
@@ -208,31 +247,43 @@ int nitro__html_attr(nitro_html *h, const char *name, size_t nlen,
     const char *value, size_t vlen, int allow_on)
 {
 	nitro_buf *b = h->out;
+	size_t i;
+	char *d;
 
 	if (h->err)
 		return h->err;
 	if (!h->in_tag)
 		return nitro__html_fail(h, NITRO_EINVAL,
-		    "attribute %.40s outside a start tag", name);
-	if (!nitro__attr_name_ok(name, nlen))
-		return nitro__html_fail(h, NITRO_EINVAL, "bad attribute name \"%.*s\"",
-		    (int)(nlen > 40 ? 40 : nlen), name);
+		    "attribute %.40s outside a start tag", name ? name : "(null)");
+	if (nlen == 0 || nlen > 255 || !(ctype[(unsigned char)name[0]] & C_ATTR1))
+		goto bad;
 	if (!allow_on && nlen >= 2 && (name[0] | 0x20) == 'o' && (name[1] | 0x20) == 'n')
 		return nitro__html_fail(h, NITRO_EINVAL,
 		    "event handler attribute %.40s needs nitro_html_attr_raw", name);
 	if (nlen + 3 >= b->cap - b->len && nitro_buf_grow(b, nlen + 3))
 		return b->err;
-	b->data[b->len] = ' ';
-	memcpy(b->data + b->len + 1, name, nlen);
-	b->len += nlen + 1;
+	d = b->data + b->len;
+	d[0] = ' ';
+	for (i = 0; i < nlen; i++) {
+		if (!(ctype[(unsigned char)name[i]] & C_ATTR)) {
+			d[0] = '\0';
+			goto bad;
+		}
+		d[1 + i] = name[i];
+	}
 	if (value == NULL) {
+		b->len += nlen + 1;
 		b->data[b->len] = '\0';
 		return 0;
 	}
-	b->data[b->len++] = '=';
-	b->data[b->len++] = '"';
+	d[1 + nlen] = '=';
+	d[2 + nlen] = '"';
+	b->len += nlen + 3;
 	nitro_html_escape(b, value, vlen);
 	return nitro_buf_putc(b, '"');
+bad:
+	return nitro__html_fail(h, NITRO_EINVAL, "bad attribute name \"%.*s\"",
+	    (int)(nlen > 40 ? 40 : nlen), name ? name : "");
 }
 
 int nitro_html_attrn(nitro_html *h, const char *name, const char *value, size_t len)
@@ -245,7 +296,9 @@ int nitro_html_attrn(nitro_html *h, const char *name, const char *value, size_t 
 
 int nitro_html_attr(nitro_html *h, const char *name, const char *value)
 {
-	return nitro_html_attrn(h, name, value, value ? strlen(value) : 0);
+	if (value == NULL)
+		return nitro_html_attrn(h, name, NULL, 0);
+	return nitro__html_attr(h, name, name ? strlen(name) : 0, value, strlen(value), 0);
 }
 
 int nitro_html_attr_raw(nitro_html *h, const char *name, const char *value)
@@ -261,12 +314,27 @@ int nitro_html_attr_bool(nitro_html *h, const char *name, int on)
 	return nitro__html_attr(h, name, name ? strlen(name) : 0, NULL, 0, 0);
 }
 
+/* A decimal integer into num (at least 24 bytes); its length. */
+static size_t lltoa(char *num, long long v)
+{
+	char tmp[24], *e = tmp + sizeof tmp, *p = e;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	size_t n = 0;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		num[n++] = '-';
+	memcpy(num + n, p, (size_t)(e - p));
+	return n + (size_t)(e - p);
+}
+
 int nitro_html_attr_int(nitro_html *h, const char *name, long long v)
 {
 	char num[24];
-	int n = snprintf(num, sizeof num, "%lld", v);
 
-	return nitro_html_attrn(h, name, num, (size_t)n);
+	return nitro_html_attrn(h, name, num, lltoa(num, v));
 }
 
 int nitro_html_attr_url(nitro_html *h, const char *name, const char *url)
@@ -290,6 +358,11 @@ static int vformat(nitro_html *h, const char **out, size_t *len, char *mem,
 	va_list ap2;
 	int n;
 
+	if ((n = nitro__vfmt(mem, memsz, fmt, ap)) >= 0) {
+		*out = mem;
+		*len = (size_t)n;
+		return 0;
+	}
 	va_copy(ap2, ap);
 	n = vsnprintf(mem, memsz, fmt, ap2);
 	va_end(ap2);
@@ -353,9 +426,8 @@ int nitro_html_raw(nitro_html *h, const char *html)
 int nitro_html_int(nitro_html *h, long long v)
 {
 	char num[24];
-	int n = snprintf(num, sizeof num, "%lld", v);
 
-	return nitro_html_rawn(h, num, (size_t)n);	/* digits need no escape */
+	return nitro_html_rawn(h, num, lltoa(num, v));	/* digits need no escape */
 }
 
 int nitro_html_double(nitro_html *h, double v, int decimals)

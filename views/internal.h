@@ -2,6 +2,7 @@
 #ifndef NITRO_VIEWS_INTERNAL_H
 #define NITRO_VIEWS_INTERNAL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "nitro/views.h"
@@ -24,6 +25,13 @@ int nitro__js_quote(nitro_buf *b, const char *s, size_t n, char q);
 
 /* The writer's scratch buffer, emptied, for building an expression. */
 nitro_buf *nitro__html_scratch(nitro_html *h);
+
+/*
+ * Format into mem[0..memsz) for the common conversions only; the length,
+ * or -1 when the format needs vsnprintf (or the result does not fit).
+ * ap is not consumed.
+ */
+int nitro__vfmt(char *mem, size_t memsz, const char *fmt, va_list ap);
 
 /* Append an event's header lines (event, id, retry); 0 or NITRO_EINVAL
  * for CR/LF in type or id (nothing appended then). */

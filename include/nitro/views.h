@@ -44,6 +44,8 @@ typedef struct nitro_html {
 	int in_tag;			/* a start tag is open for attributes */
 	unsigned short top;		/* bytes used in names[] */
 	unsigned short off[NITRO_HTML_MAX_DEPTH];
+	const char *ptr[NITRO_HTML_MAX_DEPTH];	/* names as given to open */
+	const char *void_name;		/* the last void element opened */
 	char names[NITRO_HTML_NAMES];
 	nitro_buf scratch;		/* expression builder for nitro_ds_* */
 	char scratch_mem[256];

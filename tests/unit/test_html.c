@@ -1,6 +1,8 @@
 /* Unit tests for the HTML writer: structure, escaping, names, URLs. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "nitro/views.h"
 #include "t.h"
@@ -317,6 +319,58 @@ static void test_format(void)
 	EXPECT("<p><i></p>", "rawn ends the start tag first");
 }
 
+/* Strings that end right before an unmapped page: the vector escaper may
+ * read ahead only within a page. */
+static void test_page_edge(void)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	char *m = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int ok = 1;
+
+	T_OK(m != MAP_FAILED, "mmap two pages");
+	if (m == MAP_FAILED)
+		return;
+	mprotect(m + pg, (size_t)pg, PROT_NONE);
+	for (size_t n = 0; n <= 40; n++) {
+		char *s = m + pg - n;
+		nitro_buf eb = NITRO_BUF_INIT;
+
+		for (size_t i = 0; i < n; i++)
+			s[i] = "a<b&c\"d'e>fghijklmnop"[i % 21];
+		nitro_html_escape(&eb, s, n);
+		size_t want = 0;
+		for (size_t i = 0; i < n; i++)
+			want += strchr("<>", s[i]) ? 4 : strchr("&\"'", s[i]) ? 5 : 1;
+		if (eb.len != want)
+			ok = 0;
+		nitro_buf_free(&eb);
+	}
+	T_OK(ok, "escaping up to a page boundary: no fault, right lengths");
+	munmap(m, (size_t)pg * 2);
+}
+
+static void test_fmt_paths(void)
+{
+	begin();
+	nitro_html_printf(&h, "%s|%d|%i|%u|%ld|%lu|%lld|%llu|%zu|%c|%%", "s<", -12, 7, 4000000000u,
+	    -9000000000L, 9000000000UL, -9223372036854775807LL - 1, 18446744073709551615ULL,
+	    (size_t)42, 'x');
+	EXPECT("s&lt;|-12|7|4000000000|-9000000000|9000000000|-9223372036854775808|"
+	    "18446744073709551615|42|x|%", "fast format conversions");
+	begin();
+	nitro_html_printf(&h, "[%5d|%-3s|%.2f|%x|%05.1f]", 42, "a", 3.14159, 255, 2.25);
+	EXPECT("[   42|a  |3.14|ff|002.2]", "flags, width, precision fall back to vsnprintf");
+
+	/* A reused buffer as element name: the stored name is closed. */
+	char nm[8] = "div";
+	begin();
+	nitro_html_open(&h, nm);
+	strcpy(nm, "p");
+	nitro_html_close(&h, nm);
+	EXPECT("<div></div>", "close by the same pointer writes the opened name");
+}
+
 int main(void)
 {
 	nitro_buf_init(&out, 0);
@@ -325,6 +379,8 @@ int main(void)
 	test_attrs();
 	test_urls();
 	test_format();
+	test_page_edge();
+	test_fmt_paths();
 	nitro_buf_free(&out);
 	return t_done();
 }
