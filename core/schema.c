@@ -128,6 +128,21 @@ static int set_default(const struct nitro__schema_rt *rt, void *obj, int i)
 	return 0;
 }
 
+/* Free what a record owns (text, JSON, blobs), leaving the pointers. */
+static void free_members(const struct nitro__schema_rt *rt, void *obj)
+{
+	for (size_t i = 0; i < rt->n; i++) {
+		const nitro_field *f = &rt->f[i];
+
+		if (f->type == NITRO_T_TEXT)
+			free(*(char **)MEMBER(obj, f));
+		else if (f->type == NITRO_T_JSON)
+			json_object_put(*(struct json_object **)MEMBER(obj, f));
+		else if (f->type == NITRO_T_BLOB)
+			free(((nitro_blob *)MEMBER(obj, f))->data);
+	}
+}
+
 static int check_schema(const nitro_schema *s, struct nitro__schema_rt *rt)
 {
 	int ids = 0;
@@ -180,14 +195,7 @@ static int check_schema(const nitro_schema *s, struct nitro__schema_rt *rt)
 		for (size_t i = 0; i < rt->n && rc == 0; i++)
 			if (rt->f[i].def != NULL)
 				rc = set_default(rt, tmp, (int)i);
-		for (size_t i = 0; i < rt->n; i++) {
-			const nitro_field *f = &rt->f[i];
-
-			if (f->type == NITRO_T_TEXT)
-				free(*(char **)MEMBER(tmp, f));
-			else if (f->type == NITRO_T_JSON)
-				json_object_put(*(struct json_object **)MEMBER(tmp, f));
-		}
+		free_members(rt, tmp);
 		free(tmp);
 		if (rc < 0) {
 			char why[200];	/* nitro_errmsg() is the buffer being written */
@@ -280,16 +288,7 @@ void nitro_entity_clear(const nitro_schema *s, void *obj)
 
 	if (rt == NULL || obj == NULL)
 		return;
-	for (size_t i = 0; i < rt->n; i++) {
-		const nitro_field *f = &rt->f[i];
-
-		if (f->type == NITRO_T_TEXT)
-			free(*(char **)MEMBER(obj, f));
-		else if (f->type == NITRO_T_JSON)
-			json_object_put(*(struct json_object **)MEMBER(obj, f));
-		else if (f->type == NITRO_T_BLOB)
-			free(((nitro_blob *)MEMBER(obj, f))->data);
-	}
+	free_members(rt, obj);
 	memset(obj, 0, s->size);
 }
 

@@ -133,6 +133,17 @@ static const char *err_of(const nitro_verrors *e, const char *field)
 	return NULL;
 }
 
+/* Set t's title to v and check the title's message (NULL: valid). */
+static void title_case(struct todo *t, const char *v, const char *want, const char *name)
+{
+	nitro_verrors e;
+
+	free(t->title);
+	t->title = strdup(v);
+	todo_validate(t, &e);
+	T_EQ_STR(err_of(&e, "title"), want, name);
+}
+
 static void test_validate(void)
 {
 	nitro_verrors e;
@@ -155,27 +166,14 @@ static void test_validate(void)
 	todo_clear(&t);
 
 	good(&t);
-	free(t.title);
-	t.title = strdup("x");
-	todo_validate(&t, &e);
-	T_EQ_STR(err_of(&e, "title"), "must be at least 2 characters", "min length");
-	free(t.title);
-	t.title = strdup("abcdefghijk");
-	todo_validate(&t, &e);
-	T_EQ_STR(err_of(&e, "title"), "must be at most 10 characters", "max length");
-	free(t.title);
-	t.title = strdup("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9");
-	T_EQ_INT(todo_validate(&t, &e), 0, "length counts characters, not bytes");
-	free(t.title);
-	t.title = strdup("ab\xff\xfe");
-	todo_validate(&t, &e);
-	T_EQ_STR(err_of(&e, "title"), "is not valid UTF-8", "invalid UTF-8");
-	free(t.title);
-	t.title = strdup("\xc0\xaf\xc0\xaf");
-	todo_validate(&t, &e);
-	T_EQ_STR(err_of(&e, "title"), "is not valid UTF-8", "overlong UTF-8");
-	free(t.title);
-	t.title = strdup("ok");
+	title_case(&t, "x", "must be at least 2 characters", "min length");
+	title_case(&t, "abcdefghijk", "must be at most 10 characters", "max length");
+	title_case(&t, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9", NULL, "length counts characters, not bytes");
+	title_case(&t, "ab\xff\xfe", "is not valid UTF-8", "invalid UTF-8");
+	title_case(&t, "\xc0\xaf\xc0\xaf", "is not valid UTF-8", "overlong UTF-8");
+	title_case(&t, "\xed\xa0\x80x", "is not valid UTF-8", "UTF-16 surrogate");
+	title_case(&t, "ok", NULL, "two characters are enough");
 
 	t.priority = 0;
 	todo_validate(&t, &e);
