@@ -493,9 +493,11 @@ int nitro__parse_multipart(nitro_arena *a, const char *content_type,
 	}
 	if (rc < 0)
 		return rc;
-	if (nfields > 0 && (fields->v = nitro_arena_calloc(a, nfields, sizeof *fields->v)) == NULL)
-		return oom(&m);
-	if (nuploads > 0 && (o.files = nitro_arena_calloc(a, nuploads, sizeof *o.files)) == NULL)
+	if (nfields > 0)
+		fields->v = nitro_arena_calloc(a, nfields, sizeof *fields->v);
+	if (nuploads > 0)
+		o.files = nitro_arena_calloc(a, nuploads, sizeof *o.files);
+	if ((nfields > 0 && fields->v == NULL) || (nuploads > 0 && o.files == NULL))
 		rc = oom(&m);
 	if (rc == 0)
 		rc = mp_init(&m, content_type, body, n, lim, e);
