@@ -2,7 +2,8 @@
  * The memory repository.
  *
  * One store per schema: a chained hash table from id to a private deep
- * copy of the record, guarded by a read-write lock.  Records go in and out
+ * copy of the record, plus one index per unique field, all guarded by a
+ * read-write lock.  Records go in and out
  * as copies, so a caller never holds a pointer into the store.  Queries
  * scan, filter, sort and slice with the shared SQL semantics of
  * core/query.c.  A record may carry an expiry: expired records are
@@ -20,7 +21,8 @@ struct rec {
 	struct rec *next;
 	uint64_t hash;
 	int64_t expires;		/* ms; 0: never */
-	_Alignas(16) unsigned char obj[];
+	unsigned char *obj;		/* the copy, later in this allocation */
+	struct rec *unext[];		/* one link per unique index */
 };
 
 struct memrepo;
@@ -35,6 +37,13 @@ struct store {
 	size_t nb, n;
 	int64_t last_id;
 	int has_ttl;
+	/* Unique fields are indexed (value -> records), with nb buckets
+	 * like the id table, so unique checks and upserts are O(1). */
+	int nuniq;
+	int ufield[NITRO_MAX_FIELDS];	/* index k covers field ufield[k] */
+	int uslot[NITRO_MAX_FIELDS];	/* field i's index, or -1 */
+	struct rec **ub[NITRO_MAX_FIELDS];
+	size_t rec_off;			/* where obj starts in a record */
 };
 
 struct memrepo {
@@ -119,19 +128,92 @@ static nitro_id id_of(const struct store *st, const void *obj)
 	    nitro_id_int(ID_INT(st, obj));
 }
 
+static struct rec *rec_new(const struct store *st)
+{
+	struct rec *r = calloc(1, st->rec_off + st->s->size);
+
+	if (r != NULL)
+		r->obj = (unsigned char *)r + st->rec_off;
+	return r;
+}
+
 static void rec_free(struct store *st, struct rec *r)
 {
 	nitro_entity_clear(st->s, r->obj);
 	free(r);
 }
 
-static int grow(struct store *st)
+/* A hash of field i's value that agrees with same_value(). */
+static uint64_t value_hash(const struct store *st, const void *obj, int i)
+{
+	const nitro_field *f = &st->rt->f[i];
+	const char *m = (const char *)obj + f->offset;
+	double d;
+	int64_t bits;
+
+	switch (f->type) {
+	case NITRO_T_TEXT:
+		return hash_text(*(char *const *)m);
+	case NITRO_T_REAL:
+		d = *(const double *)m;
+		if (d == 0)
+			d = 0;	/* -0.0 equals 0.0 */
+		memcpy(&bits, &d, sizeof bits);
+		return hash_int(bits);
+	case NITRO_T_BOOL:
+		return hash_int(*(const _Bool *)m);
+	default:
+		return hash_int(*(const int64_t *)m);
+	}
+}
+
+static void index_add(struct store *st, struct rec *r)
+{
+	for (int k = 0; k < st->nuniq; k++) {
+		int f = st->ufield[k];
+		struct rec **head;
+
+		if (nitro__is_null(st->rt, r->obj, f))
+			continue;	/* NULL is never equal: not indexed */
+		head = &st->ub[k][value_hash(st, r->obj, f) & (st->nb - 1)];
+		r->unext[k] = *head;
+		*head = r;
+	}
+}
+
+static void index_del(struct store *st, struct rec *r)
+{
+	for (int k = 0; k < st->nuniq; k++) {
+		int f = st->ufield[k];
+		struct rec **p;
+
+		if (nitro__is_null(st->rt, r->obj, f))
+			continue;
+		p = &st->ub[k][value_hash(st, r->obj, f) & (st->nb - 1)];
+		while (*p != r)
+			p = &(*p)->unext[k];
+		*p = r->unext[k];
+	}
+}
+
+/* Double the id table and the unique indexes together; on failure keep
+ * them all as they are (longer chains, still right). */
+static void grow(struct store *st)
 {
 	size_t nb = st->nb * 2;
-	struct rec **b;
+	struct rec **b, **ub[NITRO_MAX_FIELDS];
+	int k;
 
 	if (nb > ((size_t)1 << 40) || (b = calloc(nb, sizeof *b)) == NULL)
-		return 0;	/* keep the old table: longer chains, still right */
+		return;
+	for (k = 0; k < st->nuniq; k++) {
+		if ((ub[k] = calloc(nb, sizeof **ub)) == NULL) {
+			while (k-- > 0)
+				free(ub[k]);
+			free(b);
+			return;
+		}
+	}
 	for (size_t i = 0; i < st->nb; i++) {
 		struct rec *r = st->b[i], *next;
 
@@ -144,7 +226,13 @@ static int grow(struct store *st)
 	free(st->b);
 	st->b = b;
 	st->nb = nb;
-	return 0;
+	for (k = 0; k < st->nuniq; k++) {
+		free(st->ub[k]);
+		st->ub[k] = ub[k];
+	}
+	for (size_t i = 0; i < st->nb; i++)
+		for (struct rec *r = st->b[i]; r != NULL; r = r->next)
+			index_add(st, r);
 }
 
 static int valid_id(const struct store *st, nitro_id id)
@@ -187,6 +275,7 @@ static int m_del(void *store, nitro_id id)
 	} else {
 		*p = r->next;
 		st->n--;
+		index_del(st, r);
 		rec_free(st, r);
 	}
 	pthread_rwlock_unlock(&st->lock);
@@ -210,6 +299,18 @@ static int same_value(const struct store *st, const void *a, const void *b, int 
 static struct rec *find_value(struct store *st, const void *obj, int i,
     const void *self, int64_t now)
 {
+	int u = st->uslot[i];
+
+	if (u >= 0) {
+		if (nitro__is_null(st->rt, obj, i))
+			return NULL;
+		for (struct rec *r = st->ub[u][value_hash(st, obj, i) & (st->nb - 1)];
+		    r != NULL; r = r->unext[u])
+			if (r->obj != self && live(st, r, now) &&
+			    same_value(st, r->obj, obj, i))
+				return r;
+		return NULL;
+	}
 	for (size_t k = 0; k < st->nb; k++)
 		for (struct rec *r = st->b[k]; r != NULL; r = r->next)
 			if (r->obj != self && live(st, r, now) &&
@@ -255,7 +356,7 @@ static int m_put(void *store, void *const *objs, size_t n, int key)
 		return nitro_error(NITRO_ENOMEM, "out of memory");
 	}
 	for (i = 0; i < n; i++) {
-		if ((cp[i] = calloc(1, sizeof **cp + st->s->size)) == NULL ||
+		if ((cp[i] = rec_new(st)) == NULL ||
 		    nitro_entity_copy(st->s, cp[i]->obj, objs[i]) < 0) {
 			free(cp[i]);
 			cp[i] = NULL;
@@ -341,11 +442,13 @@ taken:
 			    p = &(*p)->next)
 				;
 			*p = old[i]->next;
+			index_del(st, old[i]);
 			rec_free(st, old[i]);
 			st->n--;
 		}
 		r->next = st->b[r->hash & (st->nb - 1)];
 		st->b[r->hash & (st->nb - 1)] = r;
+		index_add(st, r);
 		st->n++;
 		cp[i] = NULL;
 		if (st->n > st->nb)
@@ -481,6 +584,7 @@ static size_t sweep_store(struct store *st)
 				continue;
 			}
 			*p = r->next;
+			index_del(st, r);
 			rec_free(st, r);
 			st->n--;
 			gone++;
@@ -560,36 +664,66 @@ static void *sweeper(void *arg)
 
 /* ---- life cycle ---------------------------------------------------------- */
 
+static void store_free(struct store *st)
+{
+	for (size_t k = 0; st->b != NULL && k < st->nb; k++) {
+		struct rec *rec = st->b[k], *next;
+
+		for (; rec != NULL; rec = next) {
+			next = rec->next;
+			rec_free(st, rec);
+		}
+	}
+	for (int k = 0; k < st->nuniq; k++)
+		free(st->ub[k]);
+	pthread_rwlock_destroy(&st->lock);
+	free(st->b);
+	free(st);
+}
+
 static int m_attach(nitro_repo *r, const nitro_schema *s, void **out)
 {
 	struct memrepo *m = (struct memrepo *)r;
+	const struct nitro__schema_rt *rt = s->rt;
 	struct store *st, **grown;
 
-	if ((st = calloc(1, sizeof *st)) == NULL ||
-	    (st->b = calloc(16, sizeof *st->b)) == NULL) {
-		free(st);
+	if ((st = calloc(1, sizeof *st)) == NULL)
 		return nitro_error(NITRO_ENOMEM, "out of memory");
-	}
+	pthread_rwlock_init(&st->lock, NULL);
 	st->nb = 16;
 	st->repo = m;
 	st->s = s;
 	st->rt = s->rt;
-	st->idf = &s->rt->f[s->rt->id];
-	pthread_rwlock_init(&st->lock, NULL);
+	st->idf = &rt->f[rt->id];
+	for (size_t i = 0; i < rt->n; i++) {
+		st->uslot[i] = -1;
+		if (rt->f[i].unique && (int)i != rt->id) {
+			st->uslot[i] = st->nuniq;
+			st->ufield[st->nuniq++] = (int)i;
+		}
+	}
+	/* The copy starts after the links, 16-byte aligned for any member. */
+	st->rec_off = (sizeof(struct rec) + (size_t)st->nuniq * sizeof(struct rec *) + 15) &
+	    ~(size_t)15;
+	if ((st->b = calloc(st->nb, sizeof *st->b)) == NULL)
+		goto nomem;
+	for (int k = 0; k < st->nuniq; k++)
+		if ((st->ub[k] = calloc(st->nb, sizeof *st->ub[k])) == NULL)
+			goto nomem;
 	pthread_mutex_lock(&m->mu);
 	grown = realloc(m->stores, (m->nstores + 1) * sizeof *grown);
 	if (grown == NULL) {
 		pthread_mutex_unlock(&m->mu);
-		pthread_rwlock_destroy(&st->lock);
-		free(st->b);
-		free(st);
-		return nitro_error(NITRO_ENOMEM, "out of memory");
+		goto nomem;
 	}
 	m->stores = grown;
 	m->stores[m->nstores++] = st;
 	pthread_mutex_unlock(&m->mu);
 	*out = st;
 	return 0;
+nomem:
+	store_free(st);
+	return nitro_error(NITRO_ENOMEM, "out of memory");
 }
 
 static void m_free(nitro_repo *r)
@@ -603,21 +737,8 @@ static void m_free(nitro_repo *r)
 		pthread_mutex_unlock(&m->mu);
 		pthread_join(m->sweeper, NULL);
 	}
-	for (size_t i = 0; i < m->nstores; i++) {
-		struct store *st = m->stores[i];
-
-		for (size_t k = 0; k < st->nb; k++) {
-			struct rec *rec = st->b[k], *next;
-
-			for (; rec != NULL; rec = next) {
-				next = rec->next;
-				rec_free(st, rec);
-			}
-		}
-		pthread_rwlock_destroy(&st->lock);
-		free(st->b);
-		free(st);
-	}
+	for (size_t i = 0; i < m->nstores; i++)
+		store_free(m->stores[i]);
 	free(m->stores);
 	pthread_cond_destroy(&m->cv);
 	pthread_mutex_destroy(&m->mu);

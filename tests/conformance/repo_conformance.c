@@ -237,7 +237,14 @@ static void t_constraints(void)
 	C_EQ_INT(cf_item_get(nitro_id_int(1), &a), 0, "get");
 	a.qty = 5;
 	C_EQ_INT(cf_item_save(&a), 0, "a record may keep its own unique value");
+	free(a.name);
+	a.name = strdup("renamed");
+	C_EQ_INT(cf_item_save(&a), 0, "change a unique value");
 	cf_item_clear(&a);
+	C_OK(add("taken", 2) > 0, "the old value is free again");
+	C_EQ_INT(add("renamed", 3), 0, "the new value is taken");
+	C_EQ_INT(cf_item_delete(nitro_id_int(1)), 0, "delete the renamed record");
+	C_OK(add("renamed", 4) > 0, "a deleted record's value is free");
 	nitro_repo_free(r);
 }
 

@@ -21,6 +21,14 @@ static nitro_repo *make_mem(void *arg)
 NITRO_ENTITY(session, SESSION)
 NITRO_ENTITY_DEFINE(session, SESSION);
 
+#define ACCOUNT(X) \
+	X(id,    INT,  NITRO_F_ID) \
+	X(email, TEXT, NITRO_F_UNIQUE) \
+	X(pin,   INT,  NITRO_F_UNIQUE) \
+	X(score, REAL, NITRO_F_UNIQUE)
+NITRO_ENTITY(account, ACCOUNT)
+NITRO_ENTITY_DEFINE(account, ACCOUNT);
+
 static int64_t fake_now = 1000000;
 
 static int64_t clock_fn(void *arg)
@@ -124,6 +132,49 @@ static void test_growth(void)
 	nitro_repo_free(r);
 }
 
+static int save_account(const char *email, int64_t pin, double score)
+{
+	struct account a;
+	int rc;
+
+	account_init(&a);
+	a.email = email ? strdup(email) : NULL;
+	a.pin = pin;
+	a.score = score;
+	rc = account_save(&a);
+	account_clear(&a);
+	return rc;
+}
+
+/* The unique indexes, across table growth, expiry and sweeps. */
+static void test_unique_index(void)
+{
+	struct nitro_memrepo_opts o = {.now_ms = clock_fn};
+	nitro_repo *r = nitro_memrepo_new(&o);
+	char email[32];
+	int ok = 1;
+
+	nitro_entity_bind(&account_schema, r, NULL);
+	for (int i = 0; i < 3000; i++) {
+		snprintf(email, sizeof email, "u%d@x", i);
+		ok &= save_account(email, i, i + 0.5) == 0;
+	}
+	T_OK(ok, "3000 accounts with three unique fields");
+	T_EQ_INT(save_account("u2999@x", -1, -1), NITRO_EEXIST, "text taken after growth");
+	T_EQ_INT(save_account("new@x", 17, -1), NITRO_EEXIST, "integer taken");
+	T_EQ_INT(save_account("new@x", -1, 17.5), NITRO_EEXIST, "real taken");
+	T_EQ_INT(save_account("zero@x", -2, 0.0), 0, "real 0.0");
+	T_EQ_INT(save_account("negzero@x", -3, -0.0), NITRO_EEXIST, "-0.0 equals 0.0");
+	T_EQ_INT(save_account(NULL, -4, -4), 0, "NULL is never taken");
+	T_EQ_INT(save_account(NULL, -5, -5), 0, "a second NULL");
+	T_EQ_INT(nitro_memrepo_expire(r, &account_schema, nitro_id_int(1), 5), 0, "expire u0");
+	fake_now += 10;
+	T_EQ_INT(save_account("u0@x", 0, 0.5), 0, "an expired record's values are free");
+	nitro_memrepo_sweep(r);
+	T_EQ_INT(save_account("u0@x", -6, -6), NITRO_EEXIST, "the new owner holds it after a sweep");
+	nitro_repo_free(r);
+}
+
 /* Readers and writers on one store at once (run under TSan in CI). */
 static nitro_repo *shared;
 static atomic_int stop;
@@ -190,6 +241,7 @@ int main(void)
 	test_ttl();
 	test_sweeper();
 	test_growth();
+	test_unique_index();
 	test_readers_writers();
 	return t_done();
 }
