@@ -157,8 +157,10 @@ static int save_many(const nitro_schema *s, void *objs, size_t n, int key)
 		return NITRO_EINVAL;
 	if (n == 0)
 		return 0;
-	if (objs == NULL || n > BATCH_MAX)
-		return nitro_error(NITRO_ELIMIT, "%s: a batch holds 1 to %d records",
+	if (objs == NULL)
+		return nitro_error(NITRO_EINVAL, "%s: no records", s->name);
+	if (n > BATCH_MAX)
+		return nitro_error(NITRO_ELIMIT, "%s: a batch holds at most %d records",
 		    s->name, BATCH_MAX);
 	if ((ptrs = malloc(n * sizeof *ptrs)) == NULL)
 		return nitro_error(NITRO_ENOMEM, "out of memory");
@@ -193,6 +195,8 @@ int nitro_entity_get(const nitro_schema *s, nitro_id id, void *out)
 
 	if (rt == NULL)
 		return NITRO_EINVAL;
+	if (out == NULL)
+		return nitro_error(NITRO_EINVAL, "%s: get needs a record to fill", s->name);
 	rc = rt->repo->ops->get(rt->store, id, out);
 	count_op(rt, NITRO__OP_GET, rc);
 	return rc;
@@ -203,7 +207,9 @@ int nitro_entity_exists(const nitro_schema *s, nitro_id id)
 	void *tmp;
 	int rc;
 
-	if (s == NULL || (tmp = malloc(s->size)) == NULL)
+	if (s == NULL)
+		return nitro_error(NITRO_EINVAL, "exists: no schema");
+	if ((tmp = malloc(s->size)) == NULL)
 		return nitro_error(NITRO_ENOMEM, "out of memory");
 	rc = nitro_entity_get(s, id, tmp);
 	if (rc == 0)
@@ -251,6 +257,8 @@ int nitro_entity_query(const nitro_schema *s, const nitro_query *q, nitro_rows *
 
 	if (rt == NULL)
 		return NITRO_EINVAL;
+	if (out == NULL)
+		return nitro_error(NITRO_EINVAL, "%s: query needs rows to fill", s->name);
 	out->items = NULL;
 	out->n = 0;
 	out->schema = s;
@@ -273,6 +281,8 @@ int nitro_entity_count(const nitro_schema *s, const nitro_query *q, size_t *n)
 
 	if (rt == NULL)
 		return NITRO_EINVAL;
+	if (n == NULL)
+		return nitro_error(NITRO_EINVAL, "%s: count needs somewhere to put it", s->name);
 	*n = 0;
 	if ((rc = nitro__query_check(s, q)) < 0)
 		return rc;

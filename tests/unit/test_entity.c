@@ -398,6 +398,20 @@ static void test_hooks(void)
 	c = nitro_counter_get("nitro_entity_ops_total", NULL,
 	    "repo=\"memory\",entity=\"todo\",op=\"save\",result=\"error\"");
 	T_EQ_INT(nitro_counter_value(c), 1, "failed operations are counted");
+
+	T_EQ_INT(todo_get(nitro_id_int(1), NULL), NITRO_EINVAL, "get without a record");
+	T_EQ_INT(todo_query(NULL, NULL), NITRO_EINVAL, "query without rows");
+	T_EQ_INT(todo_count(NULL, NULL), NITRO_EINVAL, "count without a result");
+	T_EQ_INT(todo_save_many(NULL, 1), NITRO_EINVAL, "save_many without records");
+	T_EQ_INT(todo_save_many(&t, 0), 0, "an empty batch is a no-op");
+	T_EQ_INT(todo_save(NULL), NITRO_EINVAL, "save without a record");
+	T_EQ_INT(nitro_entity_exists(NULL, nitro_id_int(1)), NITRO_EINVAL, "exists without a schema");
+	T_EQ_INT(todo_search(NULL, NULL), NITRO_EINVAL, "search without text");
+	{
+		const char *odd[] = {"title", NULL};
+
+		T_EQ_INT(todo_filter(odd, 0, &(nitro_rows){0}), NITRO_EINVAL, "filter pair without a value");
+	}
 	nitro_repo_free(r);
 }
 

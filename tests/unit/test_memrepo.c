@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "nitro/core.h"
 #include "t.h"
 #include "tests/conformance/repo_conformance.h"
@@ -17,7 +19,8 @@ static nitro_repo *make_mem(void *arg)
 
 #define SESSION(X) \
 	X(id,   INT,  NITRO_F_ID) \
-	X(user, TEXT, NITRO_F_REQUIRED)
+	X(user, TEXT, NITRO_F_REQUIRED) \
+	X(meta, JSON, NITRO_F_DEFAULT("{\"roles\":[\"admin\",1.5]}"))
 NITRO_ENTITY(session, SESSION)
 NITRO_ENTITY_DEFINE(session, SESSION);
 
@@ -187,7 +190,10 @@ static void *reader(void *arg)
 
 	while (!atomic_load(&stop)) {
 		if (session_get(nitro_id_int(1), &s) == 0) {
-			*seen += strcmp(s.user, "first") == 0;
+			/* JSON values are deep copies too: read them freely. */
+			*seen += strcmp(s.user, "first") == 0 &&
+			    strcmp(json_object_to_json_string(s.meta),
+			    "{ \"roles\": [ \"admin\", 1.5 ] }") == 0;
 			session_clear(&s);
 		}
 		if (session_all(&rows) == 0)
@@ -228,7 +234,7 @@ static void test_readers_writers(void)
 		pthread_join(rd[i], NULL);
 	session_count(NULL, &n);
 	T_EQ_INT(n, 1 + 2 * 200, "writers' records all accounted for");
-	T_OK(seen[0] > 0 && seen[1] > 0, "readers saw the stable record");
+	T_OK(seen[0] > 0 && seen[1] > 0, "readers saw the stable record, JSON included");
 	nitro_repo_free(shared);
 }
 
