@@ -202,6 +202,16 @@ it_wait_file() {
 	return 1
 }
 
+# it_wait_grep FILE ERE: wait up to 5 s for a line of FILE to match.
+it_wait_grep() {
+	local i
+	for i in $(seq 50); do
+		grep -qE -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # it_nginx_conf UPSTREAM-LINES BODY-MAX: deploy/nginx/serve.conf.in filled
 # in, as nitro serve does.
 it_nginx_conf() {

@@ -41,7 +41,7 @@ serve=$!
 IT_PIDS+=("$serve")
 t_run "nginx listens on the port" it_wait_port "$port"
 it_wait_file "$run/w1.sock"
-t_like "$(cat "$IT_DIR/serve.out")" "http://127.0.0.1:$port/" "it prints the URL"
+t_run "it prints the URL" it_wait_grep "$IT_DIR/serve.out" "http://127.0.0.1:$port/"
 t_is "$(curl -s --max-time 10 "http://127.0.0.1:$port/hello/serve")" "Hello, serve!" \
     "a request through nginx to a worker"
 t_is "$(stat -c %a "$run/w0.sock" "$run/w1.sock" | sort -u)" 660 "worker sockets have mode 0660"
