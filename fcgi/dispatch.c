@@ -17,18 +17,13 @@ static int no_body(const nitro_req *req)
 	return cl == NULL || *cl == '\0' || strcmp(cl, "0") == 0;
 }
 
-static void access_log(nitro_req *req)
+static void access_log(nitro_req *req, long long us)
 {
 	char mem[512], num[64];
-	struct timespec t1;
 	nitro_buf line;
-	long long us;
 
 	if (!req->app->access_log || nitro_log_level() > NITRO_LOG_INFO)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	us = (long long)(t1.tv_sec - req->t0.tv_sec) * 1000000 +
-	    (t1.tv_nsec - req->t0.tv_nsec) / 1000;
 	nitro_buf_init_on(&line, mem, sizeof mem, 0);
 	nitro_log_begin(&line, NITRO_LOG_INFO, "request");
 	nitro_log_kv(&line, "method", req->method, strlen(req->method));
@@ -120,5 +115,13 @@ void nitro__dispatch(nitro_req *req)
 			nitro_log(NITRO_LOG_DEBUG, "client gone before the response",
 			    "path", req->path, NULL);
 	}
-	access_log(req);
+
+	struct timespec t1;
+	long long us;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	us = (long long)(t1.tv_sec - req->t0.tv_sec) * 1000000 +
+	    (t1.tv_nsec - req->t0.tv_nsec) / 1000;
+	nitro__metrics_request(req->method, req->status, (double)us / 1e6);
+	access_log(req, us);
 }

@@ -87,6 +87,14 @@ NITRO_API void nitro_app_set_access_log(nitro_app *app, int on);
  */
 NITRO_API int nitro_app_run(nitro_app *app, int argc, char **argv);
 
+/*
+ * Serve the metrics registry (<nitro/core.h>) in Prometheus text format at
+ * path (NULL: "/metrics"), with the default event bus's counters.  Request
+ * counts and latencies are always recorded; this only exposes them.  Keep
+ * the path private in nginx (allow/deny) when the site is public.
+ */
+NITRO_API int nitro_app_serve_metrics(nitro_app *app, const char *path);
+
 /* Ask a running app to stop as on SIGTERM (safe from any thread). */
 NITRO_API void nitro_app_stop(nitro_app *app);
 

@@ -159,6 +159,7 @@ int main(void)
 	nitro_route(app, "GET /fail", h_fail, NULL);
 	nitro_route(app, "GET /q", h_ignores_bad_query, NULL);
 	nitro_route(app, "GET /sse", h_stream, NULL);
+	T_EQ_INT(nitro_app_serve_metrics(app, NULL), 0, "metrics route added");
 	/* sockets buffer the 200 KB response while we are the only thread */
 	int sz = 1 << 20;
 	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
@@ -250,6 +251,16 @@ int main(void)
 	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/", longhdr), r);
 	T_OK(strncmp(r->out, "Status: 400 Bad Request\r\n", 25) == 0,
 	    "headers over the limit are refused");
+
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/metrics"), r);
+	T_OK(strstr(r->out, "Content-Type: text/plain; version=0.0.4") != NULL,
+	    "metrics in Prometheus text format");
+	T_OK(strstr(r->out, "nitro_http_requests_total{method=\"GET\",status=\"404\"} 4") != NULL,
+	    "requests counted by method and status (4 GETs gave 404)");
+	T_OK(strstr(r->out, "nitro_http_requests_total{method=\"OPTIONS\",status=\"204\"} 1") != NULL,
+	    "OPTIONS counted");
+	T_OK(strstr(r->out, "nitro_http_request_duration_seconds_count{method=\"GET\"}") != NULL,
+	    "latency histogram present");
 
 	/* A stream whose client has gone. */
 	{
