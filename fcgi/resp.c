@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "nitro/views.h"
 #include "fcgi/internal.h"
 
 const char *nitro__status_text(int status)
@@ -159,36 +160,24 @@ int nitro_resp_send(nitro_req *req, int status, const char *content_type,
 	return nitro_buf_append(&req->body_out, body, len);
 }
 
-static void html_escape(nitro_buf *b, const char *s)
+/* {"error":{"status":N,"message":"..."}} through json-c's escaping. */
+static void json_error(nitro_buf *b, int status, const char *message)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': nitro_buf_puts(b, "&amp;"); break;
-		case '<': nitro_buf_puts(b, "&lt;"); break;
-		case '>': nitro_buf_puts(b, "&gt;"); break;
-		case '"': nitro_buf_puts(b, "&quot;"); break;
-		case '\'': nitro_buf_puts(b, "&#39;"); break;
-		default: nitro_buf_putc(b, *s);
-		}
-	}
-}
+	json_object *o = json_object_new_object(), *e = json_object_new_object();
 
-static void json_string(nitro_buf *b, const char *s)
-{
-	nitro_buf_putc(b, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			nitro_buf_putc(b, '\\');
-			nitro_buf_putc(b, (char)c);
-		} else if (c < 0x20) {
-			nitro_buf_printf(b, "\\u%04x", c);
-		} else {
-			nitro_buf_putc(b, (char)c);
-		}
+	if (o == NULL || e == NULL) {
+		json_object_put(o);
+		json_object_put(e);
+		b->err = NITRO_ENOMEM;
+		return;
 	}
-	nitro_buf_putc(b, '"');
+	json_object_object_add(e, "status", json_object_new_int(status));
+	json_object_object_add(e, "message", json_object_new_string(message));
+	json_object_object_add(o, "error", e);
+	nitro_buf_puts(b, json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	nitro_buf_putc(b, '\n');
+	json_object_put(o);
 }
 
 /* Throw away headers the handler set: an error replaces the response. */
@@ -212,15 +201,13 @@ int nitro_resp_error(nitro_req *req, int status, const char *message)
 		message = text;
 	if (nitro__accepts_json(nitro_req_header(req, "Accept"))) {
 		nitro_resp_header(req, "Content-Type", "application/json");
-		nitro_buf_printf(b, "{\"error\":{\"status\":%d,\"message\":", status);
-		json_string(b, message);
-		nitro_buf_puts(b, "}}\n");
+		json_error(b, status, message);
 	} else {
 		nitro_resp_header(req, "Content-Type", "text/html; charset=utf-8");
 		nitro_buf_printf(b, "<!doctype html>\n<html lang=\"en\"><head>"
 		    "<meta charset=\"utf-8\"><title>%d %s</title></head>\n"
 		    "<body><h1>%d %s</h1>\n<p>", status, text, status, text);
-		html_escape(b, message);
+		nitro_html_escape(b, message, strlen(message));
 		nitro_buf_puts(b, "</p></body></html>\n");
 	}
 	return b->err;
