@@ -4,6 +4,7 @@
 
 #include <nitro/core.h>
 #include <nitro/fcgi.h>
+#include <nitro/sql.h>
 #include <nitro/views.h>
 
 #endif

@@ -315,6 +315,10 @@ typedef struct nitro_field {
 	const char *one_of;		/* "low|medium|high" */
 	const char *def;		/* default, written as in JSON text */
 	struct json_object *(*compute)(const void *obj);
+	/* Store hints: the SQLite repository uses them, others ignore them. */
+	unsigned char search;		/* TEXT in the full-text index */
+	unsigned char index;		/* an index on this column */
+	const char *ref;		/* references this entity's id (a foreign key) */
 } nitro_field;
 
 /* Constraints, written after the type in a field declaration. */
@@ -331,6 +335,9 @@ typedef struct nitro_field {
 #define NITRO_F_ONE_OF(s)	.one_of = (s)
 #define NITRO_F_DEFAULT(s)	.def = (s)
 #define NITRO_F_COMPUTED(fn)	.compute = (fn)
+#define NITRO_F_SEARCH		.search = 1	/* full-text searchable (SQL) */
+#define NITRO_F_INDEX		.index = 1	/* indexed (SQL) */
+#define NITRO_F_REF(entity)	.ref = (entity)	/* foreign key to entity's id */
 
 #define NITRO_MAX_FIELDS 64
 

@@ -1,0 +1,282 @@
+/*
+ * The durable event log (table nitro_events) and its followers.
+ *
+ * Appends go through the calling thread's connection, so an event written
+ * inside a transaction commits or vanishes with it (an outbox).  A
+ * follower keeps its own read-only connection: PRAGMA data_version on a
+ * connection that never writes changes exactly when some other connection,
+ * in this process or another, commits; that is the cheap "anything new?"
+ * a worker polls before reading the events after the last id it saw.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sql/internal.h"
+
+#define TOPIC_MAX 200
+#define PAYLOAD_MAX (1 << 20)
+#define READ_MAX 10000
+
+struct nitro_sql_follower {
+	struct sqlrepo *repo;
+	sqlite3 *db;
+	sqlite3_stmt *version, *read;
+	int64_t last_version;
+};
+
+static int check_topic(const char *topic)
+{
+	size_t n;
+
+	if (topic == NULL || (n = strlen(topic)) == 0 || n > TOPIC_MAX)
+		return nitro_error(NITRO_EINVAL, "event: a topic of 1 to %d bytes is needed",
+		    TOPIC_MAX);
+	for (; *topic; topic++)
+		if ((unsigned char)*topic < 0x21 || *topic == 0x7f)
+			return nitro_error(NITRO_EINVAL, "event: a topic is printable, no spaces");
+	return 0;
+}
+
+int nitro__sql_append(struct sqlconn *c, const char *topic, const char *json, size_t len,
+    int64_t *id)
+{
+	static const char q[] = "INSERT INTO nitro_events(topic, payload, time) VALUES(?,?,?)";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (len > PAYLOAD_MAX)
+		return nitro_error(NITRO_ELIMIT, "event: a payload is at most %d bytes",
+		    PAYLOAD_MAX);
+	if ((st = nitro__sql_prepare(c, q, sizeof q - 1)) == NULL)
+		return NITRO_EIO;
+	sqlite3_bind_text(st, 1, topic, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, json, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, nitro_time_now());
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_CONSTRAINT_CHECK)
+		return nitro_error(NITRO_EPARSE, "event %s: the payload is not valid JSON", topic);
+	if (rc != SQLITE_DONE)
+		return nitro__sql_error(c->db, rc, "event log");
+	if (id)
+		*id = sqlite3_last_insert_rowid(c->db);
+	return 0;
+}
+
+static struct sqlconn *repo_conn(nitro_repo *r)
+{
+	if (r == NULL || r->ops != &nitro__sql_ops) {
+		nitro_error(NITRO_EINVAL, "not a SQLite repository");
+		return NULL;
+	}
+	return nitro__sql_conn((struct sqlrepo *)r);
+}
+
+int nitro_sql_event_append(nitro_repo *r, const char *topic, const char *json, int64_t *id)
+{
+	struct sqlconn *c = repo_conn(r);
+	int rc;
+
+	if (c == NULL)
+		return NITRO_EINVAL;
+	if ((rc = check_topic(topic)) < 0)
+		return rc;
+	if (json == NULL)
+		return nitro_error(NITRO_EINVAL, "event %s: no payload", topic);
+	return nitro__sql_append(c, topic, json, strlen(json), id);
+}
+
+void nitro_sql_events_free(nitro_sql_event *ev, size_t n)
+{
+	if (ev == NULL)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(ev[i].topic);
+		free(ev[i].payload);
+	}
+	free(ev);
+}
+
+/* Step "SELECT id, time, topic, payload ..." into an array. */
+static int read_events(sqlite3 *db, sqlite3_stmt *st, int64_t after, size_t limit,
+    nitro_sql_event **out, size_t *n)
+{
+	nitro_sql_event *ev = NULL;
+	size_t cap = 0, k = 0;
+	int rc;
+
+	if (out == NULL || n == NULL)
+		return nitro_error(NITRO_EINVAL, "events: nowhere to put them");
+	*out = NULL;
+	*n = 0;
+	if (limit == 0 || limit > READ_MAX)
+		return nitro_error(NITRO_ELIMIT, "events: read 1 to %d at a time", READ_MAX);
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_int64(st, 2, (int64_t)limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			nitro_sql_event *grown = realloc(ev, ncap * sizeof *grown);
+
+			if (grown == NULL) {
+				rc = nitro_error(NITRO_ENOMEM, "out of memory");
+				goto fail;
+			}
+			ev = grown;
+			cap = ncap;
+		}
+		ev[k].id = sqlite3_column_int64(st, 0);
+		ev[k].time_ms = sqlite3_column_int64(st, 1);
+		ev[k].topic = strdup((const char *)sqlite3_column_text(st, 2));
+		ev[k].payload = strdup((const char *)sqlite3_column_text(st, 3));
+		k++;
+		if (ev[k - 1].topic == NULL || ev[k - 1].payload == NULL) {
+			rc = nitro_error(NITRO_ENOMEM, "out of memory");
+			goto fail;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		rc = nitro__sql_error(db, rc, "event log");
+		goto fail;
+	}
+	sqlite3_reset(st);
+	*out = ev;
+	*n = k;
+	return 0;
+fail:
+	sqlite3_reset(st);
+	nitro_sql_events_free(ev, k);
+	return rc;
+}
+
+static const char read_sql[] =
+	"SELECT id, time, topic, payload FROM nitro_events WHERE id > ? ORDER BY id LIMIT ?";
+
+int nitro_sql_events_after(nitro_repo *r, int64_t after, size_t limit,
+    nitro_sql_event **out, size_t *n)
+{
+	struct sqlconn *c = repo_conn(r);
+	sqlite3_stmt *st;
+
+	if (c == NULL)
+		return NITRO_EINVAL;
+	if ((st = nitro__sql_prepare(c, read_sql, sizeof read_sql - 1)) == NULL)
+		return NITRO_EIO;
+	return read_events(c->db, st, after, limit, out, n);
+}
+
+int nitro_sql_events_prune(nitro_repo *r, size_t keep, int64_t max_age_ms, size_t *removed)
+{
+	static const char by_count[] =
+		"DELETE FROM nitro_events WHERE id <= "
+		"(SELECT id FROM nitro_events ORDER BY id DESC LIMIT 1 OFFSET ?)";
+	static const char by_age[] = "DELETE FROM nitro_events WHERE time < ?";
+	struct sqlconn *c = repo_conn(r);
+	size_t gone = 0;
+	int nested, rc;
+
+	if (removed)
+		*removed = 0;
+	if (c == NULL)
+		return NITRO_EINVAL;
+	if (max_age_ms < 0)
+		return nitro_error(NITRO_EINVAL, "prune: a negative age");
+	if ((rc = nitro__sql_tx_begin(c, &nested)) < 0)
+		return rc;
+	for (int pass = 0; pass < 2 && rc == 0; pass++) {
+		sqlite3_stmt *st;
+
+		if ((pass == 0 && keep == 0) || (pass == 1 && max_age_ms == 0))
+			continue;
+		st = pass == 0 ? nitro__sql_prepare(c, by_count, sizeof by_count - 1) :
+		    nitro__sql_prepare(c, by_age, sizeof by_age - 1);
+		if (st == NULL) {
+			rc = NITRO_EIO;
+			break;
+		}
+		sqlite3_bind_int64(st, 1, pass == 0 ?
+		    (keep > INT64_MAX ? INT64_MAX : (int64_t)keep) :
+		    nitro_time_now() - max_age_ms);
+		rc = sqlite3_step(st);
+		rc = rc == SQLITE_DONE ? 0 : nitro__sql_error(c->db, rc, "prune");
+		if (rc == 0)
+			gone += (size_t)sqlite3_changes(c->db);
+		sqlite3_reset(st);
+	}
+	rc = nitro__sql_tx_end(c, nested, rc);
+	if (rc == 0 && removed)
+		*removed = gone;
+	return rc;
+}
+
+/* ---- followers ------------------------------------------------------------- */
+
+nitro_sql_follower *nitro_sql_follow(nitro_repo *r)
+{
+	struct nitro_sql_follower *f;
+	int rc;
+
+	if (r == NULL || r->ops != &nitro__sql_ops) {
+		nitro_error(NITRO_EINVAL, "follow: not a SQLite repository");
+		return NULL;
+	}
+	if ((f = calloc(1, sizeof *f)) == NULL) {
+		nitro_error(NITRO_ENOMEM, "out of memory");
+		return NULL;
+	}
+	f->repo = (struct sqlrepo *)r;
+	if (nitro__sql_open(f->repo, f->repo->o.readonly, &f->db) < 0)
+		goto fail;
+	rc = sqlite3_prepare_v3(f->db, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT,
+	    &f->version, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(f->db, read_sql, -1, SQLITE_PREPARE_PERSISTENT,
+		    &f->read, NULL);
+	if (rc != SQLITE_OK) {
+		nitro__sql_error(f->db, rc, "follow");
+		goto fail;
+	}
+	if (nitro_sql_follower_changed(f) < 0)
+		goto fail;
+	return f;
+fail:
+	nitro_sql_follower_free(f);
+	return NULL;
+}
+
+int nitro_sql_follower_changed(nitro_sql_follower *f)
+{
+	int64_t v;
+	int rc;
+
+	if (f == NULL)
+		return nitro_error(NITRO_EINVAL, "follower: none");
+	rc = sqlite3_step(f->version);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(f->version);
+		return nitro__sql_error(f->db, rc, "data_version");
+	}
+	v = sqlite3_column_int64(f->version, 0);
+	sqlite3_reset(f->version);
+	rc = v != f->last_version;
+	f->last_version = v;
+	return rc;
+}
+
+int nitro_sql_follower_read(nitro_sql_follower *f, int64_t after, size_t limit,
+    nitro_sql_event **out, size_t *n)
+{
+	if (f == NULL)
+		return nitro_error(NITRO_EINVAL, "follower: none");
+	return read_events(f->db, f->read, after, limit, out, n);
+}
+
+void nitro_sql_follower_free(nitro_sql_follower *f)
+{
+	if (f == NULL)
+		return;
+	sqlite3_finalize(f->version);
+	sqlite3_finalize(f->read);
+	sqlite3_close(f->db);
+	free(f);
+}

@@ -1,0 +1,591 @@
+/*
+ * The SQLite repository: the nitro_repo_ops a schema is bound to.  Get,
+ * insert, update-by-id and delete use statements prepared once per
+ * connection; queries are compiled (sql/where.c) and cached by their text.
+ * A save of one record is one statement (atomic by itself); batches, and
+ * saves that also log an event, run in one transaction.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "sql/internal.h"
+
+#define ID_INT(ss, obj) (*(int64_t *)((char *)(obj) + (ss)->idf->offset))
+#define ID_TEXT(ss, obj) (*(char **)((char *)(obj) + (ss)->idf->offset))
+
+static struct sqlconn *conn_of(const struct sqlstore *ss)
+{
+	return nitro__sql_conn(ss->repo);
+}
+
+static int bind_id(sqlite3_stmt *st, int i, const struct sqlstore *ss, nitro_id id)
+{
+	if (ss->idf->uuid) {
+		if (id.text == NULL)
+			return nitro_error(NITRO_EINVAL, "%s: a text id is required", ss->s->name);
+		sqlite3_bind_text(st, i, id.text, -1, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_int64(st, i, id.num);
+	}
+	return 0;
+}
+
+static int s_get(void *store, nitro_id id, void *out)
+{
+	struct sqlstore *ss = store;
+	struct sqlconn *c = conn_of(ss);
+	sqlite3_stmt *st;
+	int rc;
+
+	if (c == NULL || (st = nitro__sql_fixed(c, ss, SQ_GET)) == NULL)
+		return NITRO_EIO;
+	if ((rc = bind_id(st, 1, ss, id)) < 0)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, ss->s->size);
+		rc = nitro__sql_read_row(st, ss, out);
+	} else if (rc == SQLITE_DONE) {
+		rc = nitro_error(NITRO_ENOTFOUND, "%s not found", ss->s->name);
+	} else {
+		rc = nitro__sql_error(c->db, rc, ss->s->name);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* The id column of the table named name, when a bound schema has it. */
+static const char *id_column(struct sqlrepo *sr, const char *name)
+{
+	const char *id = NULL;
+
+	pthread_mutex_lock(&sr->mu);
+	for (size_t i = 0; i < sr->nstores && id == NULL; i++)
+		if (strcmp(sr->stores[i]->s->name, name) == 0)
+			id = sr->stores[i]->idf->name;
+	pthread_mutex_unlock(&sr->mu);
+	return id;
+}
+
+/* Which reference of obj points nowhere: the field to name in a foreign
+ * key failure (SQLite's own message does not say). */
+static const char *missing_ref(struct sqlconn *c, const struct sqlstore *ss, const void *obj)
+{
+	for (size_t i = 0; i < ss->rt->n; i++) {
+		const nitro_field *f = &ss->rt->f[i];
+		const char *id;
+		char sql[200];
+		sqlite3_stmt *st;
+		int found;
+
+		if (!f->ref || nitro__is_null(ss->rt, obj, (int)i))
+			continue;
+		/* Names are checked identifiers; an unbound parent is found by
+		 * rowid, which an INTEGER PRIMARY KEY is. */
+		id = id_column(ss->repo, f->ref);
+		snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" WHERE \"%s\"=?", f->ref,
+		    id ? id : "rowid");
+		if ((st = nitro__sql_prepare(c, sql, strlen(sql))) == NULL)
+			return f->name;
+		nitro__sql_bind_field(st, 1, ss, obj, (int)i);
+		found = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_reset(st);
+		if (!found)
+			return f->name;
+	}
+	return NULL;
+}
+
+/* Map a failed write, naming the field where SQLite does not. */
+static int put_error(struct sqlconn *c, const struct sqlstore *ss, const void *obj, int rc)
+{
+	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+		const char *f = missing_ref(c, ss, obj);
+
+		return nitro_error(NITRO_ECONSTRAINT, "%s: refers to a record that does not "
+		    "exist", f ? f : ss->s->name);
+	}
+	return nitro__sql_error(c->db, rc, ss->s->name);
+}
+
+static int log_change(struct sqlconn *c, const struct sqlstore *ss, const void *obj,
+    const char *topic)
+{
+	struct json_object *j = NULL;
+	const char *text;
+	size_t len;
+	int rc;
+
+	if ((rc = nitro_entity_to_json(ss->s, obj, &j)) < 0)
+		return rc;
+	text = json_object_to_json_string_length(j, JSON_C_TO_STRING_PLAIN, &len);
+	rc = text ? nitro__sql_append(c, topic, text, len, NULL) :
+	    nitro_error(NITRO_ENOMEM, "out of memory");
+	json_object_put(j);
+	return rc;
+}
+
+struct idsave {
+	int64_t num;	/* the caller's integer id before the save */
+	char *text;	/* the caller's text id, when a new one replaced it */
+	char *fresh;
+};
+
+static int bind_record(sqlite3_stmt *st, const struct sqlstore *ss, const void *obj,
+    int with_id)
+{
+	int p = 1;
+
+	for (int k = 0; k < ss->ncols; k++) {
+		if (!with_id && ss->col[k] == ss->rt->id)
+			continue;
+		if (nitro__sql_bind_field(st, p++, ss, obj, ss->col[k]) != SQLITE_OK)
+			return nitro_error(NITRO_ENOMEM, "out of memory binding %s",
+			    ss->s->name);
+	}
+	return 0;
+}
+
+/*
+ * An upsert on a unique key is an UPDATE by that key, then an INSERT when
+ * no record matched: INSERT ... ON CONFLICT DO UPDATE would spend an
+ * AUTOINCREMENT id even when it updates.
+ */
+static sqlite3_stmt *update_by_key(struct sqlconn *c, const struct sqlstore *ss, int key)
+{
+	const struct nitro__schema_rt *rt = ss->rt;
+	char mem[2048];
+	nitro_buf b;
+	sqlite3_stmt *st = NULL;
+	int m = 0;
+
+	nitro_buf_init_on(&b, mem, sizeof mem, 0);
+	nitro_buf_printf(&b, "UPDATE \"%s\" SET ", ss->s->name);
+	for (int k = 0; k < ss->ncols; k++)
+		if (ss->col[k] != rt->id)
+			nitro_buf_printf(&b, "%s\"%s\"=?", m++ ? "," : "", rt->f[ss->col[k]].name);
+	nitro_buf_printf(&b, " WHERE \"%s\"=? RETURNING \"%s\"", rt->f[key].name,
+	    ss->idf->name);
+	if (b.err)
+		nitro_error(NITRO_ENOMEM, "out of memory");
+	else
+		st = nitro__sql_prepare(c, b.data, b.len);
+	nitro_buf_free(&b);
+	return st;
+}
+
+/* 1: the record with obj's key was updated (obj took its id); 0: none. */
+static int update_key(struct sqlconn *c, const struct sqlstore *ss, void *obj, int key,
+    struct idsave *sv)
+{
+	sqlite3_stmt *st = update_by_key(c, ss, key);
+	int rc;
+
+	if (st == NULL)
+		return NITRO_EIO;
+	if ((rc = bind_record(st, ss, obj, 0)) < 0 ||
+	    (rc = nitro__sql_bind_field(st, ss->ncols, ss, obj, key)) != SQLITE_OK) {
+		sqlite3_reset(st);
+		return rc < 0 ? rc : nitro_error(NITRO_ENOMEM, "out of memory");
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		rc = 1;
+		if (!ss->idf->uuid) {
+			ID_INT(ss, obj) = sqlite3_column_int64(st, 0);
+		} else if (ID_TEXT(ss, obj) == NULL || strcmp((const char *)
+		    sqlite3_column_text(st, 0), ID_TEXT(ss, obj)) != 0) {
+			if ((sv->fresh = strdup((const char *)sqlite3_column_text(st, 0))) == NULL)
+				rc = nitro_error(NITRO_ENOMEM, "out of memory");
+			else {
+				sv->text = ID_TEXT(ss, obj);
+				ID_TEXT(ss, obj) = sv->fresh;
+			}
+		}
+	} else if (rc != SQLITE_DONE) {
+		rc = put_error(c, ss, obj, rc);
+	} else {
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int put_one(struct sqlconn *c, const struct sqlstore *ss, void *obj, int key,
+    struct idsave *sv)
+{
+	int uuid = ss->idf->uuid;
+	int has_id = uuid ? ID_TEXT(ss, obj) != NULL : ID_INT(ss, obj) != 0;
+	sqlite3_stmt *st;
+	int rc, upsert = key >= 0 && !nitro__is_null(ss->rt, obj, key);
+
+	sv->num = uuid ? 0 : ID_INT(ss, obj);
+	if (upsert && (rc = update_key(c, ss, obj, key, sv)) != 0)
+		return rc < 0 ? rc : 0;
+	if (uuid && ID_TEXT(ss, obj) == NULL)
+		return nitro_error(NITRO_EINVAL, "%s: a text id is required", ss->s->name);
+	if ((st = nitro__sql_fixed(c, ss, has_id ? SQ_UPSERT_ID : SQ_INSERT)) == NULL)
+		return NITRO_EIO;
+	if ((rc = bind_record(st, ss, obj, has_id)) < 0)
+		goto out;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		if (!has_id)
+			ID_INT(ss, obj) = sqlite3_last_insert_rowid(c->db);
+		rc = 0;
+	} else {
+		rc = put_error(c, ss, obj, rc);
+	}
+out:
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int s_put(void *store, void *const *objs, size_t n, int key)
+{
+	struct sqlstore *ss = store;
+	struct sqlconn *c = conn_of(ss);
+	struct idsave few[8], *sv = few;
+	int tx = n > 1 || key >= 0 || ss->repo->o.log_changes, nested = 0, rc = 0;
+	size_t i, tried = 0;
+
+	if (c == NULL)
+		return NITRO_EIO;
+	if (n > 8 && (sv = calloc(n, sizeof *sv)) == NULL)
+		return nitro_error(NITRO_ENOMEM, "out of memory");
+	if (n <= 8)
+		memset(few, 0, sizeof few);
+	if (tx && (rc = nitro__sql_tx_begin(c, &nested)) < 0)
+		goto out;
+	for (i = 0; i < n && rc == 0; i++) {
+		tried++;
+		if ((rc = put_one(c, ss, objs[i], key, &sv[i])) < 0)
+			break;
+		if (ss->repo->o.log_changes)
+			rc = log_change(c, ss, objs[i], ss->rt->ev_saved);
+	}
+	if (tx)
+		rc = nitro__sql_tx_end(c, nested, rc);
+out:
+	/* All or nothing: a failed batch gives the callers' ids back. */
+	for (i = 0; i < tried; i++) {
+		if (rc < 0 && !ss->idf->uuid)
+			ID_INT(ss, objs[i]) = sv[i].num;
+		if (sv[i].fresh) {
+			if (rc < 0) {
+				ID_TEXT(ss, objs[i]) = sv[i].text;
+				free(sv[i].fresh);
+			} else {
+				free(sv[i].text);
+			}
+		}
+	}
+	if (sv != few)
+		free(sv);
+	return rc;
+}
+
+static int s_del(void *store, nitro_id id)
+{
+	struct sqlstore *ss = store;
+	struct sqlconn *c = conn_of(ss);
+	int tx = ss->repo->o.log_changes, nested = 0, rc;
+	sqlite3_stmt *st;
+
+	if (c == NULL)
+		return NITRO_EIO;
+	if (tx && (rc = nitro__sql_tx_begin(c, &nested)) < 0)
+		return rc;
+	if ((st = nitro__sql_fixed(c, ss, SQ_DELETE)) == NULL) {
+		rc = NITRO_EIO;
+		goto out;
+	}
+	if ((rc = bind_id(st, 1, ss, id)) < 0)
+		goto out;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		rc = sqlite3_changes(c->db) ? 0 :
+		    nitro_error(NITRO_ENOTFOUND, "%s not found", ss->s->name);
+	else if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+		rc = nitro_error(NITRO_ECONSTRAINT, "%s: other records still refer to it",
+		    ss->s->name);
+	else
+		rc = nitro__sql_error(c->db, rc, ss->s->name);
+	sqlite3_reset(st);
+	if (rc == 0 && tx) {
+		struct json_object *j = json_object_new_object();
+		const char *text;
+		size_t len;
+
+		if (j == NULL)
+			rc = nitro_error(NITRO_ENOMEM, "out of memory");
+		else {
+			json_object_object_add(j, ss->idf->name, ss->idf->uuid ?
+			    json_object_new_string(id.text) : json_object_new_int64(id.num));
+			text = json_object_to_json_string_length(j, JSON_C_TO_STRING_PLAIN, &len);
+			rc = nitro__sql_append(c, ss->rt->ev_deleted, text, len, NULL);
+			json_object_put(j);
+		}
+	}
+out:
+	if (tx)
+		rc = nitro__sql_tx_end(c, nested, rc);
+	return rc;
+}
+
+/* SELECT columns or count(*), WHERE, ORDER BY, LIMIT: one text per shape. */
+static int s_query(void *store, const nitro_query *q, nitro_rows *out, size_t *count)
+{
+	struct sqlstore *ss = store;
+	struct sqlconn *c = conn_of(ss);
+	char mem[1024];
+	nitro_buf b;
+	sqlite3_stmt *st = NULL;
+	int rc, next = 1;
+
+	if (c == NULL)
+		return NITRO_EIO;
+	nitro_buf_init_on(&b, mem, sizeof mem, 0);
+	if (out)
+		nitro_buf_printf(&b, "SELECT %s FROM \"%s\"", ss->cols, ss->s->name);
+	else
+		nitro_buf_printf(&b, "SELECT count(*) FROM \"%s\"", ss->s->name);
+	nitro__sql_where_core(ss, q, &b);
+	if (out) {
+		nitro__sql_order(ss, q ? q->order : NULL, q ? q->norder : 0, &b);
+		nitro_buf_puts(&b, " LIMIT ? OFFSET ?");
+	}
+	if (b.err) {
+		rc = nitro_error(NITRO_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((st = nitro__sql_prepare(c, b.data, b.len)) == NULL) {
+		rc = NITRO_EIO;
+		goto out;
+	}
+	if ((rc = nitro__sql_bind_core(st, q, &next)) < 0)
+		goto out;
+	if (out) {
+		sqlite3_bind_int64(st, next++, q && q->limit && q->limit < INT64_MAX ?
+		    (int64_t)q->limit : -1);
+		sqlite3_bind_int64(st, next, q && q->offset < INT64_MAX ? (int64_t)q->offset : 0);
+		rc = nitro__sql_collect(st, ss, out);
+		st = NULL;	/* collect has reset it */
+		if (rc == 0 && count)
+			*count = out->n;
+		goto out;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*count = (size_t)sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else {
+		rc = nitro__sql_error(c->db, rc, ss->s->name);
+	}
+out:
+	if (st)
+		sqlite3_reset(st);
+	nitro_buf_free(&b);
+	return rc;
+}
+
+/* ---- attaching schemas ---------------------------------------------------- */
+
+static int table_exists(struct sqlconn *c, const char *name)
+{
+	static const char q[] = "SELECT 1 FROM sqlite_schema WHERE type='table' AND name=?";
+	sqlite3_stmt *st = nitro__sql_prepare(c, q, sizeof q - 1);
+	int rc;
+
+	if (st == NULL)
+		return NITRO_EIO;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : nitro__sql_error(c->db, rc, name);
+}
+
+/* Development mode: create what is missing, in one transaction. */
+static int create_table(struct sqlconn *c, const nitro_schema *s)
+{
+	nitro_buf ddl = NITRO_BUF_INIT;
+	int nested, rc;
+
+	if ((rc = nitro_sql_ddl(s, &ddl)) < 0 || (rc = ddl.err) < 0) {
+		nitro_buf_free(&ddl);
+		return rc;
+	}
+	if ((rc = nitro__sql_tx_begin(c, &nested)) == 0) {
+		rc = sqlite3_exec(c->db, ddl.data, NULL, NULL, NULL);
+		rc = rc == SQLITE_OK ? 0 : nitro__sql_error(c->db, rc, s->name);
+		rc = nitro__sql_tx_end(c, nested, rc);
+	}
+	nitro_buf_free(&ddl);
+	return rc;
+}
+
+static int s_attach(nitro_repo *r, const nitro_schema *s, void **out)
+{
+	struct sqlrepo *sr = (struct sqlrepo *)r;
+	struct sqlstore *ss, **grown;
+	struct sqlconn *c;
+	int rc;
+
+	if ((ss = calloc(1, sizeof *ss)) == NULL)
+		return nitro_error(NITRO_ENOMEM, "out of memory");
+	ss->repo = sr;
+	ss->s = s;
+	ss->rt = s->rt;
+	ss->idf = &s->rt->f[s->rt->id];
+	if ((rc = nitro__sql_store_sql(ss)) < 0)
+		goto fail;
+	if ((c = nitro__sql_conn(sr)) == NULL) {
+		rc = NITRO_EIO;
+		goto fail;
+	}
+	if (sr->o.create_tables && !sr->o.readonly) {
+		if ((rc = create_table(c, s)) < 0)
+			goto fail;
+	} else if ((rc = table_exists(c, s->name)) <= 0) {
+		if (rc == 0)
+			rc = nitro_error(NITRO_ENOTFOUND, "%s: the table does not exist; run "
+			    "`nitro db migrate`, or open with create_tables in development",
+			    s->name);
+		goto fail;
+	}
+	pthread_mutex_lock(&sr->mu);
+	grown = realloc(sr->stores, (sr->nstores + 1) * sizeof *grown);
+	if (grown == NULL) {
+		pthread_mutex_unlock(&sr->mu);
+		rc = nitro_error(NITRO_ENOMEM, "out of memory");
+		goto fail;
+	}
+	sr->stores = grown;
+	ss->slot = (int)sr->nstores;
+	sr->stores[sr->nstores++] = ss;
+	pthread_mutex_unlock(&sr->mu);
+	*out = ss;
+	return 0;
+fail:
+	for (int k = 0; k < SQ_NSTMT; k++)
+		free(ss->sql[k]);
+	free(ss->cols);
+	free(ss);
+	return rc;
+}
+
+const struct nitro_repo_ops nitro__sql_ops = {
+	.name = "sqlite",
+	.attach = s_attach,
+	.get = s_get,
+	.put = s_put,
+	.del = s_del,
+	.query = s_query,
+	.free = nitro__sql_repo_free,
+};
+
+struct sqlstore *nitro__sql_store(const nitro_schema *s)
+{
+	struct nitro__schema_rt *rt = nitro__schema(s);
+
+	if (rt == NULL)
+		return NULL;
+	if (rt->repo == NULL || rt->repo->ops != &nitro__sql_ops) {
+		nitro_error(NITRO_EINVAL, "%s is not bound to a SQLite repository", s->name);
+		return NULL;
+	}
+	return rt->store;
+}
+
+/* ---- opening ---------------------------------------------------------------- */
+
+static const char internal_ddl[] =
+	"CREATE TABLE IF NOT EXISTS nitro_events ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" topic TEXT NOT NULL,"
+	" payload TEXT NOT NULL CHECK (json_valid(payload)),"
+	" time INTEGER NOT NULL) STRICT;"
+	"CREATE INDEX IF NOT EXISTS nitro_events_time ON nitro_events(time);"
+	"CREATE TABLE IF NOT EXISTS nitro_migrations ("
+	" version INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL,"
+	" applied_at INTEGER NOT NULL) STRICT;";
+
+int nitro__sql_db_version(struct sqlconn *c, int64_t *v)
+{
+	static const char q[] = "SELECT coalesce(max(version), 0) FROM nitro_migrations";
+	sqlite3_stmt *st;
+	int rc;
+
+	*v = 0;
+	if ((rc = table_exists(c, "nitro_migrations")) <= 0)
+		return rc;
+	if ((st = nitro__sql_prepare(c, q, sizeof q - 1)) == NULL)
+		return NITRO_EIO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*v = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else {
+		rc = nitro__sql_error(c->db, rc, "migrations");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+nitro_repo *nitro_sqlrepo_new(const char *path, const struct nitro_sql_opts *opts)
+{
+	struct sqlrepo *sr;
+	struct sqlconn *c;
+	int64_t v;
+
+	if (path == NULL || *path == '\0' || strlen(path) > 4096) {
+		nitro_error(NITRO_EINVAL, "sqlrepo: a database path of 1 to 4096 bytes is needed");
+		return NULL;
+	}
+	if ((sr = calloc(1, sizeof *sr)) == NULL || (sr->path = strdup(path)) == NULL) {
+		free(sr);
+		nitro_error(NITRO_ENOMEM, "out of memory");
+		return NULL;
+	}
+	if (opts)
+		sr->o = *opts;
+	if (sr->o.busy_timeout_ms == 0)
+		sr->o.busy_timeout_ms = 5000;
+	sr->base.ops = &nitro__sql_ops;
+	pthread_mutex_init(&sr->mu, NULL);
+	if (nitro__sql_key_new(sr) < 0) {
+		pthread_mutex_destroy(&sr->mu);
+		free(sr->path);
+		free(sr);
+		nitro_error(NITRO_ENOMEM, "sqlrepo: no thread-specific key left");
+		return NULL;
+	}
+	if ((c = nitro__sql_conn(sr)) == NULL)
+		goto fail;
+	if (!sr->o.readonly && nitro__sql_exec(c, internal_ddl) < 0)
+		goto fail;
+	if (nitro__sql_db_version(c, &v) < 0)
+		goto fail;
+	if (sr->o.code_version > 0 && v > sr->o.code_version) {
+		nitro_error(NITRO_EUNSUPPORTED, "%s: the database is at schema version %lld, "
+		    "newer than this program knows (%lld); run a newer program", path,
+		    (long long)v, (long long)sr->o.code_version);
+		goto fail;
+	}
+	return &sr->base;
+fail:
+	{
+		char why[300];
+
+		snprintf(why, sizeof why, "%s", nitro_errmsg());
+		nitro__sql_repo_free(&sr->base);
+		nitro_error(NITRO_EIO, "%s", why);
+	}
+	return NULL;
+}
