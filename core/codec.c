@@ -28,7 +28,7 @@ int nitro_time_format(int64_t ms, char out[NITRO_TIME_LEN])
 	struct tm tm;
 	time_t sec;
 	int64_t frac;
-	size_t n;
+	int n;
 
 	if (ms < MS_MIN || ms > MS_MAX) {
 		out[0] = '\0';
@@ -41,11 +41,14 @@ int nitro_time_format(int64_t ms, char out[NITRO_TIME_LEN])
 		sec -= 1;
 	}
 	gmtime_r(&sec, &tm);
-	n = strftime(out, NITRO_TIME_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
+	/* Not strftime("%Y"): glibc writes year 1 as "1", not "0001". */
+	n = snprintf(out, NITRO_TIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02d",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+	    tm.tm_sec);
 	if (frac)
-		snprintf(out + n, NITRO_TIME_LEN - n, ".%03dZ", (int)frac);
+		snprintf(out + n, NITRO_TIME_LEN - (size_t)n, ".%03dZ", (int)frac);
 	else
-		snprintf(out + n, NITRO_TIME_LEN - n, "Z");
+		snprintf(out + n, NITRO_TIME_LEN - (size_t)n, "Z");
 	return 0;
 }
 
@@ -77,6 +80,7 @@ int nitro_time_parse(const char *s, int64_t *ms)
 {
 	const char *p = s;
 	int y, mo, d, h = 0, mi = 0, sec = 0, frac = 0, off = 0;
+	int64_t v;
 	struct tm tm;
 
 	if (s == NULL)
@@ -132,7 +136,12 @@ int nitro_time_parse(const char *s, int64_t *ms)
 	tm.tm_hour = h;
 	tm.tm_min = mi;
 	tm.tm_sec = sec;
-	*ms = ((int64_t)timegm(&tm) - (int64_t)off * 60) * 1000 + frac;
+	v = ((int64_t)timegm(&tm) - (int64_t)off * 60) * 1000 + frac;
+	/* An offset can carry 0001-01-01 or 9999-12-31 out of the range
+	 * that nitro_time_format() writes; refuse what cannot be written. */
+	if (v < MS_MIN || v > MS_MAX)
+		goto bad;
+	*ms = v;
 	return 0;
 bad:
 	return nitro_error(NITRO_EPARSE, "\"%.40s\" is not an ISO 8601 time", s);

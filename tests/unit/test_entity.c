@@ -322,6 +322,24 @@ static void test_time_uuid(void)
 	T_EQ_INT(nitro_time_parse("2025-11-21Tx", &ms), NITRO_EPARSE, "garbage time");
 	T_EQ_INT(nitro_time_parse("2025-11-21Z junk", &ms), NITRO_EPARSE, "trailing bytes");
 	T_EQ_INT(nitro_time_parse("", &ms), NITRO_EPARSE, "empty");
+	/* Found by tests/fuzz/fuzz_time: years before 1000 lost their zeros,
+	 * and offsets carried parsed times past what format can write. */
+	T_EQ_INT(nitro_time_format(-62135596800000LL, b), 0, "first instant");
+	T_EQ_STR(b, "0001-01-01T00:00:00Z", "year 1 is four digits");
+	nitro_time_format(-30610224000001LL, b);
+	T_EQ_STR(b, "0999-12-31T23:59:59.999Z", "year 999 is four digits");
+	T_EQ_INT(nitro_time_parse(b, &ms), 0, "year 999 parses back");
+	T_EQ_INT(ms, -30610224000001LL, "to the same instant");
+	ms = 42;
+	T_EQ_INT(nitro_time_parse("0001-01-01T00:30+01:00", &ms), NITRO_EPARSE,
+	    "offset before year 1");
+	T_EQ_INT(ms, 42, "a refused time leaves the result alone");
+	T_EQ_INT(nitro_time_parse("9999-12-31T23:59:59-01:00", &ms), NITRO_EPARSE,
+	    "offset past year 9999");
+	T_EQ_INT(nitro_time_parse("9999-12-31T23:59:59.999+00:00", &ms), 0, "last instant");
+	T_EQ_INT(ms, 253402300799999LL, "last instant value");
+	T_EQ_INT(nitro_time_parse("0001-01-01T00:59-00:01", &ms), 0, "west of year 1 is in range");
+	T_EQ_INT(ms, -62135593200000LL, "offset applied");
 	T_OK(nitro_time_now() > 1763000000000LL, "now is now");
 	T_EQ_INT(nitro_uuid(u1), 0, "uuid");
 	nitro_uuid(u2);
