@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "nitro/core.h"
+#include "core/config_parse.h"
 
 #define FILE_MAX	(1 << 20)
 #define ENTRIES_MAX	1024
@@ -132,13 +133,42 @@ static int parse_line(const char *path, int lineno, char *p, char *end)
 	return set(key, klen, v, (size_t)(out - v));
 }
 
+int nitro__config_parse_env(char *buf, size_t len, const char *name)
+{
+	char *p = buf, *end = buf + len, *nl;
+	int rc = 0, lineno = 0;
+
+	if (memchr(buf, '\0', len) != NULL)
+		return nitro_error(NITRO_EPARSE, "%s: holds a NUL byte", name);
+	while (rc == 0 && p < end) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		lineno++;
+		rc = parse_line(name, lineno, p, nl > p && nl[-1] == '\r' ? nl - 1 : nl);
+		p = nl < end ? nl + 1 : end;
+	}
+	return rc;
+}
+
+void nitro__config_reset(void)
+{
+	pthread_mutex_lock(&mu);
+	for (size_t i = 0; i < nentries; i++) {
+		free(entries[i].key);
+		free(entries[i].value);
+	}
+	nentries = 0;
+	nproblems = 0;
+	pthread_mutex_unlock(&mu);
+}
+
 int nitro_config_load(const char *path)
 {
 	const char *name = path ? path : ".env";
 	FILE *f = fopen(name, "r");
 	char *buf;
 	size_t n;
-	int rc = 0, lineno = 0;
+	int rc;
 
 	if (f == NULL) {
 		if (path == NULL && errno == ENOENT)
@@ -155,17 +185,7 @@ int nitro_config_load(const char *path)
 		free(buf);
 		return nitro_error(NITRO_ELIMIT, "%s: larger than %d bytes", name, FILE_MAX);
 	}
-	buf[n] = '\0';
-	if (memchr(buf, '\0', n) != NULL) {
-		free(buf);
-		return nitro_error(NITRO_EPARSE, "%s: holds a NUL byte", name);
-	}
-	for (char *p = buf, *nl; rc == 0 && p < buf + n; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(buf + n - p))) == NULL)
-			nl = buf + n;
-		lineno++;
-		rc = parse_line(name, lineno, p, nl > p && nl[-1] == '\r' ? nl - 1 : nl);
-	}
+	rc = nitro__config_parse_env(buf, n, name);
 	free(buf);
 	return rc;
 }
