@@ -6,7 +6,8 @@
 #     VALUES, THREAD SAFETY and EXAMPLE sections;
 # and for every page in man/:
 #   - it is installed (listed in dist_man_MANS by a man/*.inc fragment);
-#   - it renders without warnings (when man(1) is installed; skipped if not).
+#   - it renders without warnings: groff -man with every warning on, which
+#     is stricter than man --warnings (skipped when groff is not installed).
 # A NITRO_API line that cannot be parsed is a failure, so that a function
 # cannot escape the check by the way its prototype is written.
 set -u
@@ -30,8 +31,8 @@ done < <(grep -h '^NITRO_API' include/nitro/*.h)
 mapfile -t funcs < <(printf '%s\n' "${funcs[@]}" | sort -u)
 pages=(man/*.[0-9])
 sections=("NAME" "SYNOPSIS" "DESCRIPTION" "RETURN VALUES?" "THREAD SAFETY" "EXAMPLES?")
-have_man=0
-command -v man >/dev/null 2>&1 && have_man=1
+have_groff=0
+command -v groff >/dev/null 2>&1 && have_groff=1
 
 echo "1..$(( ${#bad[@]} + ${#funcs[@]} * 2 + ${#pages[@]} * 2 ))"
 
@@ -68,11 +69,11 @@ for page in "${pages[@]}"; do
 	else
 		nok "$page is not in dist_man_MANS (add it to a man/*.inc fragment)"
 	fi
-	if [ $have_man -eq 0 ]; then
-		skip "$page renders: man(1) is not installed"
+	if [ $have_groff -eq 0 ]; then
+		skip "$page renders: groff is not installed"
 		continue
 	fi
-	warn=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
+	warn=$(groff -man -Tutf8 -ww -z "$page" 2>&1)
 	if [ -z "$warn" ]; then
 		ok "$page renders without warnings"
 	else
