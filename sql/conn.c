@@ -201,8 +201,8 @@ sqlite3_stmt *nitro__sql_prepare(struct sqlconn *c, const char *sql, size_t len)
 		e = &c->cache[(i + (unsigned)p) % SQL_CACHE];
 		if (e->st && e->hash == h && strncmp(e->sql, sql, len) == 0 &&
 		    e->sql[len] == '\0') {
+			/* Every parameter is bound again by the caller. */
 			sqlite3_reset(e->st);
-			sqlite3_clear_bindings(e->st);
 			return e->st;
 		}
 	}

@@ -102,8 +102,9 @@ int nitro__sql_bind_field(sqlite3_stmt *st, int i, const struct sqlstore *ss,
     const void *obj, int field);
 /* Read a row (columns as ss->col) into obj, a zeroed struct. */
 int nitro__sql_read_row(sqlite3_stmt *st, const struct sqlstore *ss, void *obj);
-/* Step a SELECT of ss's columns into rows (grown by doubling). */
-int nitro__sql_collect(sqlite3_stmt *st, struct sqlstore *ss, nitro_rows *out);
+/* Step a SELECT of ss's columns into rows (grown by doubling; hint: the
+ * LIMIT, 0 if none); the statement is reset. */
+int nitro__sql_collect(sqlite3_stmt *st, struct sqlstore *ss, size_t hint, nitro_rows *out);
 
 /* Compile the where clause of a core query or a condition tree, with
  * nbind placeholders counted; the binder runs the same walk. */

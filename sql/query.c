@@ -29,7 +29,7 @@ static int run_select(struct sqlstore *ss, struct sqlconn *c, nitro_buf *b,
 	if (out) {
 		sqlite3_bind_int64(st, next++, limit && limit < INT64_MAX ? (int64_t)limit : -1);
 		sqlite3_bind_int64(st, next, offset < INT64_MAX ? (int64_t)offset : 0);
-		return nitro__sql_collect(st, ss, out);
+		return nitro__sql_collect(st, ss, limit, out);
 	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -187,7 +187,7 @@ int nitro_sql_search(const nitro_schema *s, const char *text, size_t limit, nitr
 	} else {
 		sqlite3_bind_text(st, 1, q.data, (int)q.len, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, (int64_t)limit);
-		rc = nitro__sql_collect(st, ss, out);
+		rc = nitro__sql_collect(st, ss, limit, out);
 	}
 	nitro_buf_free(&b);
 	nitro_buf_free(&q);
@@ -370,7 +370,7 @@ int nitro_sql_linked(const nitro_schema *a, nitro_id ida, const nitro_schema *b,
 	} else if ((rc = bind_link_id(st, 1, j.a, ida)) < 0) {
 		sqlite3_reset(st);
 	} else {
-		rc = nitro__sql_collect(st, j.b, out);
+		rc = nitro__sql_collect(st, j.b, 0, out);
 	}
 	nitro_buf_free(&q);
 	return rc;

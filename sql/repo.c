@@ -349,10 +349,15 @@ static int s_query(void *store, const nitro_query *q, nitro_rows *out, size_t *c
 	if (c == NULL)
 		return NITRO_EIO;
 	nitro_buf_init_on(&b, mem, sizeof mem, 0);
-	if (out)
-		nitro_buf_printf(&b, "SELECT %s FROM \"%s\"", ss->cols, ss->s->name);
-	else
-		nitro_buf_printf(&b, "SELECT count(*) FROM \"%s\"", ss->s->name);
+	/* Appends, not printf: this runs on every query. */
+	if (out) {
+		nitro_buf_puts(&b, "SELECT ");
+		nitro_buf_puts(&b, ss->cols);
+	} else {
+		nitro_buf_puts(&b, "SELECT count(*)");
+	}
+	nitro_buf_puts(&b, " FROM ");
+	nitro__sql_ident(&b, ss->s->name);
 	nitro__sql_where_core(ss, q, &b);
 	if (out) {
 		nitro__sql_order(ss, q ? q->order : NULL, q ? q->norder : 0, &b);
@@ -372,7 +377,7 @@ static int s_query(void *store, const nitro_query *q, nitro_rows *out, size_t *c
 		sqlite3_bind_int64(st, next++, q && q->limit && q->limit < INT64_MAX ?
 		    (int64_t)q->limit : -1);
 		sqlite3_bind_int64(st, next, q && q->offset < INT64_MAX ? (int64_t)q->offset : 0);
-		rc = nitro__sql_collect(st, ss, out);
+		rc = nitro__sql_collect(st, ss, q ? q->limit : 0, out);
 		st = NULL;	/* collect has reset it */
 		if (rc == 0 && count)
 			*count = out->n;

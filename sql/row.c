@@ -144,7 +144,7 @@ int nitro__sql_read_row(sqlite3_stmt *st, const struct sqlstore *ss, void *obj)
 	return 0;
 }
 
-int nitro__sql_collect(sqlite3_stmt *st, struct sqlstore *ss, nitro_rows *out)
+int nitro__sql_collect(sqlite3_stmt *st, struct sqlstore *ss, size_t hint, nitro_rows *out)
 {
 	size_t cap = 0, size = ss->s->size;
 	int rc;
@@ -154,7 +154,8 @@ int nitro__sql_collect(sqlite3_stmt *st, struct sqlstore *ss, nitro_rows *out)
 	out->schema = ss->s;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (out->n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
+			/* A small LIMIT is the size: one allocation for the rows. */
+			size_t ncap = cap ? cap * 2 : hint && hint <= 256 ? hint : 16;
 			void *grown;
 
 			if (ncap > SIZE_MAX / size ||
