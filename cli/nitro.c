@@ -8,6 +8,7 @@
 #include <nitro/core.h>
 
 #include "cli/cli.h"
+#include "cli/db.h"
 
 #ifndef NITRO_VERSION
 #define NITRO_VERSION "unknown"
@@ -22,6 +23,7 @@ static const struct command {
 } commands[] = {
 	{ "serve", nitro__cli_serve,
 	    "run an application behind nginx with spawn-fcgi workers" },
+	{ "db", nitro_cli_db, "database migrations: status, migrate, new NAME" },
 	{ "help", cmd_help, "show this help" },
 };
 
