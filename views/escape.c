@@ -3,36 +3,9 @@
  * every page, so it scans with a byte class table and copies the runs
  * between special bytes with one memcpy each.
  */
-#include <stdint.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
-/* Reading past the end of a string within its page is safe on the
- * hardware but not under AddressSanitizer. */
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define NITRO_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) && !defined(NITRO_ASAN)
-#define NITRO_ASAN 1
-#endif
-#ifdef NITRO_ASAN
-#define OVERREAD_OK(p) 0
-#else
-#define OVERREAD_OK(p) (((uintptr_t)(p) & 4095) <= 4096 - 16)
-#endif
-
-#include "views/internal.h"
-
-/* 0: copy as is; otherwise the index of the entity. */
-static const unsigned char esc_class[256] = {
-	['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5
-};
-static const char esc_text[6][6] = { "", "&amp;", "&lt;", "&gt;", "&#34;", "&#39;" };
-static const unsigned char esc_len[6] = { 0, 5, 4, 4, 5, 5 };
+#include "views/escape.h"
 
 /*
  * The loop for text that fits a worst-case reservation: no bounds checks.
@@ -46,13 +19,10 @@ static void escape_reserved(nitro_buf *b, const unsigned char *p, const unsigned
 	char *d = b->data + b->len;
 
 #ifdef __SSE2__
-	const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'),
-	    gt = _mm_set1_epi8('>'), dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\'');
-
 	for (;;) {
 		size_t left = (size_t)(end - p);
-		__m128i v, m;
-		unsigned mask;
+		unsigned lim = left < 16 ? (unsigned)left : 16, mask;
+		__m128i v;
 
 		if (left == 0)
 			break;
@@ -61,27 +31,11 @@ static void escape_reserved(nitro_buf *b, const unsigned char *p, const unsigned
 		if (left < 16 && !OVERREAD_OK(p))
 			break;
 		v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp),
-		    _mm_cmpeq_epi8(v, lt)), _mm_or_si128(_mm_or_si128(
-		    _mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, dq)), _mm_cmpeq_epi8(v, sq)));
-		mask = (unsigned)_mm_movemask_epi8(m);
+		mask = esc_mask(v);
 		if (left < 16)
 			mask &= (1u << left) - 1;
-		_mm_storeu_si128((__m128i *)(void *)d, v);	/* room: 5x + 16 reserved */
-		if (mask == 0) {
-			size_t n = left < 16 ? left : 16;
-
-			p += n;
-			d += n;
-			continue;
-		}
-		unsigned at = (unsigned)__builtin_ctz(mask);
-		unsigned char k = esc_class[p[at]];
-
-		d += at;
-		memcpy(d, esc_text[k], 5);
-		d += esc_len[k];
-		p += at + 1;
+		d = esc_block(d, v, mask, lim);
+		p += lim;
 	}
 #endif
 	while (p < end) {
@@ -90,7 +44,7 @@ static void escape_reserved(nitro_buf *b, const unsigned char *p, const unsigned
 		if (__builtin_expect(k == 0, 1)) {
 			*d++ = (char)c;
 		} else {
-			memcpy(d, esc_text[k], 5);	/* fixed size: inlined */
+			memcpy(d, esc_text[k], 8);	/* fixed size: inlined */
 			d += esc_len[k];
 		}
 	}
@@ -106,10 +60,10 @@ int nitro_html_escape(nitro_buf *b, const char *s, size_t len)
 	if (b->err)
 		return b->err;
 	/* Short text (attribute values, names, descriptions): reserve for the
-	 * worst case, 5 bytes out per byte in, unless that would trip the
+	 * worst case, 6 bytes out per byte in, unless that would trip the
 	 * buffer's limit, and copy byte by byte. */
-	if (len <= 4096 && (b->max == 0 || b->len + len * 5 + 17 <= b->max)) {
-		if (len * 5 + 16 >= b->cap - b->len && nitro_buf_grow(b, len * 5 + 16))
+	if (len <= 4096 && (b->max == 0 || b->len + len * 6 + 33 <= b->max)) {
+		if (len * 6 + 32 >= b->cap - b->len && nitro_buf_grow(b, len * 6 + 32))
 			return b->err;
 		escape_reserved(b, p, end);
 		return 0;
@@ -130,19 +84,24 @@ int nitro_html_escape(nitro_buf *b, const char *s, size_t len)
 		while (p < end && !esc_class[*p])
 			p++;
 hit:
-		need = (size_t)(p - run) + (p < end ? 5 : 0);
+		need = (size_t)(p - run) + (p < end ? 6 : 0);
 		if (need >= b->cap - b->len && nitro_buf_grow(b, need))
 			return b->err;
 		memcpy(b->data + b->len, run, (size_t)(p - run));
 		b->len += (size_t)(p - run);
 		if (p == end)
 			break;
-		memcpy(b->data + b->len, esc_text[esc_class[*p]], 5);
+		memcpy(b->data + b->len, esc_text[esc_class[*p]], 6);
 		b->len += esc_len[esc_class[*p]];
 		p++;
 	}
 	b->data[b->len] = '\0';
 	return 0;
+}
+
+int nitro__escape_cstr(nitro_buf *b, const char *s)
+{
+	return escape_cstr(b, s);
 }
 
 /* Schemes allowed in URL attributes, lower case. */

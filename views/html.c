@@ -88,11 +88,16 @@ static inline int content(nitro_html *h)
 	return h->out->err;
 }
 
+int nitro__html_content(nitro_html *h)
+{
+	return content(h) ? nitro_html_error(h) : 0;
+}
+
 /*
  * Void elements.  This runs for every open, so most names are turned away
  * by length and first letter before any compare.
  */
-static int is_void(const char *name, size_t len)
+int nitro__is_void(const char *name, size_t len)
 {
 	char low[8];
 	int c = name[0] | 0x20;	/* names are alphanumeric */
@@ -154,7 +159,7 @@ int nitro_html_open(nitro_html *h, const char *name)
 		return nitro__html_fail(h, NITRO_EINVAL, "bad element name \"%.40s\"",
 		    name ? name : "(null)");
 	}
-	if (!is_void(name, len)) {
+	if (!nitro__is_void(name, len)) {
 		if (h->depth == NITRO_HTML_MAX_DEPTH ||
 		    h->top + len + 1 > NITRO_HTML_NAMES) {
 			d[0] = '\0';
@@ -200,7 +205,7 @@ int nitro_html_close(nitro_html *h, const char *name)
 		name = NULL;
 	if (name != NULL && (top == NULL || strncmp(name, top, len) != 0 ||
 	    name[len] != '\0')) {
-		if (is_void(name, strlen(name)))
+		if (nitro__is_void(name, strlen(name)))
 			return content(h);	/* void elements have no end tag */
 		if (top == NULL)
 			return nitro__html_fail(h, NITRO_EINVAL, "</%.40s> closes nothing", name);

@@ -22,6 +22,16 @@ int nitro__attr_name_ok(const char *name, size_t len);
 
 /* Append s[0..n) as a JavaScript string literal quoted with q (' or "). */
 int nitro__js_quote(nitro_buf *b, const char *s, size_t n, char q);
+/* The same without the quotes: the inside of a string literal. */
+int nitro__js_escape(nitro_buf *b, const char *s, size_t n);
+
+/* nitro_html_escape of a NUL-terminated string, measured on the way. */
+int nitro__escape_cstr(nitro_buf *b, const char *s);
+
+/* Content follows: end an open start tag; 0 or the error. */
+int nitro__html_content(nitro_html *h);
+/* 1 when name[0..len) is a void element (img, br, ...). */
+int nitro__is_void(const char *name, size_t len);
 
 /* The writer's scratch buffer, emptied, for building an expression. */
 nitro_buf *nitro__html_scratch(nitro_html *h);

@@ -14,10 +14,16 @@ static const char hex[] = "0123456789ABCDEF";
 
 int nitro__js_quote(nitro_buf *b, const char *s, size_t n, char q)
 {
+	nitro_buf_putc(b, q);
+	nitro__js_escape(b, s, n);
+	return nitro_buf_putc(b, q);
+}
+
+int nitro__js_escape(nitro_buf *b, const char *s, size_t n)
+{
 	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run;
 	char u[6] = { '\\', 'u', '0', '0', 0, 0 };
 
-	nitro_buf_putc(b, q);
 	while (p < end) {
 		run = p;
 		/* Plain bytes: printable ASCII other than \ ' " < > &, and
@@ -49,7 +55,7 @@ int nitro__js_quote(nitro_buf *b, const char *s, size_t n, char q)
 		}
 		p++;
 	}
-	return nitro_buf_putc(b, q);
+	return b->err;
 }
 
 int nitro_js_string(nitro_buf *b, const char *s)

@@ -128,6 +128,30 @@ NITRO_API int nitro_html_escape(nitro_buf *b, const char *s, size_t len);
 /* 1 when s (NUL-terminated) is a URL nitro_html_attr_url() accepts. */
 NITRO_API int nitro_url_is_safe(const char *url);
 
+/* ---- prepared templates ------------------------------------------------ */
+
+/*
+ * A template is a balanced HTML fragment with holes "{{name}}", checked
+ * once by nitro_tpl_new() and rendered fast and safely any number of
+ * times: each hole's value is escaped for where it sits (text, attribute
+ * value, URL attribute, a '...' string inside a Datastar expression).
+ * Holes anywhere else, on* attributes, unsafe static URLs, bad names and
+ * unbalanced tags are refused when the template is made.  "{{" always
+ * starts a hole.  Immutable after creation: safe to share between threads.
+ */
+typedef struct nitro_tpl nitro_tpl;
+
+/* NULL (with nitro_errmsg saying where) when src is refused. */
+NITRO_API nitro_tpl *nitro_tpl_new(const char *src);
+NITRO_API void nitro_tpl_free(nitro_tpl *t);
+/* The number of values a render takes: distinct hole names (at most 64). */
+NITRO_API size_t nitro_tpl_holes(const nitro_tpl *t);
+/* Write t with args[0..n) in its holes, one value per distinct name in
+ * the order the names first appear (n must equal nitro_tpl_holes();
+ * NULL values are empty). */
+NITRO_API int nitro_tpl_render(nitro_html *h, const nitro_tpl *t,
+    const char *const *args, size_t n);
+
 /* ---- JavaScript expressions ------------------------------------------ */
 
 /* A single-quoted JavaScript string literal: \ ' " < > & U+2028 U+2029

@@ -49,8 +49,8 @@ static void test_attributes(void)
 	json_object_object_add(o, "url", json_object_new_string("/a/b"));
 	json_object_object_add(o, "n", json_object_new_int(2));
 	begin(); nitro_ds_signals(&h, o, 0);
-	EXPECT(" data-signals=\"{&#34;name&#34;:&#34;O&#39;Neil &lt;/b&gt;&#34;,"
-	    "&#34;url&#34;:&#34;/a/b&#34;,&#34;n&#34;:2}\"",
+	EXPECT(" data-signals=\"{&quot;name&quot;:&quot;O&#x27;Neil &lt;/b&gt;&quot;,"
+	    "&quot;url&quot;:&quot;/a/b&quot;,&quot;n&quot;:2}\"",
 	    "data-signals from json-c, compact, ordered, / unescaped, HTML-escaped");
 	begin(); nitro_ds_signals(&h, o, 1);
 	T_OK(strncmp(out.data, "<b data-signals__ifmissing=\"{", 29) == 0, "data-signals__ifmissing");
@@ -72,7 +72,7 @@ static void test_attributes(void)
 	begin(); nitro_ds_class(&h, "active", "$on");
 	EXPECT(" data-class:active=\"$on\"", "data-class:key");
 	begin(); nitro_ds_class(&h, NULL, "{hidden: !$open, 'font-bold': $b}");
-	EXPECT(" data-class=\"{hidden: !$open, &#39;font-bold&#39;: $b}\"", "data-class object");
+	EXPECT(" data-class=\"{hidden: !$open, &#x27;font-bold&#x27;: $b}\"", "data-class object");
 	begin(); nitro_ds_attr(&h, "disabled", "$busy");
 	EXPECT(" data-attr:disabled=\"$busy\"", "data-attr:key");
 	begin(); nitro_ds_attr(&h, NULL, "{title: $t}");
@@ -86,20 +86,20 @@ static void test_attributes(void)
 	begin(); nitro_ds_ref(&h, "box");
 	EXPECT(" data-ref:box", "data-ref");
 	begin(); nitro_ds_init(&h, NULL, "@get('/feed')");
-	EXPECT(" data-init=\"@get(&#39;/feed&#39;)\"", "data-init");
+	EXPECT(" data-init=\"@get(&#x27;/feed&#x27;)\"", "data-init");
 	begin(); nitro_ds_init(&h, "delay.500ms", "$x = 1");
 	EXPECT(" data-init__delay.500ms=\"$x = 1\"", "data-init with modifier");
 	begin(); nitro_ds_on(&h, "click", NULL, "$n++");
 	EXPECT(" data-on:click=\"$n++\"", "data-on:click");
 	begin(); nitro_ds_on(&h, "input", "debounce.300ms", "@get('/s')");
-	EXPECT(" data-on:input__debounce.300ms=\"@get(&#39;/s&#39;)\"", "data-on debounce");
+	EXPECT(" data-on:input__debounce.300ms=\"@get(&#x27;/s&#x27;)\"", "data-on debounce");
 	begin(); nitro_ds_on(&h, "keydown", " window  prevent stop ", "x()");
 	EXPECT(" data-on:keydown__window__prevent__stop=\"x()\"", "several modifiers, spaces trimmed");
 	begin(); nitro_ds_on(&h, "click", "once passive capture outside delay.500ms throttle.1s viewtransition", "x()");
 	EXPECT(" data-on:click__once__passive__capture__outside__delay.500ms__throttle.1s__viewtransition=\"x()\"",
 	    "every documented data-on modifier");
 	begin(); nitro_ds_on_intersect(&h, "once", "@get('/more')");
-	EXPECT(" data-on-intersect__once=\"@get(&#39;/more&#39;)\"", "data-on-intersect");
+	EXPECT(" data-on-intersect__once=\"@get(&#x27;/more&#x27;)\"", "data-on-intersect");
 	begin(); nitro_ds_on_interval(&h, "duration.2s", "$t++");
 	EXPECT(" data-on-interval__duration.2s=\"$t++\"", "data-on-interval");
 	begin(); nitro_ds_on_signal_patch(&h, NULL, "save()");
@@ -118,8 +118,8 @@ static void test_attributes(void)
 	struct nitro_ds_action_opts ao = { 0 };
 	ao.form = 1;
 	begin(); nitro_ds_on_action(&h, "submit", "prevent", "post", "/todos?a=1&b=2", &ao);
-	EXPECT(" data-on:submit__prevent=\"@post(&#39;/todos?a=1\\u0026b=2&#39;, "
-	    "{contentType: &#39;form&#39;})\"", "data-on with an action");
+	EXPECT(" data-on:submit__prevent=\"@post(&#x27;/todos?a=1\\u0026b=2&#x27;, "
+	    "{contentType: &#x27;form&#x27;})\"", "data-on with an action");
 
 	/* Refusals: bad keys and modifiers cannot break the tag. */
 	begin(); nitro_ds_on(&h, "click\" onmouseover=\"x", NULL, "1");
@@ -226,7 +226,7 @@ static void test_layered(void)
 	nitro_js_set_string(&js, "name", "O'Neil \"the\" <b>");
 	begin();
 	nitro_ds_on(&h, "click", NULL, js.data);
-	EXPECT(" data-on:click=\"$name = &#39;O\\&#39;Neil \\&#34;the\\&#34; \\u003Cb\\u003E&#39;\"",
+	EXPECT(" data-on:click=\"$name = &#x27;O\\&#x27;Neil \\&quot;the\\&quot; \\u003Cb\\u003E&#x27;\"",
 	    "JS-escaped then HTML-escaped");
 }
 

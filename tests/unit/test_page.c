@@ -67,7 +67,7 @@ static void test_components(void)
 	begin();
 	nitro_ui_button(&h, &b);
 	EXPECT("<button type=\"button\" class=\"nitro-btn nitro-btn-primary\" "
-	    "data-on:click=\"@post(&#39;/cart&#39;)\">Add &lt;1&gt;</button>", "button");
+	    "data-on:click=\"@post(&#x27;/cart&#x27;)\">Add &lt;1&gt;</button>", "button");
 	b.variant = "danger";
 	b.type = "submit";
 	b.disabled = 1;
@@ -137,7 +137,7 @@ static void test_components(void)
 	nitro_ui_toast(&h, "success", "Saved 'it'", 3000);
 	nitro_ui_toast(&h, NULL, "Hi", 0);
 	EXPECT("<div role=\"status\" class=\"nitro-toast nitro-toast-success\" "
-	    "data-init__delay.3000ms=\"el.remove()\">Saved &#39;it&#39;</div>"
+	    "data-init__delay.3000ms=\"el.remove()\">Saved &#x27;it&#x27;</div>"
 	    "<div role=\"status\" class=\"nitro-toast nitro-toast-info\">Hi</div>", "toasts");
 
 	const char *hd[] = { "Name", "Price" };

@@ -165,7 +165,7 @@ static void test_scripts(void)
 	so.retry_ms = 10;
 	EV(nitro_sse_execute_script(&b, "a();\nb();", &so),
 	    PE "id: i\nretry: 10\ndata: selector body\ndata: mode append\n"
-	    "data: elements <script type=\"module\" defer data-x=\"&lt;&#34;&amp;\" data-n=\"3\" "
+	    "data: elements <script type=\"module\" defer data-x=\"&lt;&quot;&amp;\" data-n=\"3\" "
 	    "data-effect=\"el.remove()\">a();\ndata: elements b();</script>\n\n",
 	    "attributes in order, then auto-remove; multi-line script");
 	json_object_put(so.attributes);

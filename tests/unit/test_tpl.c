@@ -1,0 +1,142 @@
+/* Unit tests for prepared templates: contexts, refusals, exact output. */
+#include <string.h>
+
+#include "nitro/views.h"
+#include "t.h"
+
+static nitro_buf out;
+static nitro_html h;
+
+/* Render src with the values; compare with want (NULL: compile refused). */
+static void check(const char *src, const char *const *args, size_t n,
+    const char *want, const char *name)
+{
+	nitro_tpl *t = nitro_tpl_new(src);
+
+	if (want == NULL) {
+		T_OK(t == NULL, name);
+		nitro_tpl_free(t);
+		return;
+	}
+	if (!T_OK(t != NULL, name)) {
+		printf("#   %s\n", nitro_errmsg());
+		return;
+	}
+	nitro_buf_reset(&out);
+	nitro_html_init(&h, &out);
+	nitro_tpl_render(&h, t, args, n);
+	T_EQ_INT(nitro_html_finish(&h), 0, name);
+	T_EQ_STR(out.data, want, name);
+	nitro_tpl_free(t);
+}
+
+#define A(...) ((const char *const[]){__VA_ARGS__})
+
+static void test_contexts(void)
+{
+	check("<p>Hello, {{name}}!</p>", A("<b>O'Neil</b>"), 1,
+	    "<p>Hello, &lt;b&gt;O&#x27;Neil&lt;/b&gt;!</p>", "text hole escaped");
+	check("<div class=\"card {{extra}}\" id=\"p-{{id}}\"></div>", A("\" onclick=\"x", "7"), 2,
+	    "<div class=\"card &quot; onclick=&quot;x\" id=\"p-7\"></div>", "attribute holes escaped");
+	check("<a href=\"{{u}}\">x</a>", A("javascript:alert(1)"), 1,
+	    "<a href=\"about:invalid\">x</a>", "URL hole refuses javascript:");
+	check("<a href=\"{{u}}\">x</a>", A("/p?a=1&b=2"), 1,
+	    "<a href=\"/p?a=1&amp;b=2\">x</a>", "URL hole keeps a safe URL, escaped");
+	check("<img src=\"/img/{{f}}\" alt=\"\">", A("a b\".png"), 1,
+	    "<img src=\"/img/a b&quot;.png\" alt=\"\">", "URL with a static path prefix");
+	check("<a href=\"https://x.org/?q={{q}}\">s</a>", A("javascript:1"), 1,
+	    "<a href=\"https://x.org/?q=javascript:1\">s</a>", "hole after a fixed scheme is data");
+	check("<button data-on:click=\"@post('/cart/add/{{id}}')\">Add</button>", A("1');alert('x"), 1,
+	    "<button data-on:click=\"@post('/cart/add/1\\&#x27;);alert(\\&#x27;x')\">Add</button>",
+	    "Datastar string hole JS- then HTML-escaped");
+	check("<b data-text=\"'{{s}}' + $x\"></b>", A("</script>\\"), 1,
+	    "<b data-text=\"'\\u003C/script\\u003E\\\\' + $x\"></b>", "JS string hole: </script> and backslash");
+	check("<b data-on:click=\"@post(&#x27;/a/{{id}}&#x27;, {x: &quot;{{y}}&quot;})\"></b>",
+	    A("'", "\""), 2,
+	    "<b data-on:click=\"@post(&#x27;/a/\\&#x27;&#x27;, {x: &quot;\\&quot;&quot;})\"></b>",
+	    "quotes spelled as entities open JS strings");
+	check("<b data-text=\"'a\\&#x27;{{x}}'\"></b>", A("1"), 1,
+	    "<b data-text=\"'a\\&#x27;1'\"></b>", "an escaped entity quote does not end the string");
+	check("<a title=\"{{n}}\" href=\"/u/{{id}}\" data-on:click=\"go('{{n}}')\">{{n}} {{n}}</a>",
+	    A("O'N", "7"), 2,
+	    "<a title=\"O&#x27;N\" href=\"/u/7\" data-on:click=\"go('O\\&#x27;N')\">"
+	    "O&#x27;N O&#x27;N</a>", "a name used again takes the same value per context");
+	check("<ul>{{a}}<li>{{b}}</li></ul>", A("1", NULL), 2, "<ul>1<li></li></ul>", "NULL value is empty");
+	check("<!DOCTYPE html><html><head><title>{{t}}</title></head><body><br><hr/></body></html>",
+	    A("T&C"), 1, "<!DOCTYPE html><html><head><title>T&amp;C</title></head><body><br><hr/></body></html>",
+	    "whole page with void elements");
+	check("<p>no holes</p>", NULL, 0, "<p>no holes</p>", "template without holes");
+	check("<input type=text disabled value='static'>", NULL, 0,
+	    "<input type=text disabled value='static'>", "unquoted and single-quoted static values");
+	check("<!-- note --><p>x</p>", NULL, 0, "<!-- note --><p>x</p>", "comment kept");
+	check("<script type=\"module\">if (a < b) go()</script>", NULL, 0,
+	    "<script type=\"module\">if (a < b) go()</script>", "static script kept");
+	check("<div data-signals:n=\"1\" data-bind:name data-x=\"{{v}}\"></div>", A("'"), 1,
+	    "<div data-signals:n=\"1\" data-bind:name data-x=\"&#x27;\"></div>",
+	    "non-Datastar data-* attribute is a plain value");
+}
+
+static void test_refusals(void)
+{
+	const char *bad[] = {
+		"<p {{x}}>", "<{{x}}>", "<p class={{x}}></p>", "<p class='{{x}}'></p>",
+		"<!-- {{x}} -->", "<script>var a = '{{x}}'</script>", "<style>{{x}}</style>",
+		"<b data-on:click=\"go({{x}})\"></b>", "<b data-text=\"`{{x}}`\"></b>",
+		"<b data-show=\"\\\"{{x}}\\\"\"></b>", "<b data-text=\"&#96;{{x}}&#96;\"></b>",
+		"<a href=\"java{{x}}\"></a>", "<a href=\"javascript:alert(1)\"></a>",
+		"<a href=javascript:x></a>", "<img src=\"data:text/html,x\">",
+		"<b onclick=\"x()\"></b>", "<b ONload=\"x\"></b>",
+		"<div><p></div></p>", "<div>", "</div>", "<div/>", "<p>{{x</p>",
+		"<p>{{a b}}</p>", "<p>{{}}</p>", "<b c\"d=\"1\"></b>", "<1a></1a>", "<b class=\"x></b>",
+		"<!ENTITY x>", "<!-- open", "<script>x", NULL };
+
+	for (int i = 0; bad[i]; i++) {
+		nitro_tpl *t = nitro_tpl_new(bad[i]);
+
+		T_OK(t == NULL, bad[i]);
+		nitro_tpl_free(t);
+	}
+	T_OK(nitro_tpl_new(NULL) == NULL, "NULL source refused");
+	nitro_tpl *t = nitro_tpl_new("<b>x</b>");
+	T_OK(strstr(nitro_errmsg(), "") != NULL, "message available");
+	nitro_tpl_free(t);
+	t = nitro_tpl_new("<p>x</b>");
+	T_OK(t == NULL && strstr(nitro_errmsg(), "end tag does not match at byte 4") != NULL,
+	    "the message says what and where");
+}
+
+static void test_render_rules(void)
+{
+	nitro_tpl *t = nitro_tpl_new("<i>{{a}}{{b}}</i>");
+
+	T_EQ_INT(nitro_tpl_holes(t), 2, "hole count");
+	T_EQ_INT(nitro_tpl_holes(NULL), 0, "hole count of NULL");
+	nitro_buf_reset(&out);
+	nitro_html_init(&h, &out);
+	T_EQ_INT(nitro_tpl_render(&h, t, A("x"), 1), NITRO_EINVAL, "too few values refused");
+	T_EQ_INT(nitro_html_finish(&h), NITRO_EINVAL, "and the error is sticky");
+
+	/* Mixed with the element writer: the open start tag is ended first. */
+	nitro_buf_reset(&out);
+	nitro_html_init(&h, &out);
+	nitro_html_open(&h, "section");
+	nitro_html_attr(&h, "id", "s");
+	for (int i = 0; i < 2; i++)
+		nitro_tpl_render(&h, t, A("<", "&"), 2);
+	nitro_html_close(&h, "section");
+	T_EQ_INT(nitro_html_finish(&h), 0, "mixed rendering");
+	T_EQ_STR(out.data, "<section id=\"s\"><i>&lt;&amp;</i><i>&lt;&amp;</i></section>",
+	    "template inside an element");
+	nitro_tpl_free(t);
+	nitro_tpl_free(NULL);
+}
+
+int main(void)
+{
+	nitro_buf_init(&out, 0);
+	test_contexts();
+	test_refusals();
+	test_render_rules();
+	nitro_buf_free(&out);
+	return t_done();
+}

@@ -1,0 +1,584 @@
+/*
+ * Prepared templates: an HTML fragment with holes, checked once and then
+ * rendered at close to the speed of copying memory.
+ *
+ *	t = nitro_tpl_new("<li class=\"item\"><a href=\"{{url}}\" title=\"{{name}}\">"
+ *	    "{{name}}</a></li>");
+ *	nitro_tpl_render(h, t, (const char *[]){ url, name }, 2);
+ *
+ * Values are given in the order their names first appear; a name used
+ * twice takes the same value.
+ *
+ * Compiling parses the fragment enough to know where every hole sits and
+ * how its value must be escaped:
+ *   text content                     HTML-escaped
+ *   a double-quoted attribute value  HTML-escaped
+ *   the start of a URL attribute     scheme checked (as nitro_html_attr_url),
+ *                                    then HTML-escaped
+ *   a '...' or "..." string in a    JavaScript-escaped, then HTML-escaped
+ *   Datastar expression (data-on:click, ...; quotes may be entities)
+ * and refuses everything else: holes in names, in unquoted or single-quoted
+ * values, in comments, <script> or <style>, in Datastar expressions outside
+ * a string, a hole that could decide a URL's scheme; also bad names, on*
+ * attributes, unsafe static URLs and unbalanced tags.  A template is
+ * immutable once made: any number of threads may render it.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "views/escape.h"
+
+#define TPL_MAX (1u << 20)	/* source bytes */
+#define TPL_DEPTH 64
+
+enum ctx { C_NONE, C_TEXT, C_ATTR, C_URL, C_JS };
+
+#define TPL_NAMES 64	/* distinct hole names */
+
+struct seg {
+	size_t off, len;	/* static bytes before the hole */
+	enum ctx ctx;		/* the hole after them (C_NONE: last) */
+	unsigned arg;		/* which value: holes with one name share it */
+};
+
+struct nitro_tpl {
+	char *text;
+	struct seg *segs;
+	size_t nsegs, holes;
+};
+
+/* The compiler's state: the source, the output under construction. */
+struct cc {
+	const char *src, *p;
+	nitro_buf text;
+	struct seg *segs;
+	size_t nsegs, cap, start;	/* start: first static byte of the open seg */
+	int selfclose;			/* the last start tag ended "/>" */
+	const char *names[TPL_NAMES];	/* hole names in order of first use */
+	size_t name_len[TPL_NAMES];
+	unsigned nnames;
+	const char *stack[TPL_DEPTH];
+	size_t stack_len[TPL_DEPTH];
+	int depth;
+};
+
+static int fail(struct cc *c, const char *what)
+{
+	return nitro_error(NITRO_EINVAL, "template: %s at byte %zu", what,
+	    (size_t)(c->p - c->src));
+}
+
+static int is_alpha(int ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+static int is_space(int ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f';
+}
+
+static int ieq(const char *a, size_t n, const char *lit)
+{
+	return strlen(lit) == n && strncasecmp(a, lit, n) == 0;
+}
+
+/* Copy source bytes [from, to) into the static text. */
+static void keep(struct cc *c, const char *from, const char *to)
+{
+	nitro_buf_append(&c->text, from, (size_t)(to - from));
+}
+
+/* End the current static run with a hole of context ctx (C_NONE: the
+ * last run). */
+static int add_seg(struct cc *c, enum ctx ctx)
+{
+	if (c->nsegs == c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 16;
+		struct seg *s = realloc(c->segs, ncap * sizeof *s);
+
+		if (s == NULL)
+			return nitro_error(NITRO_ENOMEM, "template: out of memory");
+		c->segs = s;
+		c->cap = ncap;
+	}
+	c->segs[c->nsegs].off = c->start;
+	c->segs[c->nsegs].len = c->text.len - c->start;
+	c->segs[c->nsegs].ctx = ctx;
+	c->segs[c->nsegs].arg = 0;
+	c->nsegs++;
+	c->start = c->text.len;
+	return 0;
+}
+
+/* A hole at c->p: "{{name}}". */
+static int hole(struct cc *c, enum ctx ctx)
+{
+	const char *end;
+
+	const char *name = c->p + 2;
+	struct seg *s;
+	size_t len;
+	unsigned i;
+
+	end = strstr(name, "}}");
+	if (end == NULL)
+		return fail(c, "unterminated {{");
+	len = (size_t)(end - name);
+	if (len == 0)
+		return fail(c, "a hole needs a name");
+	for (const char *q = name; q < end; q++)
+		if (!(is_alpha(*q) || (*q >= '0' && *q <= '9') || *q == '_' || *q == '.' || *q == '-'))
+			return fail(c, "bad hole name");
+	for (i = 0; i < c->nnames; i++)
+		if (c->name_len[i] == len && memcmp(c->names[i], name, len) == 0)
+			break;
+	if (i == c->nnames) {
+		if (c->nnames == TPL_NAMES)
+			return fail(c, "more than 64 hole names");
+		c->names[i] = name;
+		c->name_len[c->nnames++] = len;
+	}
+	if (add_seg(c, ctx))
+		return NITRO_ENOMEM;
+	s = &c->segs[c->nsegs - 1];
+	s->arg = i;
+	c->p = end + 2;
+	return 0;
+}
+
+static int is_url_attr(const char *n, size_t len)
+{
+	static const char *const urls[] = { "href", "src", "action", "formaction",
+	    "poster", "cite", "background", "longdesc", "manifest", "ping", "srcset",
+	    "data", "codebase", "xlink:href", "icon", NULL };
+
+	for (int i = 0; urls[i]; i++)
+		if (ieq(n, len, urls[i]))
+			return 1;
+	return 0;
+}
+
+/* data-<plugin>... where plugin is a Datastar expression attribute. */
+static int is_ds_attr(const char *n, size_t len)
+{
+	static const char *const plugins[] = { "signals", "computed", "bind", "text",
+	    "show", "class", "attr", "style", "effect", "indicator", "ref", "init",
+	    "on-intersect", "on-interval", "on-signal-patch", "on", "ignore-morph",
+	    "ignore", "preserve-attr", "json-signals", NULL };
+
+	if (len < 6 || strncasecmp(n, "data-", 5) != 0)
+		return 0;
+	n += 5;
+	len -= 5;
+	for (int i = 0; plugins[i]; i++) {
+		size_t pl = strlen(plugins[i]);
+
+		if (len >= pl && strncasecmp(n, plugins[i], pl) == 0 &&
+		    (len == pl || n[pl] == ':' || (len >= pl + 2 && n[pl] == '_' && n[pl + 1] == '_')))
+			return 1;
+	}
+	return 0;
+}
+
+/* A quote spelled as an entity (the browser decodes it before Datastar
+ * reads the expression): the quote and the entity's length, or 0. */
+static char entity_quote(const char *p, size_t *len)
+{
+	static const struct { const char *e; char q; } ents[] = {
+		{ "&#x27;", '\'' }, { "&#39;", '\'' }, { "&apos;", '\'' },
+		{ "&quot;", '"' }, { "&#34;", '"' }, { "&#x22;", '"' }, { "&#96;", '`' },
+		{ "&#x60;", '`' }, { "&grave;", '`' },
+	};
+
+	for (size_t i = 0; i < sizeof ents / sizeof ents[0]; i++) {
+		size_t n = strlen(ents[i].e);
+
+		if (strncasecmp(p, ents[i].e, n) == 0) {
+			*len = n;
+			return ents[i].q;
+		}
+	}
+	return 0;
+}
+
+/* A double-quoted attribute value; c->p is past the opening quote. */
+static int attr_value(struct cc *c, const char *name, size_t nlen)
+{
+	int url = is_url_attr(name, nlen), ds = is_ds_attr(name, nlen);
+	char jsq = 0;			/* the open JavaScript quote, if any */
+	const char *v = c->p, *run = c->p;
+
+	for (;;) {
+		char ch = *c->p;
+
+		if (ch == '\0')
+			return fail(c, "unterminated attribute value");
+		if (ch == '"')
+			break;
+		if (ch == '{' && c->p[1] == '{') {
+			enum ctx ctx = C_ATTR;
+
+			if (ds) {
+				if (jsq != '\'' && jsq != '"')
+					return fail(c, "a hole in a Datastar expression must be inside '...'");
+				ctx = C_JS;
+			} else if (url) {
+				/* The static prefix must already fix the scheme. */
+				if (c->p == v)
+					ctx = C_URL;
+				else if (strcspn(v, ":/?#") >= (size_t)(c->p - v))
+					return fail(c, "a hole could decide the URL scheme");
+			}
+			keep(c, run, c->p);
+			if (hole(c, ctx))
+				return NITRO_EINVAL;
+			run = c->p;
+			continue;
+		}
+		if (ds) {
+			size_t elen = 1;
+			char q = ch == '&' ? entity_quote(c->p, &elen) : ch;
+
+			if (jsq == 0 && (q == '\'' || q == '"' || q == '`'))
+				jsq = q;
+			else if (jsq != 0 && q == '\\' && c->p[1] != '\0' && c->p[1] != '"') {
+				/* An escaped character, possibly an entity. */
+				if (c->p[1] != '&' || !entity_quote(c->p + 1, &elen))
+					elen = 1;
+				c->p += elen;
+				elen = 1;
+			} else if (jsq != 0 && q == jsq)
+				jsq = 0;
+			c->p += elen;
+			continue;
+		}
+		c->p++;
+	}
+	/* A static URL (no hole in this value) must be safe too. */
+	if (url && run == v) {
+		char tmp[256];
+		size_t n = (size_t)(c->p - v);
+
+		if (n < sizeof tmp) {
+			memcpy(tmp, v, n);
+			tmp[n] = '\0';
+			if (!nitro_url_is_safe(tmp))
+				return fail(c, "unsafe URL");
+		} else if (strncasecmp(v, "http", 4) != 0 && v[0] != '/') {
+			return fail(c, "long static URL that is not http(s) or a path");
+		}
+	}
+	keep(c, run, c->p + 1);	/* with the closing quote */
+	c->p++;
+	return 0;
+}
+
+/* Inside a start tag after its name; ends after '>'. */
+static int tag_body(struct cc *c)
+{
+	for (;;) {
+		const char *n, *from = c->p;
+		size_t nlen;
+
+		while (is_space(*c->p))
+			c->p++;
+		if (*c->p == '>' || (c->p[0] == '/' && c->p[1] == '>')) {
+			c->selfclose = *c->p == '/';
+			c->p += *c->p == '>' ? 1 : 2;
+			keep(c, from, c->p);
+			return 0;
+		}
+		if (*c->p == '\0')
+			return fail(c, "unterminated start tag");
+		if (c->p[0] == '{' && c->p[1] == '{')
+			return fail(c, "a hole in a tag must be inside a quoted value");
+		n = c->p;
+		while (*c->p && !is_space(*c->p) && *c->p != '=' && *c->p != '>' && *c->p != '/')
+			c->p++;
+		nlen = (size_t)(c->p - n);
+		if (!nitro__attr_name_ok(n, nlen))
+			return fail(c, "bad attribute name");
+		if (nlen >= 2 && (n[0] | 0x20) == 'o' && (n[1] | 0x20) == 'n')
+			return fail(c, "event handler attribute (on*)");
+		if (*c->p != '=') {
+			keep(c, from, c->p);
+			continue;
+		}
+		c->p++;
+		if (*c->p == '"') {
+			c->p++;
+			keep(c, from, c->p);
+			if (attr_value(c, n, nlen))
+				return NITRO_EINVAL;
+			continue;
+		}
+		/* Unquoted or single-quoted: static only. */
+		{
+			char q = *c->p == '\'' ? '\'' : 0;
+			const char *v = q ? ++c->p : c->p;
+
+			while (*c->p && (q ? *c->p != q : !is_space(*c->p) && *c->p != '>')) {
+				if (c->p[0] == '{' && c->p[1] == '{')
+					return fail(c, "a hole needs a double-quoted value");
+				c->p++;
+			}
+			if (q && *c->p != q)
+				return fail(c, "unterminated attribute value");
+			if (is_url_attr(n, nlen)) {
+				char tmp[256];
+				size_t vl = (size_t)(c->p - v);
+
+				if (vl >= sizeof tmp)
+					return fail(c, "long unquoted URL");
+				memcpy(tmp, v, vl);
+				tmp[vl] = '\0';
+				if (!nitro_url_is_safe(tmp))
+					return fail(c, "unsafe URL");
+			}
+			if (q)
+				c->p++;
+			keep(c, from, c->p);
+		}
+	}
+}
+
+/* Raw text of <script> or <style> up to its end tag: no holes. */
+static int raw_text(struct cc *c, const char *name, size_t nlen)
+{
+	const char *from = c->p;
+
+	for (; *c->p; c->p++) {
+		if (c->p[0] == '{' && c->p[1] == '{')
+			return fail(c, "a hole in <script> or <style>");
+		if (c->p[0] == '<' && c->p[1] == '/' && strncasecmp(c->p + 2, name, nlen) == 0) {
+			keep(c, from, c->p);
+			return 0;
+		}
+	}
+	return fail(c, "unterminated <script> or <style>");
+}
+
+static int compile(struct cc *c)
+{
+	const char *run = c->p;
+
+	for (;;) {
+		if (*c->p == '\0') {
+			keep(c, run, c->p);
+			break;
+		}
+		if (c->p[0] == '{' && c->p[1] == '{') {
+			keep(c, run, c->p);
+			if (hole(c, C_TEXT))
+				return NITRO_EINVAL;
+			run = c->p;
+			continue;
+		}
+		if (*c->p != '<') {
+			c->p++;
+			continue;
+		}
+		keep(c, run, c->p);
+		if (strncmp(c->p, "<!--", 4) == 0) {
+			const char *e = strstr(c->p + 4, "-->");
+
+			if (e == NULL)
+				return fail(c, "unterminated comment");
+			for (const char *q = c->p; q < e; q++)
+				if (q[0] == '{' && q[1] == '{')
+					return fail(c, "a hole in a comment");
+			keep(c, c->p, e + 3);
+			c->p = e + 3;
+		} else if (c->p[1] == '!') {
+			const char *e = strchr(c->p, '>');
+
+			if (e == NULL || strncasecmp(c->p, "<!doctype html", 14) != 0)
+				return fail(c, "unsupported <! markup");
+			keep(c, c->p, e + 1);
+			c->p = e + 1;
+		} else if (c->p[1] == '/') {
+			const char *n = c->p + 2;
+			size_t nlen = 0;
+
+			while (is_alpha(n[nlen]) || (nlen && ((n[nlen] >= '0' && n[nlen] <= '9') || n[nlen] == '-')))
+				nlen++;
+			if (c->depth == 0 || c->stack_len[c->depth - 1] != nlen ||
+			    strncasecmp(c->stack[c->depth - 1], n, nlen) != 0)
+				return fail(c, "end tag does not match");
+			if (n[nlen] != '>')
+				return fail(c, "bad end tag");
+			c->depth--;
+			keep(c, c->p, n + nlen + 1);
+			c->p = n + nlen + 1;
+		} else {
+			const char *n = c->p + 1;
+			size_t nlen = 0;
+
+			while (is_alpha(n[nlen]) || (nlen && ((n[nlen] >= '0' && n[nlen] <= '9') || n[nlen] == '-')))
+				nlen++;
+			if (nlen == 0 || nlen > 63)
+				return fail(c, "bad element name");
+			keep(c, c->p, n + nlen);
+			c->p = n + nlen;
+			if (tag_body(c))
+				return NITRO_EINVAL;
+			if (!nitro__is_void(n, nlen)) {
+				if (c->selfclose)
+					return fail(c, "<x/> does not close a non-void element in HTML");
+				if (c->depth == TPL_DEPTH)
+					return fail(c, "elements nested too deeply");
+				c->stack[c->depth] = n;
+				c->stack_len[c->depth++] = nlen;
+				if ((ieq(n, nlen, "script") || ieq(n, nlen, "style")) &&
+				    raw_text(c, n, nlen))
+					return NITRO_EINVAL;
+			}
+		}
+		run = c->p;
+	}
+	if (c->depth != 0)
+		return fail(c, "element not closed");
+	return c->text.err;
+}
+
+nitro_tpl *nitro_tpl_new(const char *src)
+{
+	struct cc c = { 0 };
+	nitro_tpl *t;
+	int rc;
+
+	if (src == NULL || strlen(src) > TPL_MAX) {
+		nitro_error(NITRO_EINVAL, "template: missing or over %u bytes", TPL_MAX);
+		return NULL;
+	}
+	c.src = c.p = src;
+	nitro_buf_init(&c.text, 0);
+	rc = compile(&c);
+	if (rc == 0)
+		rc = add_seg(&c, C_NONE);
+	t = rc == 0 ? calloc(1, sizeof *t) : NULL;
+	if (t == NULL) {
+		if (rc == 0)
+			nitro_error(NITRO_ENOMEM, "template: out of memory");
+		nitro_buf_free(&c.text);
+		free(c.segs);
+		return NULL;
+	}
+	/* 64 bytes of padding let the renderer copy short runs with fixed
+	 * moves. */
+	{
+		static const char pad[64];
+
+		nitro_buf_append(&c.text, pad, sizeof pad);
+	}
+	if (c.text.err) {
+		nitro_buf_free(&c.text);
+		free(c.segs);
+		free(t);
+		return NULL;
+	}
+	t->text = nitro_buf_steal(&c.text, NULL);
+	t->segs = c.segs;
+	t->nsegs = c.nsegs;
+	t->holes = c.nnames;
+	return t;
+}
+
+void nitro_tpl_free(nitro_tpl *t)
+{
+	if (t == NULL)
+		return;
+	free(t->text);
+	free(t->segs);
+	free(t);
+}
+
+size_t nitro_tpl_holes(const nitro_tpl *t)
+{
+	return t ? t->holes : 0;
+}
+
+/* 1 when JavaScript string escaping would leave v as it is. */
+static int js_plain(const char *v)
+{
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f || *p == '\\' || *p == '\'' || *p == '"' ||
+		    *p == '<' || *p == '>' || *p == '&')
+			return 0;
+	return 1;
+}
+
+/* Copy a static run: fixed-size moves for short runs (the text is padded
+ * and the output reserved), memcpy otherwise. */
+static inline void copy_run(char *d, const char *s, size_t n)
+{
+	if (n <= 32) {
+		char tmp[32];
+
+		memcpy(tmp, s, 32);
+		memcpy(d, tmp, 32);
+	} else if (n <= 64) {
+		char tmp[64];
+
+		memcpy(tmp, s, 64);
+		memcpy(d, tmp, 64);
+	} else {
+		memcpy(d, s, n);
+	}
+}
+
+int nitro_tpl_render(nitro_html *h, const nitro_tpl *t, const char *const *args, size_t n)
+{
+	nitro_buf *b = h->out, *js;
+	int rc;
+
+	if ((rc = nitro__html_content(h)) != 0)
+		return rc;
+	if (t == NULL || n != t->holes || (n > 0 && args == NULL))
+		return nitro__html_fail(h, NITRO_EINVAL, "template: %zu values for %zu holes",
+		    n, t ? t->holes : 0);
+	for (size_t i = 0; i < t->nsegs; i++) {
+		const struct seg *s = &t->segs[i];
+		const char *v;
+
+		if (s->len + 64 >= b->cap - b->len && nitro_buf_grow(b, s->len + 64))
+			return b->err;
+		copy_run(b->data + b->len, t->text + s->off, s->len);
+		b->len += s->len;
+		if (s->ctx == C_NONE) {
+			b->data[b->len] = '\0';
+			break;
+		}
+		v = args[s->arg] ? args[s->arg] : "";
+		switch (s->ctx) {
+		case C_URL:
+			if (!nitro_url_is_safe(v)) {
+				nitro_buf_append(b, "about:invalid", 13);
+				break;
+			}
+			/* FALLTHROUGH */
+		case C_TEXT:
+		case C_ATTR:
+			escape_cstr(b, v);
+			break;
+		case C_JS:
+			/* Values with nothing to escape for JavaScript (ids, plain
+			 * words) need no escaping for HTML either. */
+			if (js_plain(v)) {
+				escape_cstr(b, v);
+				break;
+			}
+			js = nitro__html_scratch(h);
+			nitro__js_escape(js, v, strlen(v));
+			if (js->err)
+				return nitro__html_fail(h, js->err, "template: %s", nitro_errmsg());
+			nitro_html_escape(b, js->data, js->len);
+			break;
+		case C_NONE:
+			break;
+		}
+	}
+	return b->err;
+}
