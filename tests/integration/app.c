@@ -85,26 +85,26 @@ static int h_form(nitro_req *req, void *u)
 	return b->err;
 }
 
-/* The POSIX cksum CRC, so that the shell can check an upload with cksum(1). */
+/* The POSIX cksum CRC, so that the shell can check an upload with cksum(1):
+ * CRC-32 (polynomial 0x04C11DB7, MSB first) over the bytes and then the
+ * length's bytes, least significant first, complemented. */
+static unsigned long crc_byte(unsigned long crc, unsigned char c)
+{
+	crc ^= (unsigned long)c << 24;
+	for (int k = 0; k < 8; k++)
+		crc = (crc & 0x80000000UL) ? ((crc << 1) ^ 0x04C11DB7UL) & 0xffffffffUL :
+		    (crc << 1) & 0xffffffffUL;
+	return crc;
+}
+
 static unsigned long posix_cksum(const unsigned char *p, size_t n)
 {
 	unsigned long crc = 0;
-	size_t len = n;
 
-	for (size_t i = 0; i < n; i++) {
-		crc ^= (unsigned long)p[i] << 24;
-		for (int k = 0; k < 8; k++)
-			crc = (crc & 0x80000000UL) ?
-			    ((crc << 1) ^ 0x04C11DB7UL) & 0xffffffffUL :
-			    (crc << 1) & 0xffffffffUL;
-	}
-	for (; len; len >>= 8) {
-		crc ^= (len & 0xff) << 24;
-		for (int k = 0; k < 8; k++)
-			crc = (crc & 0x80000000UL) ?
-			    ((crc << 1) ^ 0x04C11DB7UL) & 0xffffffffUL :
-			    (crc << 1) & 0xffffffffUL;
-	}
+	for (size_t i = 0; i < n; i++)
+		crc = crc_byte(crc, p[i]);
+	for (size_t len = n; len; len >>= 8)
+		crc = crc_byte(crc, (unsigned char)(len & 0xff));
 	return ~crc & 0xffffffffUL;
 }
 
