@@ -11,6 +11,7 @@
  * The text "null" parses to a NULL object: success with *out == NULL.
  */
 #include <limits.h>
+#include <math.h>
 
 #include "fcgi/parse.h"
 
@@ -19,31 +20,42 @@ static int is_json_ws(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* True when o nests containers deeper than max levels. */
-static int too_deep(json_object *o, size_t max)
+enum { TREE_OK, TREE_TOO_DEEP, TREE_NOT_FINITE };
+
+/*
+ * Containers nested deeper than max levels, or a number that is not
+ * finite: json-c takes NaN and Infinity even in strict mode (and 1e999
+ * overflows to infinity), but no JSON reader in a browser would accept
+ * them back, so they are refused at the door.
+ */
+static int check_tree(json_object *o, size_t max)
 {
+	int rc;
+
 	if (o == NULL)
-		return 0;
+		return TREE_OK;
+	if (json_object_is_type(o, json_type_double))
+		return isfinite(json_object_get_double(o)) ? TREE_OK : TREE_NOT_FINITE;
 	if (json_object_is_type(o, json_type_array)) {
 		size_t n = json_object_array_length(o);
 
 		if (max == 0)
-			return 1;
+			return TREE_TOO_DEEP;
 		for (size_t i = 0; i < n; i++)
-			if (too_deep(json_object_array_get_idx(o, i), max - 1))
-				return 1;
-		return 0;
+			if ((rc = check_tree(json_object_array_get_idx(o, i), max - 1)) != TREE_OK)
+				return rc;
+		return TREE_OK;
 	}
 	if (json_object_is_type(o, json_type_object)) {
 		if (max == 0)
-			return 1;
+			return TREE_TOO_DEEP;
 		json_object_object_foreach(o, k, v) {
 			(void)k;
-			if (too_deep(v, max - 1))
-				return 1;
+			if ((rc = check_tree(v, max - 1)) != TREE_OK)
+				return rc;
 		}
 	}
-	return 0;
+	return TREE_OK;
 }
 
 static int depth_error(struct nitro_perr *e, size_t max_depth)
@@ -97,9 +109,14 @@ int nitro__parse_json(const char *s, size_t n, size_t max_depth,
 			    "invalid JSON at byte %zu: trailing data", i);
 		}
 	}
-	if (too_deep(o, max_depth)) {
+	switch (check_tree(o, max_depth)) {
+	case TREE_TOO_DEEP:
 		json_object_put(o);
 		return depth_error(e, max_depth);
+	case TREE_NOT_FINITE:
+		json_object_put(o);
+		return nitro__fail(e, 400, NITRO_EPARSE,
+		    "invalid JSON: NaN, Infinity and numbers too large for a double are not JSON");
 	}
 	*out = o;
 	return 0;

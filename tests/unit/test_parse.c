@@ -802,6 +802,15 @@ static void test_json(void)
 	T_EQ_INT(json_object_get_string_len(o), 3, "escaped NUL kept with its length");
 	json_object_put(o);
 
+	T_EQ_INT(json("{\"a\": NaN}", 32, &o), NITRO_EPARSE, "NaN is not JSON");
+	T_EQ_INT(perr.status, 400, "NaN is 400");
+	T_OK(o == NULL, "no object for NaN");
+	T_EQ_INT(json("[1, -Infinity]", 32, &o), NITRO_EPARSE, "Infinity is not JSON");
+	T_EQ_INT(json("{\"x\": [1e999]}", 32, &o), NITRO_EPARSE,
+	    "a number that overflows a double is refused");
+	T_EQ_INT(json("[1.5e300, -2.25]", 32, &o), 0, "large finite numbers pass");
+	json_object_put(o);
+
 	T_EQ_INT(json("", 32, &o), NITRO_EPARSE, "empty");
 	T_EQ_INT(perr.status, 400, "empty is 400");
 	T_EQ_STR(perr.msg, "empty JSON", "empty message");
