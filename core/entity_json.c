@@ -186,9 +186,15 @@ int nitro_entity_from_json(const nitro_schema *s, struct json_object *in, void *
 		struct json_object *v;
 		int ptr;
 
-		if (f->type == NITRO_T_COMPUTED ||
-		    !json_object_object_get_ex(in, f->name, &v))
+		if (f->type == NITRO_T_COMPUTED)
 			continue;
+		if (!json_object_object_get_ex(in, f->name, &v)) {
+			/* A required scalar the input left out is missing, not
+			 * zero: mark it NULL so that validation says so. */
+			if (f->required && f->def == NULL && !f->id)
+				nitro_entity_set_null(s, out, f->name, 1);
+			continue;
+		}
 		/* A key replaces the default; JSON null is SQL NULL. */
 		ptr = f->type == NITRO_T_TEXT || f->type == NITRO_T_JSON ||
 		    f->type == NITRO_T_BLOB;

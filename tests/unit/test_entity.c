@@ -50,6 +50,10 @@ NITRO_ENTITY_DEFINE(baddef, BADDEF);
 #define REONINT(X) X(id, INT, NITRO_F_ID) X(n, INT, NITRO_F_PATTERN("x"))
 NITRO_ENTITY(reonint, REONINT)
 NITRO_ENTITY_DEFINE(reonint, REONINT);
+#define ORDER(X) X(id, INT, NITRO_F_ID) X(qty, INT, NITRO_F_REQUIRED) \
+	X(at, TIME, NITRO_F_REQUIRED) X(paid, BOOL, NITRO_F_REQUIRED, NITRO_F_DEFAULT("false"))
+NITRO_ENTITY(order, ORDER)
+NITRO_ENTITY_DEFINE(order, ORDER);
 #define TEXTID(X) X(id, TEXT, NITRO_F_ID)
 NITRO_ENTITY(textid, TEXTID)
 NITRO_ENTITY_DEFINE(textid, TEXTID);
@@ -433,9 +437,32 @@ static void test_hooks(void)
 	nitro_repo_free(r);
 }
 
+/* A required number or time left out of the input is missing, not 0. */
+static void test_required_scalars(void)
+{
+	struct json_object *in = json_tokener_parse("{}");
+	nitro_verrors e;
+	struct order o;
+
+	T_EQ_INT(order_from_json(in, &o, &e), 0, "{} reads");
+	T_EQ_INT(order_validate(&o, &e), NITRO_EVALIDATE, "{} does not validate");
+	T_EQ_INT(e.n, 2, "both required scalars without defaults reported");
+	T_EQ_STR(err_of(&e, "qty"), "is required", "a missing integer is required");
+	T_EQ_STR(err_of(&e, "at"), "is required", "a missing time is required");
+	T_OK(err_of(&e, "paid") == NULL, "a required field with a default is satisfied");
+	order_clear(&o);
+	json_object_put(in);
+	in = json_tokener_parse("{\"qty\":0,\"at\":\"1970-01-01T00:00:00Z\"}");
+	T_EQ_INT(order_from_json(in, &o, &e), 0, "explicit zeros read");
+	T_EQ_INT(order_validate(&o, &e), 0, "explicit zeros are values");
+	order_clear(&o);
+	json_object_put(in);
+}
+
 int main(void)
 {
 	nitro_log_set_level(NITRO_LOG_OFF);
+	test_required_scalars();
 	test_schema();
 	test_validate();
 	test_json();
