@@ -265,7 +265,7 @@ int nitro__sql_tx_end(struct sqlconn *c, int nested, int rc)
 
 /* ---- units of work --------------------------------------------------------- */
 
-static struct sqlconn *repo_conn(nitro_repo *r)
+struct sqlconn *nitro__sql_repo_conn(nitro_repo *r)
 {
 	if (r == NULL || r->ops != &nitro__sql_ops) {
 		nitro_error(NITRO_EINVAL, "not a SQLite repository");
@@ -276,7 +276,7 @@ static struct sqlconn *repo_conn(nitro_repo *r)
 
 int nitro_sql_begin(nitro_repo *r)
 {
-	struct sqlconn *c = repo_conn(r);
+	struct sqlconn *c = nitro__sql_repo_conn(r);
 	char sp[40];
 	int rc;
 
@@ -297,7 +297,7 @@ int nitro_sql_begin(nitro_repo *r)
 
 static int uow_end(nitro_repo *r, int commit)
 {
-	struct sqlconn *c = repo_conn(r);
+	struct sqlconn *c = nitro__sql_repo_conn(r);
 	char sp[80];
 	int rc;
 

@@ -63,18 +63,9 @@ int nitro__sql_append(struct sqlconn *c, const char *topic, const char *json, si
 	return 0;
 }
 
-static struct sqlconn *repo_conn(nitro_repo *r)
-{
-	if (r == NULL || r->ops != &nitro__sql_ops) {
-		nitro_error(NITRO_EINVAL, "not a SQLite repository");
-		return NULL;
-	}
-	return nitro__sql_conn((struct sqlrepo *)r);
-}
-
 int nitro_sql_event_append(nitro_repo *r, const char *topic, const char *json, int64_t *id)
 {
-	struct sqlconn *c = repo_conn(r);
+	struct sqlconn *c = nitro__sql_repo_conn(r);
 	int rc;
 
 	if (c == NULL)
@@ -155,7 +146,7 @@ static const char read_sql[] =
 int nitro_sql_events_after(nitro_repo *r, int64_t after, size_t limit,
     nitro_sql_event **out, size_t *n)
 {
-	struct sqlconn *c = repo_conn(r);
+	struct sqlconn *c = nitro__sql_repo_conn(r);
 	sqlite3_stmt *st;
 
 	if (c == NULL)
@@ -171,7 +162,7 @@ int nitro_sql_events_prune(nitro_repo *r, size_t keep, int64_t max_age_ms, size_
 		"DELETE FROM nitro_events WHERE id <= "
 		"(SELECT id FROM nitro_events ORDER BY id DESC LIMIT 1 OFFSET ?)";
 	static const char by_age[] = "DELETE FROM nitro_events WHERE time < ?";
-	struct sqlconn *c = repo_conn(r);
+	struct sqlconn *c = nitro__sql_repo_conn(r);
 	size_t gone = 0;
 	int nested, rc;
 

@@ -68,6 +68,8 @@ void nitro__sql_repo_free(nitro_repo *r);
 int nitro__sql_open(const struct sqlrepo *sr, int readonly, sqlite3 **out);
 /* The thread key whose destructor closes a thread's connection. */
 int nitro__sql_key_new(struct sqlrepo *sr);
+/* The calling thread's connection to a repository that must be SQLite's. */
+struct sqlconn *nitro__sql_repo_conn(nitro_repo *r);
 /* The calling thread's connection to sr, opened on first use. */
 struct sqlconn *nitro__sql_conn(struct sqlrepo *sr);
 /* A fixed statement of a store, reset and ready to bind. */
@@ -97,6 +99,8 @@ void nitro__sql_ident(nitro_buf *b, const char *name);
 
 /* Bind value v to parameter i; text as given (static for the step). */
 int nitro__sql_bind_value(sqlite3_stmt *st, int i, const nitro_value *v);
+/* Bind an id (text ids must be given): 0 or NITRO_EINVAL. */
+int nitro__sql_bind_id(sqlite3_stmt *st, int i, const struct sqlstore *ss, nitro_id id);
 /* Bind a record's field (0-based) to parameter i. */
 int nitro__sql_bind_field(sqlite3_stmt *st, int i, const struct sqlstore *ss,
     const void *obj, int field);

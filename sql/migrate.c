@@ -116,18 +116,9 @@ out:
 	return 0;
 }
 
-static struct sqlconn *repo_conn(nitro_repo *r)
-{
-	if (r == NULL || r->ops != &nitro__sql_ops) {
-		nitro_error(NITRO_EINVAL, "not a SQLite repository");
-		return NULL;
-	}
-	return nitro__sql_conn((struct sqlrepo *)r);
-}
-
 int nitro_sql_migrate_status(nitro_repo *r, const char *dir, struct nitro_sql_status *st)
 {
-	struct sqlconn *c = repo_conn(r);
+	struct sqlconn *c = nitro__sql_repo_conn(r);
 	struct mig *v;
 	size_t n;
 	int rc;
@@ -222,7 +213,7 @@ int nitro_sql_migrate(nitro_repo *r, const char *dir, size_t *applied)
 {
 	static const char rec[] =
 		"INSERT INTO nitro_migrations(version, name, applied_at) VALUES(?,?,?)";
-	struct sqlconn *c = repo_conn(r);
+	struct sqlconn *c = nitro__sql_repo_conn(r);
 	struct mig *v;
 	size_t n, done = 0;
 	int64_t have;

@@ -271,18 +271,6 @@ static int join_create(struct sqlconn *c, const struct join *j)
 	return nitro__sql_exec(c, sql);
 }
 
-static int bind_link_id(sqlite3_stmt *st, int i, const struct sqlstore *ss, nitro_id id)
-{
-	if (ss->idf->uuid) {
-		if (id.text == NULL)
-			return nitro_error(NITRO_EINVAL, "%s: a text id is required", ss->s->name);
-		sqlite3_bind_text(st, i, id.text, -1, SQLITE_STATIC);
-	} else {
-		sqlite3_bind_int64(st, i, id.num);
-	}
-	return 0;
-}
-
 static int link_op(const nitro_schema *sa, nitro_id ida, const nitro_schema *sb,
     nitro_id idb, int add)
 {
@@ -306,8 +294,8 @@ static int link_op(const nitro_schema *sa, nitro_id ida, const nitro_schema *sb,
 		    j.table, j.first, j.second);
 	if ((st = nitro__sql_prepare(c, sql, strlen(sql))) == NULL)
 		return NITRO_EIO;
-	if ((rc = bind_link_id(st, j.a_first ? 1 : 2, j.a, ida)) < 0 ||
-	    (rc = bind_link_id(st, j.a_first ? 2 : 1, j.b, idb)) < 0) {
+	if ((rc = nitro__sql_bind_id(st, j.a_first ? 1 : 2, j.a, ida)) < 0 ||
+	    (rc = nitro__sql_bind_id(st, j.a_first ? 2 : 1, j.b, idb)) < 0) {
 		sqlite3_reset(st);
 		return rc;
 	}
@@ -367,7 +355,7 @@ int nitro_sql_linked(const nitro_schema *a, nitro_id ida, const nitro_schema *b,
 		rc = nitro_error(NITRO_ENOMEM, "out of memory");
 	} else if ((st = nitro__sql_prepare(c, q.data, q.len)) == NULL) {
 		rc = NITRO_EIO;
-	} else if ((rc = bind_link_id(st, 1, j.a, ida)) < 0) {
+	} else if ((rc = nitro__sql_bind_id(st, 1, j.a, ida)) < 0) {
 		sqlite3_reset(st);
 	} else {
 		rc = nitro__sql_collect(st, j.b, 0, out);

@@ -21,18 +21,6 @@ static struct sqlconn *conn_of(const struct sqlstore *ss)
 	return nitro__sql_conn(ss->repo);
 }
 
-static int bind_id(sqlite3_stmt *st, int i, const struct sqlstore *ss, nitro_id id)
-{
-	if (ss->idf->uuid) {
-		if (id.text == NULL)
-			return nitro_error(NITRO_EINVAL, "%s: a text id is required", ss->s->name);
-		sqlite3_bind_text(st, i, id.text, -1, SQLITE_STATIC);
-	} else {
-		sqlite3_bind_int64(st, i, id.num);
-	}
-	return 0;
-}
-
 static int s_get(void *store, nitro_id id, void *out)
 {
 	struct sqlstore *ss = store;
@@ -42,7 +30,7 @@ static int s_get(void *store, nitro_id id, void *out)
 
 	if (c == NULL || (st = nitro__sql_fixed(c, ss, SQ_GET)) == NULL)
 		return NITRO_EIO;
-	if ((rc = bind_id(st, 1, ss, id)) < 0)
+	if ((rc = nitro__sql_bind_id(st, 1, ss, id)) < 0)
 		return rc;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -303,7 +291,7 @@ static int s_del(void *store, nitro_id id)
 		rc = NITRO_EIO;
 		goto out;
 	}
-	if ((rc = bind_id(st, 1, ss, id)) < 0)
+	if ((rc = nitro__sql_bind_id(st, 1, ss, id)) < 0)
 		goto out;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE)

@@ -30,6 +30,17 @@ int nitro__sql_bind_value(sqlite3_stmt *st, int i, const nitro_value *v)
 	return sqlite3_bind_null(st, i);
 }
 
+int nitro__sql_bind_id(sqlite3_stmt *st, int i, const struct sqlstore *ss, nitro_id id)
+{
+	if (!ss->idf->uuid)
+		return sqlite3_bind_int64(st, i, id.num) == SQLITE_OK ? 0 :
+		    nitro_error(NITRO_ENOMEM, "out of memory");
+	if (id.text == NULL)
+		return nitro_error(NITRO_EINVAL, "%s: a text id is required", ss->s->name);
+	return sqlite3_bind_text(st, i, id.text, -1, SQLITE_STATIC) == SQLITE_OK ? 0 :
+	    nitro_error(NITRO_ENOMEM, "out of memory");
+}
+
 int nitro__sql_bind_field(sqlite3_stmt *st, int i, const struct sqlstore *ss,
     const void *obj, int field)
 {
