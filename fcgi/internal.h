@@ -78,8 +78,9 @@ struct nitro_req {
 
 	int status;
 	nitro_buf head;		/* extra header lines "Name: value\r\n" */
+	nitro_buf cookies_out;	/* Set-Cookie lines: kept by errors and redirects */
 	nitro_buf body_out;
-	int has_type;		/* Content-Type was set by the handler */
+	const char *content_type;	/* NULL: text/html; charset=utf-8 */
 	int sent;		/* the response (or a stream's head) was written */
 	size_t bytes_out;	/* body bytes sent, for the access log */
 	nitro_stream *stream;
@@ -96,6 +97,10 @@ struct nitro_stream {
 /* record.c: FastCGI records on a connection (or plain bytes in CGI). */
 int nitro__conn_write(struct nitro_conn *c, const void *a, size_t alen,
     const void *b, size_t blen);
+/* The same, and with end set, the records that end the response, all in
+ * one system call. */
+int nitro__conn_send(struct nitro_conn *c, const void *a, size_t alen,
+    const void *b, size_t blen, int end);
 int nitro__conn_end(struct nitro_conn *c);
 /* Read up to n bytes of the request body; 0 at its end, <0 on error. */
 long nitro__conn_read(struct nitro_conn *c, void *buf, size_t n);

@@ -18,6 +18,7 @@ void nitro__req_init(nitro_req *req, nitro_app *app)
 	req->app = app;
 	req->arena = nitro_arena_new(ARENA_BLOCK);
 	nitro_buf_init(&req->head, 0);
+	nitro_buf_init(&req->cookies_out, 0);
 	nitro_buf_init(&req->body_out, 0);
 }
 
@@ -25,6 +26,7 @@ void nitro__req_destroy(nitro_req *req)
 {
 	nitro_arena_free(req->arena);
 	nitro_buf_free(&req->head);
+	nitro_buf_free(&req->cookies_out);
 	nitro_buf_free(&req->body_out);
 	req->arena = NULL;
 }
@@ -67,7 +69,7 @@ void nitro__req_begin(nitro_req *req, struct nitro_conn *conn, char **envp)
 	req->fail.status = 0;
 	req->fail.msg[0] = '\0';
 	req->status = 200;
-	req->has_type = 0;
+	req->content_type = NULL;
 	req->sent = 0;
 	req->bytes_out = 0;
 	req->stream = NULL;
@@ -83,6 +85,7 @@ void nitro__req_begin(nitro_req *req, struct nitro_conn *conn, char **envp)
 	req->match.nparams = 0;
 	req->match.pattern = NULL;
 	nitro_buf_reset(&req->head);
+	nitro_buf_reset(&req->cookies_out);
 	nitro_buf_reset(&req->body_out);
 
 	req->method = env_get(envp, "REQUEST_METHOD");

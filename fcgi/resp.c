@@ -71,8 +71,14 @@ int nitro_resp_header(nitro_req *req, const char *name, const char *value)
 		    "header %s: value holds CR, LF or another control byte", name);
 	if (strcasecmp(name, "Content-Length") == 0 || strcasecmp(name, "Status") == 0)
 		return nitro_error(NITRO_EINVAL, "header %s is set by the runtime", name);
-	if (strcasecmp(name, "Content-Type") == 0)
-		req->has_type = 1;
+	if (strcasecmp(name, "Content-Type") == 0) {
+		/* One Content-Type: a second call replaces the first. */
+		const char *ct = nitro_arena_strdup(req->arena, value);
+		if (ct == NULL)
+			return NITRO_ENOMEM;
+		req->content_type = ct;
+		return 0;
+	}
 	nitro_buf_puts(&req->head, name);
 	nitro_buf_append(&req->head, ": ", 2);
 	nitro_buf_puts(&req->head, value);
@@ -117,7 +123,7 @@ int nitro_resp_cookie(nitro_req *req, const char *name, const char *value,
 		return nitro_error(NITRO_EINVAL,
 		    "cookie %s: SameSite=None requires Secure", name);
 
-	nitro_buf *h = &req->head;
+	nitro_buf *h = &req->cookies_out;
 	nitro_buf_printf(h, "Set-Cookie: %s=%s; Path=%s", name, value,
 	    o->path ? o->path : "/");
 	if (o->domain)
@@ -180,12 +186,16 @@ static void json_error(nitro_buf *b, int status, const char *message)
 	json_object_put(o);
 }
 
-/* Throw away headers the handler set: an error replaces the response. */
+/*
+ * Throw away the headers and body the handler made: an error page or a
+ * redirect replaces the response.  Cookies stay (set a session cookie,
+ * then redirect, is the usual login).
+ */
 static void resp_clear(nitro_req *req)
 {
 	nitro_buf_reset(&req->head);
 	nitro_buf_reset(&req->body_out);
-	req->has_type = 0;
+	req->content_type = NULL;
 }
 
 int nitro_resp_error(nitro_req *req, int status, const char *message)
@@ -236,10 +246,14 @@ int nitro__resp_head(nitro_req *req, nitro_buf *out, int with_length)
 	nitro_buf_printf(out, "Status: %d %s\r\n", req->status,
 	    nitro__status_text(req->status));
 	nitro_buf_append(out, req->head.data ? req->head.data : "", req->head.len);
-	if (!req->has_type && with_length && req->status != 204 && req->status != 304)
-		nitro_buf_puts(out, "Content-Type: text/html; charset=utf-8\r\n");
-	if (with_length && req->status != 204 && req->status != 304)
-		nitro_buf_printf(out, "Content-Length: %zu\r\n", req->body_out.len);
+	nitro_buf_append(out, req->cookies_out.data ? req->cookies_out.data : "",
+	    req->cookies_out.len);
+	if (with_length && req->status != 204 && req->status != 304) {
+		nitro_buf_puts(out, "Content-Type: ");
+		nitro_buf_puts(out, req->content_type ? req->content_type :
+		    "text/html; charset=utf-8");
+		nitro_buf_printf(out, "\r\nContent-Length: %zu\r\n", req->body_out.len);
+	}
 	nitro_buf_append(out, "\r\n", 2);
 	return out->err;
 }
@@ -253,19 +267,17 @@ int nitro__resp_finish(nitro_req *req)
 	int rc;
 
 	nitro_buf_init_on(&head, mem, sizeof mem, 0);
-	if (req->head.err || req->body_out.err) {
+	if (req->head.err || req->body_out.err || req->cookies_out.err) {
 		nitro_log(NITRO_LOG_ERROR, "response could not be built",
-		    "path", req->path, "error", nitro_strerror(req->head.err ?
-		    req->head.err : req->body_out.err), NULL);
+		    "path", req->path, "error", nitro_strerror(NITRO_ENOMEM), NULL);
 		resp_clear(req);
+		nitro_buf_reset(&req->cookies_out);
 		req->status = 500;
 	}
 	nitro__resp_head(req, &head, 1);
 	blen = req->is_head || req->status == 204 || req->status == 304 ? 0 : req->body_out.len;
-	rc = head.err ? head.err : nitro__conn_write(&req->conn, head.data, head.len,
-	    req->body_out.data, blen);
-	if (rc == 0)
-		rc = nitro__conn_end(&req->conn);
+	rc = head.err ? head.err : nitro__conn_send(&req->conn, head.data, head.len,
+	    req->body_out.data, blen, 1);
 	req->sent = 1;
 	req->bytes_out = blen;
 	nitro_buf_free(&head);

@@ -34,8 +34,11 @@ nitro_stream *nitro_stream_open(nitro_req *req)
 	    "Content-Type: text/event-stream\r\n"
 	    "Cache-Control: no-cache\r\n"
 	    "X-Accel-Buffering: no\r\n");
-	/* Handler headers, minus any Content-Type it set for a page. */
+	/* The handler's headers and cookies; a Content-Type it set is not
+	 * in head (it has its own slot) and a stream's is fixed above. */
 	nitro_buf_append(&head, req->head.data ? req->head.data : "", req->head.len);
+	nitro_buf_append(&head, req->cookies_out.data ? req->cookies_out.data : "",
+	    req->cookies_out.len);
 	nitro_buf_append(&head, "\r\n", 2);
 	s->req = req;
 	s->conn = req->conn;

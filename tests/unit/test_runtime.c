@@ -133,8 +133,22 @@ static int h_ignores_bad_query(nitro_req *req, void *u)
 	return 0;
 }
 
+static int h_login(nitro_req *req, void *u)
+{
+	nitro_resp_header(req, "X-Dropped", "1");
+	nitro_resp_cookie(req, "sid", "s3cret", NULL);
+	return nitro_resp_redirect(req, 303, "/home");
+}
+
+static int h_twice(nitro_req *req, void *u)
+{
+	nitro_resp_send(req, 200, "text/plain", "one", 3);
+	return nitro_resp_send(req, 200, "application/json", "{}", 2);
+}
+
 static int h_stream(nitro_req *req, void *u)
 {
+	nitro_resp_header(req, "Content-Type", "text/html");
 	nitro_stream *s = nitro_stream_open(req);
 
 	T_OK(s != NULL, "stream opens");
@@ -159,6 +173,8 @@ int main(void)
 	nitro_route(app, "GET /fail", h_fail, NULL);
 	nitro_route(app, "GET /q", h_ignores_bad_query, NULL);
 	nitro_route(app, "GET /sse", h_stream, NULL);
+	nitro_route(app, "POST /login", h_login, NULL);
+	nitro_route(app, "GET /twice", h_twice, NULL);
 	T_EQ_INT(nitro_app_serve_metrics(app, NULL), 0, "metrics route added");
 	/* sockets buffer the 200 KB response while we are the only thread */
 	int sz = 1 << 20;
@@ -251,6 +267,16 @@ int main(void)
 	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/", longhdr), r);
 	T_OK(strncmp(r->out, "Status: 400 Bad Request\r\n", 25) == 0,
 	    "headers over the limit are refused");
+
+	run(ENV("REQUEST_METHOD=POST", "REQUEST_URI=/login"), r);
+	T_OK(strncmp(r->out, "Status: 303 See Other\r\nLocation: /home\r\n"
+	    "Set-Cookie: sid=s3cret; Path=/\r\n", 70) == 0,
+	    "a cookie set before a redirect is kept");
+	T_OK(strstr(r->out, "X-Dropped") == NULL, "other headers are replaced by the redirect");
+
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/twice"), r);
+	T_EQ_STR(r->out, "Status: 200 OK\r\nContent-Type: application/json\r\n"
+	    "Content-Length: 2\r\n\r\n{}", "a second send replaces type and body");
 
 	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/metrics"), r);
 	T_OK(strstr(r->out, "Content-Type: text/plain; version=0.0.4") != NULL,
