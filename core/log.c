@@ -111,17 +111,39 @@ void nitro_log_kv(nitro_buf *line, const char *key, const char *v, size_t n)
 	nitro_buf_putc(line, '"');
 }
 
+/*
+ * "ts=2026-11-21T10:00:00.123Z level=info".  The date and time change once
+ * a second, so each thread keeps them formatted and only the milliseconds
+ * are written per line (gmtime_r and strftime cost more than the rest of
+ * an access log line).
+ */
 void nitro_log_begin(nitro_buf *line, int level, const char *msg)
 {
+	static _Thread_local time_t cached_sec = -1;
+	static _Thread_local char stamp[32];
+	static _Thread_local size_t stamp_len;
 	struct timespec ts;
-	struct tm tm;
-	char stamp[40];
+	char ms[5];
+	long m;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
-	nitro_buf_printf(line, "ts=%s.%03ldZ level=%s", stamp,
-	    ts.tv_nsec / 1000000L, level_name(level));
+	if (ts.tv_sec != cached_sec) {
+		struct tm tm;
+
+		gmtime_r(&ts.tv_sec, &tm);
+		stamp_len = strftime(stamp, sizeof stamp, "ts=%Y-%m-%dT%H:%M:%S", &tm);
+		cached_sec = ts.tv_sec;
+	}
+	m = ts.tv_nsec / 1000000L;
+	ms[0] = '.';
+	ms[1] = (char)('0' + m / 100);
+	ms[2] = (char)('0' + m / 10 % 10);
+	ms[3] = (char)('0' + m % 10);
+	ms[4] = 'Z';
+	nitro_buf_append(line, stamp, stamp_len);
+	nitro_buf_append(line, ms, sizeof ms);
+	nitro_buf_puts(line, " level=");
+	nitro_buf_puts(line, level_name(level));
 	nitro_log_kv(line, "msg", msg, strlen(msg));
 }
 

@@ -66,9 +66,25 @@ static int write_all(int fd, struct iovec *iov, int n, int is_socket)
 	return 0;
 }
 
+/* The empty STDOUT record and END_REQUEST that end a response. */
+static void end_records(unsigned char end[24], int id)
+{
+	rec_header(end, FCGI_STDOUT, id, 0);
+	rec_header(end + 8, FCGI_END_REQUEST, id, 8);
+	memset(end + 16, 0, 8);	/* appStatus 0 */
+	end[20] = FCGI_REQUEST_COMPLETE;
+}
+
 int nitro__conn_write(struct nitro_conn *c, const void *a, size_t alen,
     const void *b, size_t blen)
 {
+	return nitro__conn_send(c, a, alen, b, blen, 0);
+}
+
+int nitro__conn_send(struct nitro_conn *c, const void *a, size_t alen,
+    const void *b, size_t blen, int end)
+{
+	unsigned char endrec[24];
 	unsigned char hdrs[IOV_BATCH / 2][8];
 	struct iovec iov[IOV_BATCH];
 	const char *seg[2] = {a, b};
@@ -89,7 +105,7 @@ int nitro__conn_write(struct nitro_conn *c, const void *a, size_t alen,
 		}
 		/* One record: a header, then up to REC_MAX bytes of content
 		 * taken from one or both segments. */
-		if (n + 3 > IOV_BATCH) {
+		if (n + 4 > IOV_BATCH) {	/* a record, and room for the end */
 			if ((rc = write_all(c->fd, iov, n, 1)) != 0)
 				return rc;
 			n = h = 0;
@@ -115,6 +131,13 @@ int nitro__conn_write(struct nitro_conn *c, const void *a, size_t alen,
 		iov[hi].iov_base = hdrs[h++];
 		iov[hi].iov_len = 8;
 	}
+	if (end) {
+		/* The end of the response rides in the same system call. */
+		end_records(endrec, c->request_id);
+		iov[n].iov_base = endrec;
+		iov[n].iov_len = sizeof endrec;
+		n++;
+	}
 	return n ? write_all(c->fd, iov, n, 1) : 0;
 }
 
@@ -125,10 +148,7 @@ int nitro__conn_end(struct nitro_conn *c)
 
 	if (c->mode == NITRO_CONN_CGI)
 		return 0;
-	rec_header(end, FCGI_STDOUT, c->request_id, 0);
-	rec_header(end + 8, FCGI_END_REQUEST, c->request_id, 8);
-	memset(end + 16, 0, 8);	/* appStatus 0, FCGI_REQUEST_COMPLETE */
-	end[20] = FCGI_REQUEST_COMPLETE;
+	end_records(end, c->request_id);
 	return write_all(c->fd, &iov, 1, 1);
 }
 
