@@ -585,6 +585,53 @@ NITRO_API int nitro_config_bool(const char *key, int def);
 NITRO_API double nitro_config_real(const char *key, double def);
 NITRO_API int nitro_config_check(void);
 
+/* ---- event transport ---------------------------------------------------- */
+
+/*
+ * A transport carries events between the worker processes of one
+ * application: every event published in any process can be read, in id
+ * order, by every process.  Ids only grow and are never reused, and they
+ * double as SSE ids so that a reconnecting browser is replayed what it
+ * missed.  The embedded transport is SQLite's durable event log
+ * (nitro_sql_transport() in <nitro/sql.h>); a multi-host deployment plugs
+ * another engine in behind the same operations.
+ */
+typedef struct nitro_tevent {
+	int64_t id;
+	int64_t time_ms;
+	char *topic;
+	char *payload;		/* JSON text */
+} nitro_tevent;
+
+struct nitro_transport_ops {
+	/* Append an event; *id (may be NULL) gets its id.  Any thread. */
+	int (*publish)(void *self, const char *topic, const char *json, int64_t *id);
+	/* The newest id (0 when there is none).  Any thread. */
+	int (*head)(void *self, int64_t *id);
+	/* A reader for one thread. */
+	void *(*follow)(void *self);
+	/* Cheap: 1 when events may have been published since the last call. */
+	int (*changed)(void *reader);
+	/* Up to limit events with id > after, in id order. */
+	int (*read)(void *reader, int64_t after, size_t limit, nitro_tevent **out, size_t *n);
+	void (*unfollow)(void *reader);
+	void (*free)(void *self);
+};
+
+typedef struct nitro_transport nitro_transport;
+
+/* Wrap ops around self; the transport owns self (ops->free). */
+NITRO_API nitro_transport *nitro_transport_new(const struct nitro_transport_ops *ops, void *self);
+NITRO_API void nitro_transport_free(nitro_transport *t);
+/*
+ * Publish an event: topic is a name like "todo.saved", json valid JSON
+ * text.  Processes following the transport see it within their poll
+ * interval; this process's hub is woken at once.
+ */
+NITRO_API int nitro_publish(nitro_transport *t, const char *topic, const char *json,
+    int64_t *id);
+NITRO_API void nitro_tevents_free(nitro_tevent *ev, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -150,6 +150,9 @@ NITRO_API int nitro_req_failed(const nitro_req *req);
 /* The message for that failure, or "". */
 NITRO_API const char *nitro_req_failure(const nitro_req *req);
 
+/* The application serving the request. */
+NITRO_API nitro_app *nitro_req_app(nitro_req *req);
+
 /* Memory that lives until the request ends. */
 NITRO_API nitro_arena *nitro_req_arena(nitro_req *req);
 
@@ -205,6 +208,83 @@ NITRO_API int nitro_stream_closed(const nitro_stream *s);
 /* End the response.  The stream is freed by the runtime when the handler
  * returns; a handler need not call this. */
 NITRO_API void nitro_stream_close(nitro_stream *s);
+
+
+/* ---- live streams --------------------------------------------------------- */
+
+/*
+ * A live stream is parked in the process's hub: the accept thread goes
+ * back to serving requests while the hub pushes every event whose topic
+ * matches one of the stream's patterns ("todo.*", "*.saved", exact names)
+ * through the stream's render callback.  Events come from the app's
+ * transport (nitro_app_set_transport), so an event published by any worker
+ * process reaches the streams of every worker.
+ *
+ * Every batch written for an event carries the event's id as its SSE id
+ * (the hub adds the id line when the callback did not), so a browser that
+ * reconnects with Last-Event-ID is first replayed exactly the events it
+ * missed, then goes live.  When those events are no longer retained, the
+ * callback gets one event with topic "nitro.gap" instead, and should
+ * re-render the whole view.
+ */
+struct nitro_live_event {
+	int64_t id;		/* the transport's id; 0 for nitro.gap */
+	const char *sse_id;	/* id as text, for nitro_sse_opts.id */
+	const char *topic;
+	const char *payload;	/* JSON text ("{}" for nitro.gap) */
+	int replay;		/* 1 while catching up after a reconnect */
+};
+
+/* Append the SSE events for ev to out (views encoders), or nothing to let
+ * it pass.  A negative return closes the stream.  Runs on the hub thread:
+ * it must not block. */
+typedef int (*nitro_live_render)(const struct nitro_live_event *ev, nitro_buf *out,
+    void *udata);
+
+struct nitro_live_opts {
+	const char *const *topics;	/* patterns */
+	size_t ntopics;
+	nitro_live_render render;
+	void *udata;
+	void (*udata_free)(void *udata);	/* when the stream ends (may be NULL) */
+	/* Optional: write the current state on a fresh connection (no
+	 * Last-Event-ID), before the stream is parked.  Events published
+	 * while it runs are delivered after it. */
+	int (*first)(nitro_stream *s, void *udata);
+};
+
+/* The transport the hub follows and nitro_app_publish() writes to (the app
+ * owns it).  Without one, live streams only see nitro_app_publish() events
+ * of their own process. */
+NITRO_API void nitro_app_set_transport(nitro_app *app, nitro_transport *t);
+
+struct nitro_hub_opts {
+	size_t max_streams;		/* per process (10000) */
+	unsigned heartbeat_ms;		/* comment every (15000) */
+	unsigned poll_ms;		/* transport poll interval (10) */
+	size_t queue_bytes;		/* pending bytes per stream (256 KiB) */
+	unsigned write_timeout_ms;	/* a stream stuck this long is closed (10000) */
+};
+NITRO_API void nitro_app_hub_opts(nitro_app *app, const struct nitro_hub_opts *o);
+
+/*
+ * Open a live stream for this request and park it.  Returns 0 (the
+ * handler then returns at once and never touches the stream), or a
+ * negative NITRO_E* with an error response already set: 503 when the
+ * process holds max_streams, 501 under plain CGI.
+ */
+NITRO_API int nitro_live(nitro_req *req, const struct nitro_live_opts *o);
+
+/* Publish through the app's transport, or only to this process's hub when
+ * it has none.  *id (may be NULL) gets the event id. */
+NITRO_API int nitro_app_publish(nitro_app *app, const char *topic, const char *json,
+    int64_t *id);
+
+struct nitro_hub_stats {
+	size_t streams;		/* parked now */
+	uint64_t parked, closed, events, bytes, dropped_slow, replayed, gaps;
+};
+NITRO_API void nitro_app_hub_stats(nitro_app *app, struct nitro_hub_stats *st);
 
 #ifdef __cplusplus
 }

@@ -149,6 +149,14 @@ NITRO_API int nitro_sql_follower_changed(nitro_sql_follower *f);
 NITRO_API int nitro_sql_follower_read(nitro_sql_follower *f, int64_t after, size_t limit,
     nitro_sql_event **out, size_t *n);
 NITRO_API void nitro_sql_follower_free(nitro_sql_follower *f);
+/* The newest event id (0 when the log is empty). */
+NITRO_API int nitro_sql_events_head(nitro_repo *r, int64_t *id);
+
+/*
+ * The event log as a transport (<nitro/core.h>) for live streams across
+ * the worker processes of one machine.  r must outlive the transport.
+ */
+NITRO_API nitro_transport *nitro_sql_transport(nitro_repo *r);
 
 /* ---- migrations ---------------------------------------------------------- */
 
