@@ -34,7 +34,8 @@ static void escape_reserved(nitro_buf *b, const unsigned char *p, const unsigned
 		mask = esc_mask(v);
 		if (left < 16)
 			mask &= (1u << left) - 1;
-		d = esc_block(d, v, mask, lim);
+		d = mask && OVERREAD32_OK(p) ? esc_block_src(d, p, mask, lim) :
+		    esc_block(d, v, mask, lim);
 		p += lim;
 	}
 #endif
@@ -126,6 +127,8 @@ int nitro_url_is_safe(const char *url)
 
 	if (url == NULL)
 		return 0;
+	if (url[0] == '/' || url[0] == '#' || url[0] == '?')
+		return 1;	/* a path, query or fragment: no scheme possible */
 	for (; *p; p++) {
 		int c = lower(*p);
 

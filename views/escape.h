@@ -25,8 +25,10 @@
 #endif
 #ifdef NITRO_ASAN
 #define OVERREAD_OK(p) 0
+#define OVERREAD32_OK(p) 0
 #else
 #define OVERREAD_OK(p) (((uintptr_t)(p) & 4095) <= 4096 - 16)
+#define OVERREAD32_OK(p) (((uintptr_t)(p) & 4095) <= 4096 - 32)
 #endif
 
 /* 0: copy as is; otherwise the index of the entity. */
@@ -47,6 +49,30 @@ static const unsigned char esc_len[6] = { 0, 5, 4, 4, 6, 6 };
  * special costs a dozen instructions, not a reload.  d needs room for
  * 16 * 6 + 16 bytes.
  */
+/* The same straight from the source when 32 bytes from p can be read:
+ * no store-to-load forwarding stall on the parked copy. */
+static inline char *esc_block_src(char *d, const unsigned char *p, unsigned mask,
+    unsigned lim)
+{
+	unsigned prev = 0;
+
+	while (mask) {
+		unsigned at = (unsigned)__builtin_ctz(mask);
+		unsigned char k = esc_class[p[at]];
+
+		mask &= mask - 1;
+		_mm_storeu_si128((__m128i *)(void *)d,
+		    _mm_loadu_si128((const __m128i *)(const void *)(p + prev)));
+		d += at - prev;
+		memcpy(d, esc_text[k], 8);
+		d += esc_len[k];
+		prev = at + 1;
+	}
+	_mm_storeu_si128((__m128i *)(void *)d,
+	    _mm_loadu_si128((const __m128i *)(const void *)(p + prev)));
+	return d + (lim - prev);
+}
+
 static inline char *esc_block(char *d, __m128i v, unsigned mask, unsigned lim)
 {
 	_Alignas(16) unsigned char tmp[32];
@@ -137,7 +163,7 @@ static inline __attribute__((always_inline)) int escape_cstr(nitro_buf *b, const
 			b->data[b->len] = '\0';
 			return 0;
 		}
-		d = esc_block(d, v, mask, lim);
+		d = OVERREAD32_OK(p) ? esc_block_src(d, p, mask, lim) : esc_block(d, v, mask, lim);
 		b->len = (size_t)(d - b->data);
 		if (z) {
 			b->data[b->len] = '\0';
@@ -149,5 +175,77 @@ static inline __attribute__((always_inline)) int escape_cstr(nitro_buf *b, const
 	return nitro_html_escape(b, s, strlen(s));
 #endif
 }
+
+#if defined(__SSE2__) && !defined(NITRO_ASAN)
+#define NITRO_FAST_ESCAPE 1
+/*
+ * A write cursor for the template renderer: the next byte and the end of
+ * the buffer's capacity, kept in registers instead of reloading b after
+ * every store (a char store may alias b's fields).  Sync b->len before
+ * anything else looks at the buffer.
+ */
+struct esc_cur {
+	char *d, *end;
+};
+
+static inline int cur_room(nitro_buf *b, struct esc_cur *c, size_t n)
+{
+	if ((size_t)(c->end - c->d) > n)
+		return 0;
+	b->len = (size_t)(c->d - b->data);
+	if (nitro_buf_grow(b, n))
+		return b->err;
+	c->d = b->data + b->len;
+	c->end = b->data + b->cap;
+	return 0;
+}
+
+/* escape_cstr() through a cursor; the buffer must have no max. */
+static inline __attribute__((always_inline)) int cur_escape(nitro_buf *b,
+    struct esc_cur *c, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (;;) {
+		__m128i v;
+		unsigned mask, z, lim;
+
+		if (cur_room(b, c, 16 * 6 + 17))
+			return b->err;
+		if (!OVERREAD_OK(p)) {
+			for (int i = 0; i < 16; i++, p++) {
+				unsigned char k = esc_class[*p];
+
+				if (*p == '\0')
+					return 0;
+				if (k == 0) {
+					*c->d++ = (char)*p;
+				} else {
+					memcpy(c->d, esc_text[k], 8);
+					c->d += esc_len[k];
+				}
+			}
+			continue;
+		}
+		v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		mask = esc_mask(v);
+		z = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128()));
+		lim = z ? (unsigned)__builtin_ctz(z) : 16;
+		if (z)
+			mask &= (1u << lim) - 1;
+		if (mask == 0) {
+			_mm_storeu_si128((__m128i *)(void *)c->d, v);
+			c->d += lim;
+		} else if (OVERREAD32_OK(p)) {
+			c->d = esc_block_src(c->d, p, mask, lim);
+		} else {
+			c->d = esc_block(c->d, v, mask, lim);
+		}
+		if (z)
+			return 0;
+		p += 16;
+	}
+}
+#endif
 
 #endif

@@ -510,6 +510,18 @@ static int js_plain(const char *v)
 	return 1;
 }
 
+/* A value for a JavaScript string: JS escapes, then HTML escapes. */
+static int js_value(nitro_html *h, const char *v)
+{
+	nitro_buf *js = nitro__html_scratch(h);
+
+	nitro__js_escape(js, v, strlen(v));
+	if (js->err)
+		return nitro__html_fail(h, js->err, "template: %s", nitro_errmsg());
+	return nitro_html_escape(h->out, js->data, js->len);
+}
+
+#ifdef NITRO_FAST_ESCAPE
 /* Copy a static run: fixed-size moves for short runs (the text is padded
  * and the output reserved), memcpy otherwise. */
 static inline void copy_run(char *d, const char *s, size_t n)
@@ -529,9 +541,46 @@ static inline void copy_run(char *d, const char *s, size_t n)
 	}
 }
 
+/* The renderer's inner loop with the output cursor in registers. */
+static int render_fast(nitro_html *h, const nitro_tpl *t, const char *const *args)
+{
+	nitro_buf *b = h->out;
+	struct esc_cur c = { b->data + b->len, b->data + b->cap };
+	const struct seg *s = t->segs, *last = t->segs + t->nsegs - 1;
+	const char *v;
+
+	for (;; s++) {
+		if (cur_room(b, &c, s->len + 64))
+			return b->err;
+		copy_run(c.d, t->text + s->off, s->len);
+		c.d += s->len;
+		if (s == last)
+			break;
+		v = args[s->arg] ? args[s->arg] : "";
+		if (s->ctx == C_URL && !nitro_url_is_safe(v))
+			v = "about:invalid";
+		else if (s->ctx == C_JS && !js_plain(v)) {
+			b->len = (size_t)(c.d - b->data);
+			if (js_value(h, v))
+				return nitro_html_error(h);
+			c.d = b->data + b->len;
+			c.end = b->data + b->cap;
+			continue;
+		}
+		/* Plain JavaScript values need no escaping for JavaScript, and
+		 * about:invalid none for HTML: the HTML escaper serves all. */
+		if (cur_escape(b, &c, v))
+			return b->err;
+	}
+	b->len = (size_t)(c.d - b->data);
+	b->data[b->len] = '\0';
+	return 0;
+}
+#endif
+
 int nitro_tpl_render(nitro_html *h, const nitro_tpl *t, const char *const *args, size_t n)
 {
-	nitro_buf *b = h->out, *js;
+	nitro_buf *b = h->out;
 	int rc;
 
 	if ((rc = nitro__html_content(h)) != 0)
@@ -539,18 +588,19 @@ int nitro_tpl_render(nitro_html *h, const nitro_tpl *t, const char *const *args,
 	if (t == NULL || n != t->holes || (n > 0 && args == NULL))
 		return nitro__html_fail(h, NITRO_EINVAL, "template: %zu values for %zu holes",
 		    n, t ? t->holes : 0);
+#ifdef NITRO_FAST_ESCAPE
+	if (b->max == 0 && b->data != NULL)
+		return render_fast(h, t, args);
+#endif
 	for (size_t i = 0; i < t->nsegs; i++) {
 		const struct seg *s = &t->segs[i];
 		const char *v;
 
-		if (s->len + 64 >= b->cap - b->len && nitro_buf_grow(b, s->len + 64))
+		/* Exact appends: this path serves buffers with a limit. */
+		if (nitro_buf_append(b, t->text + s->off, s->len))
 			return b->err;
-		copy_run(b->data + b->len, t->text + s->off, s->len);
-		b->len += s->len;
-		if (s->ctx == C_NONE) {
-			b->data[b->len] = '\0';
+		if (s->ctx == C_NONE)
 			break;
-		}
 		v = args[s->arg] ? args[s->arg] : "";
 		switch (s->ctx) {
 		case C_URL:
@@ -570,11 +620,8 @@ int nitro_tpl_render(nitro_html *h, const nitro_tpl *t, const char *const *args,
 				escape_cstr(b, v);
 				break;
 			}
-			js = nitro__html_scratch(h);
-			nitro__js_escape(js, v, strlen(v));
-			if (js->err)
-				return nitro__html_fail(h, js->err, "template: %s", nitro_errmsg());
-			nitro_html_escape(b, js->data, js->len);
+			if (js_value(h, v))
+				return nitro_html_error(h);
 			break;
 		case C_NONE:
 			break;

@@ -23,12 +23,13 @@
 
 #include <nitro/views.h>
 
+/* A row as SQLite returns it: text columns (render.py has the same). */
 struct product {
-	int id;
+	char id[12];
 	char name[32];
 	char desc[96];
 	char img[32];
-	long price_cents;
+	char price[16];		/* "$10.36" */
 };
 
 static struct product products[100];
@@ -38,13 +39,14 @@ static void make_products(void)
 {
 	for (int i = 0; i < 100; i++) {
 		struct product *p = &products[i];
+		int id = i + 1, cents = 999 + id * 37;
 
-		p->id = i + 1;
-		snprintf(p->name, sizeof p->name, "Mug %d & Co", p->id);
+		snprintf(p->id, sizeof p->id, "%d", id);
+		snprintf(p->name, sizeof p->name, "Mug %d & Co", id);
 		snprintf(p->desc, sizeof p->desc,
-		    "Tom & Jerry's \"classic\" mug <350 ml> #%d", p->id);
-		snprintf(p->img, sizeof p->img, "/img/%d.jpg", p->id);
-		p->price_cents = 999 + (long)p->id * 37;
+		    "Tom & Jerry's \"classic\" mug <350 ml> #%d", id);
+		snprintf(p->img, sizeof p->img, "/img/%d.jpg", id);
+		snprintf(p->price, sizeof p->price, "$%d.%02d", cents / 100, cents % 100);
 	}
 }
 
@@ -53,40 +55,10 @@ static const char *const nav[][2] = {
 	{ "Sale <50%>", "/sale" }, { "Cart", "/cart" },
 };
 
-/* Digits of v at s, NUL-terminated (the few lines any C program has). */
-static void utoa(char *s, unsigned v)
-{
-	char tmp[12], *q = tmp + sizeof tmp;
-	size_t n;
-
-	do
-		*--q = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	n = (size_t)(tmp + sizeof tmp - q);
-	memcpy(s, q, n);
-	s[n] = '\0';
-}
-
-/* A price as "$12.34" without printf. */
-static void price_str(char *s, long cents)
-{
-	char tmp[24], *e = tmp + sizeof tmp, *q = e;
-	long whole = cents / 100;
-
-	*--q = (char)('0' + cents % 10);
-	*--q = (char)('0' + cents / 10 % 10);
-	*--q = '.';
-	do
-		*--q = (char)('0' + whole % 10);
-	while ((whole /= 10) > 0);
-	*--q = '$';
-	memcpy(s, q, (size_t)(e - q));
-	s[e - q] = '\0';
-}
-
 /*
- * The page skeleton is written with the element writer; the cards with a
- * template.
+ * A product card is a prepared template: checked once, then each render
+ * copies its static bytes and escapes the five values for their places
+ * (text, attribute, URL, a string in a Datastar expression).
  */
 static nitro_tpl *card;
 
@@ -99,6 +71,31 @@ static const char card_src[] =
 	"<button class=\"btn\" data-on:click=\"@post(&#x27;/cart/add/{{id}}&#x27;)\">Add</button>"
 	"</div>";
 
+/* Small balanced templates for the rest of the page; the writer holds the
+ * document structure (html, head, body, nav, main) around them. */
+static nitro_tpl *head, *top, *nav_link, *foot;
+
+static int make_templates(void)
+{
+	card = nitro_tpl_new(card_src);
+	head = nitro_tpl_new("<meta charset=\"utf-8\"><title>{{title}}</title>");
+	top = nitro_tpl_new("<header class=\"top\"><h1>{{brand}}</h1></header>");
+	nav_link = nitro_tpl_new("<a href=\"{{href}}\" class=\"nav-link\">{{label}}</a>");
+	foot = nitro_tpl_new("<footer class=\"foot\"><p>{{note}}</p></footer>");
+	return card && head && top && nav_link && foot ? 0 : -1;
+}
+
+static void free_templates(void)
+{
+	nitro_tpl_free(card);
+	nitro_tpl_free(head);
+	nitro_tpl_free(top);
+	nitro_tpl_free(nav_link);
+	nitro_tpl_free(foot);
+}
+
+#define V(...) ((const char *const[]){__VA_ARGS__})
+
 static int render(nitro_buf *out)
 {
 	nitro_html h;
@@ -107,40 +104,26 @@ static int render(nitro_buf *out)
 	nitro_html_doctype(&h);
 	NITRO_HTML(&h, "html") {
 		nitro_html_attr(&h, "lang", "en");
-		NITRO_HTML(&h, "head") {
-			NITRO_HTML(&h, "meta") nitro_html_attr(&h, "charset", "utf-8");
-			nitro_html_elem(&h, "title", "Shop — Tom & Jerry's <mugs>");
-		}
+		NITRO_HTML(&h, "head")
+			nitro_tpl_render(&h, head, V("Shop — Tom & Jerry's <mugs>"), 1);
 		NITRO_HTML(&h, "body") {
 			nitro_html_attr(&h, "class", "shop");
-			NITRO_HTML(&h, "header") {
-				nitro_html_attr(&h, "class", "top");
-				nitro_html_elem(&h, "h1", "Tom & Jerry's Pottery");
-			}
+			nitro_tpl_render(&h, top, V("Tom & Jerry's Pottery"), 1);
 			NITRO_HTML(&h, "nav") {
 				nitro_html_attr(&h, "class", "main-nav");
-				for (size_t i = 0; i < 5; i++) NITRO_HTML(&h, "a") {
-					nitro_html_attr_url(&h, "href", nav[i][1]);
-					nitro_html_attr(&h, "class", "nav-link");
-					nitro_html_text(&h, nav[i][0]);
-				}
+				for (size_t i = 0; i < 5; i++)
+					nitro_tpl_render(&h, nav_link, V(nav[i][1], nav[i][0]), 2);
 			}
 			NITRO_HTML(&h, "main") {
 				nitro_html_attr(&h, "class", "grid");
 				for (int i = 0; i < 100; i++) {
 					const struct product *p = &products[i];
-					char id[12], price[24];
 
-					utoa(id, (unsigned)p->id);
-					price_str(price, p->price_cents);
-					nitro_tpl_render(&h, card, (const char *const[]){ id,
-					    p->img, p->name, p->desc, price }, 5);
+					nitro_tpl_render(&h, card, V(p->id, p->img, p->name,
+					    p->desc, p->price), 5);
 				}
 			}
-			NITRO_HTML(&h, "footer") {
-				nitro_html_attr(&h, "class", "foot");
-				nitro_html_elem(&h, "p", "© 2026 Tom & Jerry's — \"made by hand\"");
-			}
+			nitro_tpl_render(&h, foot, V("© 2026 Tom & Jerry's — \"made by hand\""), 1);
 		}
 	}
 	return nitro_html_finish(&h);
@@ -246,8 +229,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	make_products();
-	if ((card = nitro_tpl_new(card_src)) == NULL) {
-		fprintf(stderr, "bench_html: card template: %s\n", nitro_errmsg());
+	if (make_templates() != 0) {
+		fprintf(stderr, "bench_html: template: %s\n", nitro_errmsg());
 		return 1;
 	}
 	if (render(&page) != 0) {
@@ -285,6 +268,6 @@ int main(int argc, char **argv)
 	printf("figure html_page_bytes %zu\n", page.len);
 	nitro_buf_free(&out);
 	nitro_buf_free(&page);
-	nitro_tpl_free(card);
+	free_templates();
 	return 0;
 }

@@ -66,14 +66,17 @@ class Tag:
 
 
 def products():
+    """The rows a handler would have fetched, with text columns as SQLite
+    returns them (bench_html.c uses the same data)."""
     out = []
     for i in range(1, 101):
+        cents = 999 + i * 37
         out.append({
-            "id": i,
+            "id": str(i),
             "name": "Mug %d & Co" % i,
             "desc": "Tom & Jerry's \"classic\" mug <350 ml> #%d" % i,
             "img": "/img/%d.jpg" % i,
-            "price": 999 + i * 37,
+            "price": "$%d.%02d" % (cents // 100, cents % 100),
         })
     return out
 
@@ -96,14 +99,13 @@ def page(items):
     grid = Tag("main", {"class": "grid"})
     for p in items:
         pid = p["id"]
-        grid.add(Tag("div", {"class": "card", "id": "p-%d" % pid},
+        grid.add(Tag("div", {"class": "card", "id": "p-" + pid},
                      Tag("img", {"src": p["img"], "alt": p["name"]}),
                      Tag("h2", None, p["name"]),
                      Tag("p", None, p["desc"]),
-                     Tag("span", {"class": "price"},
-                         "$%d.%02d" % (p["price"] // 100, p["price"] % 100)),
+                     Tag("span", {"class": "price"}, p["price"]),
                      Tag("button", {"class": "btn",
-                                    "data-on:click": "@post('/cart/add/%d')" % pid},
+                                    "data-on:click": "@post('/cart/add/" + pid + "')"},
                          "Add")))
     body.add(grid)
     body.add(Tag("footer", {"class": "foot"},

@@ -1,5 +1,7 @@
 /* Unit tests for prepared templates: contexts, refusals, exact output. */
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "nitro/views.h"
 #include "t.h"
@@ -131,12 +133,58 @@ static void test_render_rules(void)
 	nitro_tpl_free(NULL);
 }
 
+/* Values that end right before an unmapped page, and a buffer with a
+ * limit (the renderer's exact path). */
+static void test_edges(void)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	char *m = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	nitro_tpl *t = nitro_tpl_new("<p title=\"{{v}}\">{{v}}</p>");
+	int ok = 1;
+
+	if (!T_OK(m != MAP_FAILED && t != NULL, "page edge setup"))
+		return;
+	mprotect(m + pg, (size_t)pg, PROT_NONE);
+	for (size_t n = 1; n <= 48; n++) {
+		char *v = m + pg - n;
+		size_t want = 0;
+
+		for (size_t i = 0; i + 1 < n; i++)
+			v[i] = "ab<c&d\"e'f>ghijklmnopqrstu"[i % 23];
+		v[n - 1] = '\0';
+		for (size_t i = 0; i + 1 < n; i++)
+			want += strchr("<>", v[i]) ? 4 : v[i] == '&' ? 5 : strchr("\"'", v[i]) ? 6 : 1;
+		nitro_buf_reset(&out);
+		nitro_html_init(&h, &out);
+		nitro_tpl_render(&h, t, (const char *const[]){ v }, 1);
+		if (nitro_html_finish(&h) != 0 || out.len != 2 * want + 16)
+			ok = 0;
+	}
+	T_OK(ok, "values up to a page boundary render with the right lengths");
+	munmap(m, (size_t)pg * 2);
+
+	nitro_buf lim;
+	nitro_buf_init(&lim, 48);
+	nitro_html_init(&h, &lim);
+	nitro_tpl_render(&h, t, A("<<<<"), 1);
+	T_EQ_INT(nitro_html_finish(&h), 0, "render within a buffer limit");
+	T_EQ_STR(lim.data, "<p title=\"&lt;&lt;&lt;&lt;\">&lt;&lt;&lt;&lt;</p>", "limited buffer output");
+	nitro_buf_reset(&lim);
+	nitro_html_init(&h, &lim);
+	nitro_tpl_render(&h, t, A("<<<<<<<<<<"), 1);
+	T_EQ_INT(nitro_html_finish(&h), NITRO_ELIMIT, "over the buffer limit");
+	nitro_buf_free(&lim);
+	nitro_tpl_free(t);
+}
+
 int main(void)
 {
 	nitro_buf_init(&out, 0);
 	test_contexts();
 	test_refusals();
 	test_render_rules();
+	test_edges();
 	nitro_buf_free(&out);
 	return t_done();
 }
