@@ -192,9 +192,17 @@ int nitro_app_run(nitro_app *app, int argc, char **argv)
 		fd = STDIN_FILENO;
 		listen = "fd:0";
 	}
+	if (nitro__app_hub_start(app) != 0) {
+		nitro_log(NITRO_LOG_ERROR, "cannot start the stream hub", "error",
+		    nitro_errmsg(), NULL);
+		if (fd != STDIN_FILENO)
+			close(fd);
+		return NITRO_EIO;
+	}
 	snprintf(tbuf, sizeof tbuf, "%u", app->threads);
 	nitro_log(NITRO_LOG_INFO, "listening", "addr", listen, "threads", tbuf, NULL);
 	rc = nitro__serve_fcgi(app, fd);
+	nitro__app_hub_stop(app);
 	if (fd != STDIN_FILENO) {
 		close(fd);
 		if (strncmp(listen, "unix:", 5) == 0)

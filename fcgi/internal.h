@@ -38,6 +38,9 @@ struct nitro_app {
 	int listen_fd;
 	atomic_uint in_flight;
 	atomic_uint alive;	/* accept threads still running */
+	nitro_transport *transport;	/* the app's; NULL: in-memory */
+	struct nitro_hub_opts hub_opts;
+	struct nitro_hub *hub;		/* live streams (FastCGI only) */
 };
 
 enum {
@@ -84,6 +87,7 @@ struct nitro_req {
 	int sent;		/* the response (or a stream's head) was written */
 	size_t bytes_out;	/* body bytes sent, for the access log */
 	nitro_stream *stream;
+	int parked;		/* the stream's socket now belongs to the hub */
 };
 
 struct nitro_stream {
@@ -91,6 +95,7 @@ struct nitro_stream {
 	struct nitro_conn conn;
 	int closed;		/* the client has gone or the stream ended */
 	int ended;		/* end records written */
+	int parked;		/* handed to the hub: nothing more to write */
 	size_t bytes;
 };
 
@@ -128,6 +133,10 @@ void nitro__metrics_request(const char *method, int status, double seconds);
 
 /* stream.c */
 void nitro__stream_release(nitro_req *req);
+
+/* live.c: the hub's life within nitro_app_run(). */
+int nitro__app_hub_start(nitro_app *app);
+void nitro__app_hub_stop(nitro_app *app);
 
 /* cgi.c */
 int nitro__serve_cgi(nitro_app *app);

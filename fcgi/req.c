@@ -73,6 +73,7 @@ void nitro__req_begin(nitro_req *req, struct nitro_conn *conn, char **envp)
 	req->sent = 0;
 	req->bytes_out = 0;
 	req->stream = NULL;
+	req->parked = 0;
 	req->json = req->signals = NULL;
 	req->body = NULL;
 	req->body_len = 0;

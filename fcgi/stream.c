@@ -58,7 +58,7 @@ int nitro_stream_write(nitro_stream *s, const void *data, size_t len)
 {
 	int rc;
 
-	if (s->closed)
+	if (s->closed || s->parked)
 		return nitro_error(NITRO_ECLOSED, "stream is closed");
 	if (s->req != NULL && atomic_load(&s->req->app->stopping)) {
 		/* Shutting down: end the stream so the browser reconnects to a
@@ -112,7 +112,7 @@ int nitro_stream_closed(const nitro_stream *s)
 
 void nitro_stream_close(nitro_stream *s)
 {
-	if (s->ended)
+	if (s->ended || s->parked)
 		return;
 	s->ended = 1;
 	if (!s->closed && nitro__conn_end(&s->conn) != 0)
@@ -127,7 +127,7 @@ void nitro__stream_release(nitro_req *req)
 
 	if (s == NULL)
 		return;
-	if (!s->ended && !s->closed)
+	if (!s->parked && !s->ended && !s->closed)
 		nitro_stream_close(s);
 	s->ended = 1;
 	req->stream = NULL;

@@ -123,11 +123,15 @@ static void serve_connection_request(nitro_app *app, nitro_req *req, FCGX_Reques
 		const char *cl = nitro_req_env(req, "CONTENT_LENGTH");
 		keep = cl == NULL || *cl == '\0' || strcmp(cl, "0") == 0;
 	}
+	int parked = req->parked;
 	nitro__req_end(req);
 	/* The response is written: free libfcgi's buffers without letting
 	 * it write anything more. */
 	FCGX_Free(fr, 0);
-	if (!keep) {
+	if (parked) {
+		fr->ipcFd = -1;	/* the hub owns the socket now */
+		keep = 0;
+	} else if (!keep) {
 		close(fr->ipcFd);
 		fr->ipcFd = -1;
 	}

@@ -79,13 +79,7 @@ int nitro_sql_event_append(nitro_repo *r, const char *topic, const char *json, i
 
 void nitro_sql_events_free(nitro_sql_event *ev, size_t n)
 {
-	if (ev == NULL)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		free(ev[i].topic);
-		free(ev[i].payload);
-	}
-	free(ev);
+	nitro_tevents_free(ev, n);
 }
 
 /* Step "SELECT id, time, topic, payload ..." into an array. */
@@ -154,6 +148,23 @@ int nitro_sql_events_after(nitro_repo *r, int64_t after, size_t limit,
 	if ((st = nitro__sql_prepare(c, read_sql, sizeof read_sql - 1)) == NULL)
 		return NITRO_EIO;
 	return read_events(c->db, st, after, limit, out, n);
+}
+
+int nitro_sql_events_head(nitro_repo *r, int64_t *id)
+{
+	static const char q[] = "SELECT coalesce(max(id), 0) FROM nitro_events";
+	struct sqlconn *c = nitro__sql_repo_conn(r);
+	sqlite3_stmt *st;
+	int rc;
+
+	if (c == NULL || id == NULL)
+		return NITRO_EINVAL;
+	if ((st = nitro__sql_prepare(c, q, sizeof q - 1)) == NULL)
+		return NITRO_EIO;
+	rc = sqlite3_step(st);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : nitro__sql_error(c->db, rc, "event log");
 }
 
 int nitro_sql_events_prune(nitro_repo *r, size_t keep, int64_t max_age_ms, size_t *removed)

@@ -118,12 +118,8 @@ NITRO_API int nitro_sql_linked(const nitro_schema *a, nitro_id ida, const nitro_
  * with opts.log_changes every save and delete appends one in the same
  * transaction as the change.  Ids only grow, and are never reused.
  */
-typedef struct nitro_sql_event {
-	int64_t id;
-	int64_t time_ms;
-	char *topic;
-	char *payload;
-} nitro_sql_event;
+/* {id, time_ms, topic, payload}: the transport's event (<nitro/core.h>). */
+typedef nitro_tevent nitro_sql_event;
 
 /* Append one event; json must be valid JSON.  *id (may be NULL) gets its id. */
 NITRO_API int nitro_sql_event_append(nitro_repo *r, const char *topic, const char *json,

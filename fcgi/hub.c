@@ -1,0 +1,726 @@
+/*
+ * The stream hub: one thread per worker process that holds every parked
+ * live stream.
+ *
+ * A stream arrives from a request thread (nitro_live) through the inbox
+ * with its socket, FastCGI request id and the id after which it wants
+ * events.  The hub follows the app's transport: when the transport says
+ * something changed (a cheap check, polled every poll_ms while streams
+ * are parked, or at once when this process published), it reads the new
+ * events in id order and offers each to every stream whose topic patterns
+ * match.  A stream's render callback turns the event into SSE bytes, the
+ * hub makes sure the last event of that batch carries the event id, frames
+ * the bytes as FastCGI STDOUT records and writes them without blocking.
+ * What the socket does not take waits in the stream's queue; a queue over
+ * its cap, or bytes pending longer than write_timeout, close the stream:
+ * one slow client never delays the others.
+ *
+ * A gone client shows as EPOLLRDHUP/EPOLLHUP (nginx closes its upstream
+ * connection when the browser goes) or as a failed write; either frees
+ * everything the stream held.  On SIGTERM every stream is cut without an
+ * end record, which Datastar treats as a network error and so reconnects,
+ * with Last-Event-ID, to a worker that stays.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/transport.h"
+#include "fcgi/hub.h"
+
+#define READ_BATCH 1000
+#define REC_MAX 65528
+#define GAP_TOPIC "nitro.gap"
+
+struct hub_stream {
+	struct hub_stream *next, *prev;
+	int fd;
+	int request_id;
+	char **topics;
+	size_t ntopics;
+	nitro_live_render render;
+	void *udata;
+	void (*udata_free)(void *);
+	int64_t last_id;	/* events up to this id are not for it */
+	int check_gap;		/* last_id came from Last-Event-ID */
+	nitro_buf queue;	/* framed bytes the socket did not take */
+	int64_t pending_since;	/* ms; 0 when the queue is empty */
+	int64_t last_write;	/* ms */
+	int watching_out;	/* EPOLLOUT is armed */
+};
+
+struct nitro_hub {
+	nitro_app *app;
+	struct nitro_hub_opts o;
+	nitro_transport *t;
+	int own_transport;
+	void *reader;
+	pthread_t tid;
+	int started;
+	int epfd;
+	int wake_fd;
+
+	pthread_mutex_t mu;	/* guards inbox and stats */
+	struct hub_stream *inbox;
+	atomic_size_t count;	/* parked or in the inbox */
+	struct nitro_hub_stats st;
+
+	/* hub thread only */
+	struct hub_stream *streams;
+	int64_t seen;		/* newest event id offered to streams */
+	nitro_buf out;		/* one render */
+	nitro_buf frame;	/* one render framed as records */
+	int64_t next_beat;
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void stat_add(nitro_hub *h, uint64_t *field, uint64_t n)
+{
+	pthread_mutex_lock(&h->mu);
+	*field += n;
+	pthread_mutex_unlock(&h->mu);
+}
+
+static void wake(void *arg)
+{
+	nitro_hub *h = arg;
+	uint64_t one = 1;
+
+	if (write(h->wake_fd, &one, sizeof one) < 0) {
+		/* already readable */
+	}
+}
+
+/* ---- creating and ending -------------------------------------------------- */
+
+nitro_hub *nitro__hub_new(nitro_app *app, const struct nitro_hub_opts *o,
+    nitro_transport *t)
+{
+	nitro_hub *h = calloc(1, sizeof *h);
+
+	if (h == NULL) {
+		nitro_error(NITRO_ENOMEM, "hub: out of memory");
+		return NULL;
+	}
+	h->app = app;
+	h->o = *o;
+	h->epfd = h->wake_fd = -1;
+	pthread_mutex_init(&h->mu, NULL);
+	nitro_buf_init(&h->out, 0);
+	nitro_buf_init(&h->frame, 0);
+	if (t == NULL) {
+		/* No transport: this process's events, 4096 kept for replay. */
+		if ((t = nitro__mem_transport_new(4096)) == NULL)
+			goto fail;
+		h->own_transport = 1;
+	}
+	h->t = t;
+	h->epfd = epoll_create1(EPOLL_CLOEXEC);
+	h->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (h->epfd < 0 || h->wake_fd < 0) {
+		nitro_error(NITRO_EIO, "hub: %s", strerror(errno));
+		goto fail;
+	}
+	nitro__transport_on_publish(t, wake, h);
+	return h;
+fail:
+	nitro__hub_free(h);
+	return NULL;
+}
+
+static void stream_free(struct hub_stream *s)
+{
+	for (size_t i = 0; i < s->ntopics; i++)
+		free(s->topics[i]);
+	free(s->topics);
+	nitro_buf_free(&s->queue);
+	if (s->udata_free != NULL)
+		s->udata_free(s->udata);
+	free(s);
+}
+
+/* Drop a stream: abrupt (no end record) unless it ends cleanly. */
+static void stream_close(nitro_hub *h, struct hub_stream *s, int clean)
+{
+	if (clean && s->queue.len == 0) {
+		struct nitro_conn c = {NITRO_CONN_FCGI, NULL, s->fd, s->request_id, 0};
+		nitro__conn_end(&c);	/* best effort: the socket is non-blocking */
+	}
+	epoll_ctl(h->epfd, EPOLL_CTL_DEL, s->fd, NULL);
+	close(s->fd);
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		h->streams = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	stream_free(s);
+	atomic_fetch_sub(&h->count, 1);
+	stat_add(h, &h->st.closed, 1);
+}
+
+void nitro__hub_free(nitro_hub *h)
+{
+	struct hub_stream *s, *next;
+
+	if (h == NULL)
+		return;
+	while (h->streams != NULL)
+		stream_close(h, h->streams, 0);
+	for (s = h->inbox; s != NULL; s = next) {
+		next = s->next;
+		close(s->fd);
+		stream_free(s);
+	}
+	if (h->reader != NULL)
+		h->t->ops->unfollow(h->reader);
+	if (h->t != NULL) {
+		nitro__transport_on_publish(h->t, NULL, NULL);
+		if (h->own_transport)
+			nitro_transport_free(h->t);
+	}
+	if (h->epfd >= 0)
+		close(h->epfd);
+	if (h->wake_fd >= 0)
+		close(h->wake_fd);
+	nitro_buf_free(&h->out);
+	nitro_buf_free(&h->frame);
+	pthread_mutex_destroy(&h->mu);
+	free(h);
+}
+
+/* ---- writing -------------------------------------------------------------- */
+
+/* Frame data as STDOUT records into h->frame. */
+static void frame(nitro_hub *h, int request_id, const char *data, size_t len)
+{
+	nitro_buf_reset(&h->frame);
+	while (len > 0) {
+		size_t n = len < REC_MAX ? len : REC_MAX;
+		unsigned char hd[8] = {1, 6, (unsigned char)(request_id >> 8),
+			(unsigned char)request_id, (unsigned char)(n >> 8),
+			(unsigned char)n, 0, 0};
+
+		nitro_buf_append(&h->frame, hd, sizeof hd);
+		nitro_buf_append(&h->frame, data, n);
+		data += n;
+		len -= n;
+	}
+}
+
+static void watch_out(nitro_hub *h, struct hub_stream *s, int on)
+{
+	struct epoll_event ev = {.events = EPOLLRDHUP | (on ? EPOLLOUT : 0u), .data.ptr = s};
+
+	if (s->watching_out != on) {
+		epoll_ctl(h->epfd, EPOLL_CTL_MOD, s->fd, &ev);
+		s->watching_out = on;
+	}
+}
+
+/* Write what the socket takes now; 0, or -1 when the stream must close. */
+static int flush_queue(nitro_hub *h, struct hub_stream *s)
+{
+	while (s->queue.len > 0) {
+		ssize_t w = send(s->fd, s->queue.data, s->queue.len, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				watch_out(h, s, 1);
+				return 0;
+			}
+			return -1;
+		}
+		memmove(s->queue.data, s->queue.data + w, s->queue.len - (size_t)w);
+		s->queue.len -= (size_t)w;
+		s->last_write = now_ms();
+	}
+	s->pending_since = 0;
+	watch_out(h, s, 0);
+	return 0;
+}
+
+/* Send bytes (already framed), queueing what the socket does not take. */
+static int stream_send(nitro_hub *h, struct hub_stream *s, const char *p, size_t n)
+{
+	if (s->queue.len == 0) {
+		while (n > 0) {
+			ssize_t w = send(s->fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+			if (w < 0) {
+				if (errno == EINTR)
+					continue;
+				if (errno == EAGAIN || errno == EWOULDBLOCK)
+					break;
+				return -1;	/* the client has gone */
+			}
+			p += w;
+			n -= (size_t)w;
+			s->last_write = now_ms();
+		}
+		if (n == 0)
+			return 0;
+	}
+	if (s->queue.len + n > h->o.queue_bytes) {
+		stat_add(h, &h->st.dropped_slow, 1);
+		return -1;	/* too slow: let it reconnect and replay */
+	}
+	if (nitro_buf_append(&s->queue, p, n) != 0)
+		return -1;
+	if (s->pending_since == 0)
+		s->pending_since = now_ms();
+	watch_out(h, s, 1);
+	return 0;
+}
+
+/*
+ * The last event in b must carry id (so Last-Event-ID names the event the
+ * browser last saw).  When the callback wrote none, insert "id: N" after
+ * the event's "event:" line, where datastar.md puts it.
+ */
+static int ensure_id(nitro_buf *b, const char *id)
+{
+	size_t end = b->len, start = 0, at, idlen = strlen(id);
+	char line[40];
+	int n;
+
+	while (end > 0 && b->data[end - 1] == '\n')
+		end--;
+	for (size_t i = end; i >= 2; i--) {
+		if (b->data[i - 1] == '\n' && b->data[i - 2] == '\n') {
+			start = i;
+			break;
+		}
+	}
+	for (size_t i = start; i < end; ) {	/* an id line already? */
+		if (end - i >= 3 && memcmp(b->data + i, "id:", 3) == 0)
+			return 0;
+		const char *nl = memchr(b->data + i, '\n', end - i);
+		if (nl == NULL)
+			break;
+		i = (size_t)(nl - b->data) + 1;
+	}
+	at = start;
+	if (end - start >= 6 && memcmp(b->data + start, "event:", 6) == 0) {
+		const char *nl = memchr(b->data + start, '\n', end - start);
+		at = nl ? (size_t)(nl - b->data) + 1 : end;
+	}
+	n = snprintf(line, sizeof line, "id: %.*s\n", (int)idlen, id);
+	if (n < 0 || (size_t)n >= sizeof line || nitro_buf_grow(b, (size_t)n) != 0)
+		return NITRO_ENOMEM;
+	memmove(b->data + at + n, b->data + at, b->len - at + 1);
+	memcpy(b->data + at, line, (size_t)n);
+	b->len += (size_t)n;
+	return 0;
+}
+
+static int wants(const struct hub_stream *s, const char *topic)
+{
+	for (size_t i = 0; i < s->ntopics; i++)
+		if (nitro_event_match(s->topics[i], topic))
+			return 1;
+	return 0;
+}
+
+/*
+ * Offer one event to one stream.  Renders of the same event by the same
+ * callback and udata are the same bytes, so the last render is kept (the
+ * cache lives for one event) and reused: a broadcast to ten thousand
+ * streams renders once.
+ */
+struct render_cache {		/* one per event offered */
+	nitro_live_render render;
+	void *udata;
+	int request_id;
+	int valid;
+};
+
+static int deliver(nitro_hub *h, struct hub_stream *s, const struct nitro_live_event *ev,
+    struct render_cache *rc)
+{
+	if (!rc->valid || rc->render != s->render || rc->udata != s->udata) {
+		nitro_buf_reset(&h->out);
+		if (s->render(ev, &h->out, s->udata) < 0 || h->out.err)
+			return -1;
+		if (h->out.len > 0 && ensure_id(&h->out, ev->sse_id) != 0)
+			return -1;
+		rc->render = s->render;
+		rc->udata = s->udata;
+		rc->valid = 1;
+		rc->request_id = -1;
+	}
+	if (h->out.len == 0)
+		return 0;
+	if (rc->request_id != s->request_id) {
+		frame(h, s->request_id, h->out.data, h->out.len);
+		rc->request_id = s->request_id;
+	}
+	if (h->frame.err)
+		return -1;
+	stat_add(h, &h->st.bytes, h->frame.len);
+	return stream_send(h, s, h->frame.data, h->frame.len);
+}
+
+/* Offer event e to stream s: 0, or -1 when s was closed (and freed). */
+static int offer(nitro_hub *h, struct hub_stream *s, const nitro_tevent *e, int replay,
+    struct render_cache *rc)
+{
+	char sse_id[24];
+	struct nitro_live_event ev;
+
+	if (e->id <= s->last_id)
+		return 0;
+	s->last_id = e->id;
+	if (!wants(s, e->topic))
+		return 0;
+	snprintf(sse_id, sizeof sse_id, "%" PRId64, e->id);
+	ev = (struct nitro_live_event){e->id, sse_id, e->topic, e->payload, replay};
+	if (deliver(h, s, &ev, rc) != 0) {
+		stream_close(h, s, 0);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- catching up a new stream ---------------------------------------------- */
+
+static int send_gap(nitro_hub *h, struct hub_stream *s)
+{
+	char sse_id[24];
+	struct nitro_live_event ev;
+	struct render_cache rc = {0};
+
+	snprintf(sse_id, sizeof sse_id, "%" PRId64, h->seen);
+	ev = (struct nitro_live_event){0, sse_id, GAP_TOPIC, "{}", 1};
+	s->last_id = h->seen;
+	stat_add(h, &h->st.gaps, 1);
+	if (deliver(h, s, &ev, &rc) != 0) {
+		stream_close(h, s, 0);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Send a new stream what happened after its last_id, up to what the hub
+ * has offered everyone (h->seen); from there it is live.  Returns 0, or -1
+ * when the stream was closed.
+ */
+static int catch_up(nitro_hub *h, struct hub_stream *s)
+{
+	nitro_tevent *ev = NULL;
+	size_t n = 0;
+
+	if (s->check_gap) {
+		int64_t head = 0;
+
+		if (s->last_id > h->seen && h->t->ops->head(h->t->self, &head) == 0 &&
+		    s->last_id > head)
+			return send_gap(h, s);	/* ids from another log (a reset?) */
+		if (s->last_id < h->seen) {
+			if (h->t->ops->read(h->reader, s->last_id, 1, &ev, &n) != 0)
+				return 0;
+			int gap = n == 0 || ev[0].id > s->last_id + 1;
+			nitro_tevents_free(ev, n);
+			if (gap)
+				return send_gap(h, s);	/* no longer retained */
+		}
+	}
+	while (s->last_id < h->seen) {
+		int64_t from = s->last_id;
+
+		if (h->t->ops->read(h->reader, from, READ_BATCH, &ev, &n) != 0 || n == 0)
+			break;
+		for (size_t i = 0; i < n && ev[i].id <= h->seen; i++) {
+			struct render_cache rc = {0};
+
+			stat_add(h, &h->st.replayed, 1);
+			if (offer(h, s, &ev[i], 1, &rc) != 0) {
+				nitro_tevents_free(ev, n);
+				return -1;
+			}
+		}
+		nitro_tevents_free(ev, n);
+		if (s->last_id == from)
+			break;
+	}
+	if (s->last_id < h->seen)
+		s->last_id = h->seen;
+	return 0;
+}
+
+/* ---- the hub thread ------------------------------------------------------------ */
+
+/* Move new streams from the inbox into the hub and catch them up. */
+static void take_inbox(nitro_hub *h)
+{
+	struct hub_stream *s, *next;
+
+	pthread_mutex_lock(&h->mu);
+	s = h->inbox;
+	h->inbox = NULL;
+	pthread_mutex_unlock(&h->mu);
+	for (; s != NULL; s = next) {
+		struct epoll_event ev = {.events = EPOLLRDHUP, .data.ptr = s};
+
+		next = s->next;
+		s->prev = NULL;
+		s->next = h->streams;
+		if (h->streams)
+			h->streams->prev = s;
+		h->streams = s;
+		s->last_write = now_ms();
+		if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, s->fd, &ev) != 0) {
+			stream_close(h, s, 0);
+			continue;
+		}
+		catch_up(h, s);
+	}
+}
+
+/* Read what was published after h->seen and offer it to every stream. */
+static void broadcast(nitro_hub *h)
+{
+	nitro_tevent *ev;
+	size_t n;
+
+	for (;;) {
+		if (h->t->ops->read(h->reader, h->seen, READ_BATCH, &ev, &n) != 0) {
+			nitro_log(NITRO_LOG_ERROR, "hub: reading events failed",
+			    "error", nitro_errmsg(), NULL);
+			return;
+		}
+		for (size_t i = 0; i < n; i++) {
+			struct render_cache rc = {0};
+			struct hub_stream *s, *next;
+
+			for (s = h->streams; s != NULL; s = next) {
+				next = s->next;
+				offer(h, s, &ev[i], 0, &rc);
+			}
+			h->seen = ev[i].id;
+		}
+		stat_add(h, &h->st.events, n);
+		nitro_tevents_free(ev, n);
+		if (n < READ_BATCH)
+			return;
+	}
+}
+
+/* Heartbeats for quiet streams; close streams stuck behind a full socket. */
+static void housekeeping(nitro_hub *h, int64_t now)
+{
+	static const char beat[] = ":\n\n";
+	struct hub_stream *s, *next;
+
+	for (s = h->streams; s != NULL; s = next) {
+		next = s->next;
+		if (s->pending_since != 0 &&
+		    now - s->pending_since > (int64_t)h->o.write_timeout_ms) {
+			stat_add(h, &h->st.dropped_slow, 1);
+			stream_close(h, s, 0);
+			continue;
+		}
+		if (s->queue.len == 0 && now - s->last_write >= (int64_t)h->o.heartbeat_ms) {
+			frame(h, s->request_id, beat, sizeof beat - 1);
+			if (h->frame.err || stream_send(h, s, h->frame.data, h->frame.len) != 0)
+				stream_close(h, s, 0);
+			else
+				s->last_write = now;
+		}
+	}
+}
+
+static void on_socket(nitro_hub *h, struct hub_stream *s, uint32_t events)
+{
+	if (events & (EPOLLHUP | EPOLLERR | EPOLLRDHUP)) {
+		stream_close(h, s, 0);	/* the client has gone */
+		return;
+	}
+	if ((events & EPOLLOUT) && flush_queue(h, s) != 0)
+		stream_close(h, s, 0);
+}
+
+static void *hub_main(void *arg)
+{
+	nitro_hub *h = arg;
+	struct epoll_event evs[256];
+
+	while (!atomic_load(&h->app->stopping)) {
+		int64_t now = now_ms();
+		/* Poll the transport only while someone listens. */
+		int timeout = h->streams != NULL || h->inbox != NULL ?
+		    (int)h->o.poll_ms : 1000;
+		int n = epoll_wait(h->epfd, evs, 256, timeout);
+
+		for (int i = 0; i < n; i++) {
+			if (evs[i].data.ptr == h) {
+				uint64_t v;
+				if (read(h->wake_fd, &v, sizeof v) < 0) {
+					/* spurious: nothing to read */
+				}
+			} else if (evs[i].data.ptr != NULL) {
+				on_socket(h, evs[i].data.ptr, evs[i].events);
+			}
+		}
+		if (atomic_load(&h->app->stopping))
+			break;
+		if (h->t->ops->changed(h->reader) > 0)
+			broadcast(h);
+		take_inbox(h);
+		now = now_ms();
+		if (now >= h->next_beat) {
+			housekeeping(h, now);
+			h->next_beat = now + 250;
+		}
+	}
+	/*
+	 * Cut every stream so that the browsers reconnect to a worker that
+	 * stays.  A plain close reads to nginx as the end of the response,
+	 * after which a browser does not come back; a byte that cannot start
+	 * a FastCGI record makes nginx abort the client's connection, which
+	 * the browser sees as the network error it retries after.
+	 */
+	while (h->streams != NULL) {
+		struct hub_stream *s = h->streams;
+
+		if (send(s->fd, "\0", 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+			/* gone already */
+		}
+		stream_close(h, s, 0);
+	}
+	return NULL;
+}
+
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+int nitro__hub_start(nitro_hub *h)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = h};
+	struct epoll_event stop = {.events = EPOLLIN, .data.ptr = NULL};
+
+	if (h->started)
+		return 0;
+	if ((h->reader = h->t->ops->follow(h->t->self)) == NULL)
+		return nitro_error(NITRO_EIO, "hub: cannot follow the transport: %s",
+		    nitro_errmsg());
+	/* Live from now on: history is only replayed on request. */
+	if (h->t->ops->head(h->t->self, &h->seen) != 0)
+		h->seen = 0;
+	h->t->ops->changed(h->reader);
+	if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->wake_fd, &ev) != 0 ||
+	    (h->app->wake_fd >= 0 &&
+	     epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->app->wake_fd, &stop) != 0))
+		return nitro_error(NITRO_EIO, "hub: epoll: %s", strerror(errno));
+	raise_fd_limit();
+	if (pthread_create(&h->tid, NULL, hub_main, h) != 0)
+		return nitro_error(NITRO_EIO, "hub: cannot start its thread");
+	h->started = 1;
+	return 0;
+}
+
+void nitro__hub_join(nitro_hub *h)
+{
+	if (h != NULL && h->started) {
+		wake(h);
+		pthread_join(h->tid, NULL);
+		h->started = 0;
+	}
+}
+
+/* ---- parking (request threads) ---------------------------------------------- */
+
+int nitro__hub_reserve(nitro_hub *h)
+{
+	size_t n = atomic_fetch_add(&h->count, 1);
+
+	if (n >= h->o.max_streams) {
+		atomic_fetch_sub(&h->count, 1);
+		return nitro_error(NITRO_EBUSY, "this worker holds its limit of %zu live streams",
+		    h->o.max_streams);
+	}
+	return 0;
+}
+
+void nitro__hub_unreserve(nitro_hub *h)
+{
+	atomic_fetch_sub(&h->count, 1);
+}
+
+int nitro__hub_head(nitro_hub *h, int64_t *id)
+{
+	return h->t->ops->head(h->t->self, id);
+}
+
+int nitro__hub_park(nitro_hub *h, int fd, int request_id, const struct nitro_live_opts *o,
+    int64_t after, int check_gap)
+{
+	struct hub_stream *s = calloc(1, sizeof *s);
+
+	if (s == NULL || (o->ntopics > 0 &&
+	    (s->topics = calloc(o->ntopics, sizeof *s->topics)) == NULL))
+		goto oom;
+	for (size_t i = 0; i < o->ntopics; i++) {
+		if ((s->topics[i] = strdup(o->topics[i])) == NULL)
+			goto oom;
+		s->ntopics = i + 1;
+	}
+	s->fd = fd;
+	s->request_id = request_id;
+	s->render = o->render;
+	s->udata = o->udata;
+	s->udata_free = o->udata_free;
+	s->last_id = after;
+	s->check_gap = check_gap;
+	nitro_buf_init(&s->queue, 0);
+	pthread_mutex_lock(&h->mu);
+	s->next = h->inbox;
+	h->inbox = s;
+	h->st.parked++;
+	pthread_mutex_unlock(&h->mu);
+	wake(h);
+	return 0;
+oom:
+	if (s != NULL) {
+		s->udata_free = NULL;	/* the caller still owns udata */
+		stream_free(s);
+	}
+	return nitro_error(NITRO_ENOMEM, "hub: out of memory");
+}
+
+int nitro__hub_publish(nitro_hub *h, const char *topic, const char *json, int64_t *id)
+{
+	return nitro_publish(h->t, topic, json, id);
+}
+
+void nitro__hub_stats(nitro_hub *h, struct nitro_hub_stats *st)
+{
+	pthread_mutex_lock(&h->mu);
+	*st = h->st;
+	pthread_mutex_unlock(&h->mu);
+	st->streams = atomic_load(&h->count);
+}

@@ -1,0 +1,28 @@
+/* Internal: the stream hub (hub.c) as the runtime uses it. */
+#ifndef NITRO_FCGI_HUB_H
+#define NITRO_FCGI_HUB_H
+
+#include "fcgi/internal.h"
+
+typedef struct nitro_hub nitro_hub;
+
+/* t NULL: an in-memory transport of this process's own events. */
+nitro_hub *nitro__hub_new(nitro_app *app, const struct nitro_hub_opts *o,
+    nitro_transport *t);
+int nitro__hub_start(nitro_hub *h);
+/* Wait for the hub thread (after the app started stopping). */
+void nitro__hub_join(nitro_hub *h);
+void nitro__hub_free(nitro_hub *h);
+
+/* Count a stream against max_streams before its response starts. */
+int nitro__hub_reserve(nitro_hub *h);
+void nitro__hub_unreserve(nitro_hub *h);
+int nitro__hub_head(nitro_hub *h, int64_t *id);
+/* Hand a reserved stream's socket to the hub: events with id > after,
+ * checking for a gap when after came from Last-Event-ID. */
+int nitro__hub_park(nitro_hub *h, int fd, int request_id,
+    const struct nitro_live_opts *o, int64_t after, int check_gap);
+int nitro__hub_publish(nitro_hub *h, const char *topic, const char *json, int64_t *id);
+void nitro__hub_stats(nitro_hub *h, struct nitro_hub_stats *st);
+
+#endif
