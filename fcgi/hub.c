@@ -450,8 +450,11 @@ static int catch_up(nitro_hub *h, struct hub_stream *s)
 		for (size_t i = 0; i < n && ev[i].id <= h->seen; i++) {
 			struct render_cache rc = {0};
 
-			stat_add(h, &h->st.replayed, 1);
-			if (offer(h, s, &ev[i], 1, &rc) != 0) {
+			/* Only a reconnect is a replay; a new stream catching
+			 * up on what came while it was parked is not. */
+			if (s->check_gap)
+				stat_add(h, &h->st.replayed, 1);
+			if (offer(h, s, &ev[i], s->check_gap, &rc) != 0) {
 				nitro_tevents_free(ev, n);
 				return -1;
 			}
@@ -581,9 +584,9 @@ static void *hub_main(void *arg)
 		}
 		if (atomic_load(&h->app->stopping))
 			break;
+		take_inbox(h);
 		if (h->t->ops->changed(h->reader) > 0)
 			broadcast(h);
-		take_inbox(h);
 		now = now_ms();
 		if (now >= h->next_beat) {
 			housekeeping(h, now);

@@ -1,0 +1,222 @@
+/*
+ * The stream hub without a web server: streams are socketpairs handed to
+ * the hub as nginx connections would be, events are published through the
+ * app, and the FastCGI records the hub writes are read back and checked.
+ */
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "fcgi/hub.h"
+#include "t.h"
+
+static nitro_app *app;
+
+/* Read STDOUT record content from fd until want bytes or timeout (ms). */
+static size_t read_stream(int fd, char *out, size_t cap, size_t want, int timeout)
+{
+	size_t len = 0;
+
+	while (len < want) {
+		struct pollfd p = {fd, POLLIN, 0};
+		unsigned char h[8];
+		char body[70000];
+		size_t n, got = 0;
+
+		if (poll(&p, 1, timeout) <= 0)
+			break;
+		ssize_t first = read(fd, h, 1);
+		if (first == 1 && h[0] != 1) {	/* not a record: the shutdown byte */
+			out[len++] = '!';
+			break;
+		}
+		if (first != 1 || read(fd, h + 1, 7) != 7)
+			break;
+		n = ((size_t)h[4] << 8 | h[5]) + h[6];
+		while (got < n) {
+			ssize_t r = read(fd, body + got, n - got);
+			if (r <= 0)
+				return len;
+			got += (size_t)r;
+		}
+		if (h[1] == 6 && len + n < cap) {
+			memcpy(out + len, body, n - h[6]);
+			len += n - h[6];
+		}
+	}
+	out[len] = '\0';
+	return len;
+}
+
+static int render(const struct nitro_live_event *ev, nitro_buf *out, void *udata)
+{
+	if (strcmp(ev->topic, "chat.secret") == 0)
+		return 0;	/* nothing for this one */
+	return nitro_buf_printf(out, "event: datastar-patch-elements\n"
+	    "data: elements <p>%s%s %s</p>\n\n", ev->replay ? "replay " : "",
+	    ev->topic, ev->payload);
+}
+
+static int render_with_id(const struct nitro_live_event *ev, nitro_buf *out, void *udata)
+{
+	return nitro_buf_printf(out, "event: x\nid: own-%s\ndata: y\n\n", ev->sse_id);
+}
+
+static int frees;
+static void count_free(void *p) { frees++; }
+
+/* after < 0: start at the newest event, as nitro_live does. */
+static int park(nitro_hub *h, int *client, const char *topic, int64_t after, int gap,
+    nitro_live_render fn)
+{
+	static const char *topics[1];
+	struct nitro_live_opts o = {topics, 1, fn, NULL, count_free, NULL};
+	int sv[2];
+
+	topics[0] = topic;
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	*client = sv[1];
+	if (nitro__hub_reserve(h) != 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return NITRO_EBUSY;
+	}
+	if (after < 0)
+		nitro__hub_head(h, &after);
+	return nitro__hub_park(h, sv[0], 7, &o, after, gap);
+}
+
+static void wait_streams(size_t n)
+{
+	struct nitro_hub_stats st;
+
+	for (int i = 0; i < 200; i++) {
+		nitro_app_hub_stats(app, &st);
+		if (st.streams == n)
+			return;
+		usleep(10000);
+	}
+}
+
+int main(void)
+{
+	struct nitro_hub_opts o = {.max_streams = 2, .heartbeat_ms = 300,
+		.poll_ms = 5, .queue_bytes = 4096, .write_timeout_ms = 500};
+	char out[200000];
+	struct nitro_hub_stats st;
+	int a, b, c, d;
+	int64_t id;
+
+	nitro_log_set_level(NITRO_LOG_OFF);
+	app = nitro_app_new();
+	nitro_app_hub_opts(app, &o);
+	/* What nitro_app_run sets up before the hub. */
+	struct nitro_app *ap = app;
+	ap->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	T_EQ_INT(nitro__app_hub_start(app), 0, "hub starts (in-memory transport)");
+	nitro_hub *h = ap->hub;
+
+	T_EQ_INT(park(h, &a, "chat.*", 0, 0, render), 0, "stream a parked");
+	T_EQ_INT(park(h, &b, "todo.saved", 0, 0, render), 0, "stream b parked");
+	wait_streams(2);
+	T_EQ_INT(nitro_app_publish(app, "chat.msg", "{\"t\":\"hi\"}", &id), 0, "publish");
+	T_EQ_INT(id, 1, "first id is 1");
+	read_stream(a, out, sizeof out, 1, 2000);
+	T_EQ_STR(out, "event: datastar-patch-elements\nid: 1\n"
+	    "data: elements <p>chat.msg {\"t\":\"hi\"}</p>\n\n",
+	    "delivered with the event id added after the event line");
+	T_EQ_INT(read_stream(b, out, sizeof out, 1, 200), 0, "other topics are not delivered");
+
+	nitro_app_publish(app, "chat.secret", "{}", NULL);
+	nitro_app_publish(app, "todo.saved", "{\"id\":3}", NULL);
+	read_stream(b, out, sizeof out, 1, 2000);
+	T_OK(strstr(out, "id: 3\n") != NULL && strstr(out, "todo.saved") != NULL,
+	    "exact topic delivered");
+	T_EQ_INT(read_stream(a, out, sizeof out, 1, 200), 0,
+	    "an event the callback renders as nothing sends nothing");
+
+	/* A reconnect after id 1 on chat.*: replayed 2 (rendered empty)
+	 * and nothing else; then live. */
+	nitro_app_publish(app, "chat.two", "{}", NULL);		/* id 4 */
+	read_stream(a, out, sizeof out, 1, 2000);
+	T_OK(strstr(out, "id: 4\n") != NULL, "live event 4");
+	T_EQ_INT(park(h, &c, "chat.*", 1, 1, render), NITRO_EBUSY,
+	    "over max_streams: refused");
+	close(b);
+	wait_streams(1);
+	nitro_app_hub_stats(app, &st);
+	T_EQ_INT(st.streams, 1, "a gone client is noticed and freed");
+	T_EQ_INT(frees, 1, "its udata is freed");
+
+	T_EQ_INT(park(h, &c, "chat.*", 1, 1, render), 0, "a reconnect after id 1");
+	read_stream(c, out, sizeof out, 1, 2000);
+	T_EQ_STR(out, "event: datastar-patch-elements\nid: 4\n"
+	    "data: elements <p>replay chat.two {}</p>\n\n",
+	    "exactly the missed event is replayed, marked as replay");
+	nitro_app_publish(app, "chat.three", "{}", NULL);	/* id 5 */
+	read_stream(c, out, sizeof out, 1, 2000);
+	T_OK(strstr(out, "id: 5\n") != NULL && strstr(out, "replay") == NULL,
+	    "then it is live, once");
+	read_stream(a, out, sizeof out, 1, 2000);
+	T_OK(strstr(out, "id: 5\n") != NULL, "the other stream sees it too");
+	close(c);
+	wait_streams(1);
+
+	T_EQ_INT(park(h, &c, "chat.*", 999, 1, render), 0, "a reconnect from a foreign id");
+	read_stream(c, out, sizeof out, 1, 2000);
+	T_OK(strstr(out, "data: elements <p>replay nitro.gap {}</p>") != NULL &&
+	    strstr(out, "id: 5\n") != NULL, "is told of a gap, with the current id");
+	close(c);
+	wait_streams(1);
+
+	T_EQ_INT(park(h, &c, "*", -1, 0, render_with_id), 0, "a stream whose callback sets ids");
+	wait_streams(2);
+	nitro_app_publish(app, "x.y", "{}", NULL);
+	read_stream(c, out, sizeof out, 1, 2000);
+	T_EQ_STR(out, "event: x\nid: own-6\ndata: y\n\n", "an id the callback wrote is kept");
+	close(c);
+	wait_streams(1);
+
+	/* Heartbeats keep a quiet stream alive. */
+	usleep(400000);
+	read_stream(a, out, sizeof out, 1, 1000);
+	T_EQ_STR(out, ":\n\n", "a heartbeat comment after heartbeat_ms");
+
+	/* A client that stops reading is dropped, the others are not. */
+	T_EQ_INT(park(h, &d, "chat.*", -1, 0, render), 0, "a slow stream parked");
+	wait_streams(2);
+	int small = 4096;
+	setsockopt(d, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+	char big[3000];
+	memset(big, 'x', sizeof big - 3);
+	big[0] = '"';
+	big[sizeof big - 2] = '"';
+	big[sizeof big - 1] = '\0';
+	for (int i = 0; i < 200; i++) {
+		nitro_app_publish(app, "chat.flood", big, NULL);
+		read_stream(a, out, sizeof out, 1, 50);	/* a keeps up */
+	}
+	wait_streams(1);
+	nitro_app_hub_stats(app, &st);
+	T_EQ_INT(st.streams, 1, "the slow client was closed");
+	T_OK(st.dropped_slow >= 1, "and counted as dropped");
+	nitro_app_publish(app, "chat.after", "{}", NULL);
+	size_t n = read_stream(a, out, sizeof out, 100000, 500);
+	T_OK(n > 0 && strstr(out, "chat.after") != NULL, "the reader that kept up still gets events");
+	close(d);
+
+	/* Stopping cuts the remaining stream with a byte nginx rejects. */
+	nitro_app_stop(app);
+	nitro__app_hub_stop(app);
+	n = read_stream(a, out, sizeof out, 100000, 1000);
+	if (n > 0 && out[n - 1] != '!')
+		printf("# last bytes: %s\n", n > 20 ? out + n - 20 : out);
+	T_OK(n > 0 && out[n - 1] == '!', "shutdown ends streams with a non-record byte");
+	T_EQ_INT(frees, 6, "every stream's udata was freed (six were parked)");
+	close(a);
+	nitro_app_free(app);
+	return t_done();
+}
