@@ -40,6 +40,8 @@ struct seg {
 	size_t off, len;	/* static bytes before the hole */
 	enum ctx ctx;		/* the hole after them (C_NONE: last) */
 	unsigned arg;		/* which value: holes with one name share it */
+	int again;		/* text/attribute hole whose value an earlier one
+				 * already escaped the same way */
 };
 
 struct nitro_tpl {
@@ -107,6 +109,7 @@ static int add_seg(struct cc *c, enum ctx ctx)
 	c->segs[c->nsegs].len = c->text.len - c->start;
 	c->segs[c->nsegs].ctx = ctx;
 	c->segs[c->nsegs].arg = 0;
+	c->segs[c->nsegs].again = 0;
 	c->nsegs++;
 	c->start = c->text.len;
 	return 0;
@@ -144,6 +147,12 @@ static int hole(struct cc *c, enum ctx ctx)
 		return NITRO_ENOMEM;
 	s = &c->segs[c->nsegs - 1];
 	s->arg = i;
+	s->again = 0;
+	if (ctx == C_TEXT || ctx == C_ATTR)
+		for (size_t k = 0; k + 1 < c->nsegs; k++)
+			if (c->segs[k].arg == i &&
+			    (c->segs[k].ctx == C_TEXT || c->segs[k].ctx == C_ATTR))
+				s->again = 1;
 	c->p = end + 2;
 	return 0;
 }
@@ -547,6 +556,7 @@ static int render_fast(nitro_html *h, const nitro_tpl *t, const char *const *arg
 	nitro_buf *b = h->out;
 	struct esc_cur c = { b->data + b->len, b->data + b->cap };
 	const struct seg *s = t->segs, *last = t->segs + t->nsegs - 1;
+	size_t done_at[TPL_NAMES], done_len[TPL_NAMES];	/* text escapes so far */
 	const char *v;
 
 	for (;; s++) {
@@ -556,7 +566,30 @@ static int render_fast(nitro_html *h, const nitro_tpl *t, const char *const *arg
 		c.d += s->len;
 		if (s == last)
 			break;
+		if (s->again) {
+			/* The value was escaped for HTML already: copy those bytes
+			 * (by offset: the buffer may have moved). */
+			size_t n = done_len[s->arg];
+
+			if (cur_room(b, &c, n + 32))
+				return b->err;
+			if (n <= 32)
+				copy_run(c.d, b->data + done_at[s->arg], n);
+			else
+				memcpy(c.d, b->data + done_at[s->arg], n);
+			c.d += n;
+			continue;
+		}
 		v = args[s->arg] ? args[s->arg] : "";
+		if (s->ctx == C_TEXT || s->ctx == C_ATTR) {
+			size_t at = (size_t)(c.d - b->data);
+
+			if (cur_escape(b, &c, v))
+				return b->err;
+			done_at[s->arg] = at;
+			done_len[s->arg] = (size_t)(c.d - b->data) - at;
+			continue;
+		}
 		if (s->ctx == C_URL && !nitro_url_is_safe(v))
 			v = "about:invalid";
 		else if (s->ctx == C_JS && !js_plain(v)) {

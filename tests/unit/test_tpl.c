@@ -63,6 +63,15 @@ static void test_contexts(void)
 	    A("O'N", "7"), 2,
 	    "<a title=\"O&#x27;N\" href=\"/u/7\" data-on:click=\"go('O\\&#x27;N')\">"
 	    "O&#x27;N O&#x27;N</a>", "a name used again takes the same value per context");
+	check("<p title=\"{{v}}\">{{v}}|{{v}}</p>",
+	    A("<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<&"), 1,
+	    "<p title=\"&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;"
+	    "&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&amp;\">"
+	    "&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;"
+	    "&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&amp;|"
+	    "&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;"
+	    "&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&amp;</p>",
+	    "reused escape of a long value");
 	check("<ul>{{a}}<li>{{b}}</li></ul>", A("1", NULL), 2, "<ul>1<li></li></ul>", "NULL value is empty");
 	check("<!DOCTYPE html><html><head><title>{{t}}</title></head><body><br><hr/></body></html>",
 	    A("T&C"), 1, "<!DOCTYPE html><html><head><title>T&amp;C</title></head><body><br><hr/></body></html>",
