@@ -252,6 +252,9 @@ static int flush_queue(nitro_hub *h, struct hub_stream *s)
 		s->last_write = now_ms();
 	}
 	s->pending_since = 0;
+	/* Idle streams are most of a hub: give a grown queue back. */
+	if (s->queue.cap > 4096)
+		nitro_buf_free(&s->queue);
 	watch_out(h, s, 0);
 	return 0;
 }
@@ -595,17 +598,14 @@ static void *hub_main(void *arg)
 	}
 	/*
 	 * Cut every stream so that the browsers reconnect to a worker that
-	 * stays.  A plain close reads to nginx as the end of the response,
-	 * after which a browser does not come back; a byte that cannot start
-	 * a FastCGI record makes nginx abort the client's connection, which
-	 * the browser sees as the network error it retries after.
+	 * stays (see nitro__conn_abort).
 	 */
 	while (h->streams != NULL) {
 		struct hub_stream *s = h->streams;
 
-		if (send(s->fd, "\0", 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
-			/* gone already */
-		}
+		struct nitro_conn c = {NITRO_CONN_FCGI, NULL, s->fd, s->request_id, 0};
+
+		nitro__conn_abort(&c);
 		stream_close(h, s, 0);
 	}
 	return NULL;

@@ -152,6 +152,22 @@ int nitro__conn_end(struct nitro_conn *c)
 	return write_all(c->fd, &iov, 1, 1);
 }
 
+/*
+ * Cut a response so that the browser retries.  A plain close reads to
+ * nginx as the end of the response (an unbuffered FastCGI response has no
+ * length), after which Datastar does not reconnect; a byte that cannot
+ * start a FastCGI record makes nginx abort the client's connection, which
+ * the browser sees as the network error it retries after (nginx logs
+ * "upstream sent unsupported FastCGI protocol version: 0").
+ */
+void nitro__conn_abort(struct nitro_conn *c)
+{
+	if (c->mode == NITRO_CONN_FCGI &&
+	    send(c->fd, "", 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+		/* already gone: nothing to cut */
+	}
+}
+
 long nitro__conn_read(struct nitro_conn *c, void *buf, size_t n)
 {
 	if (n > INT_MAX)

@@ -61,9 +61,10 @@ int nitro_stream_write(nitro_stream *s, const void *data, size_t len)
 	if (s->closed || s->parked)
 		return nitro_error(NITRO_ECLOSED, "stream is closed");
 	if (s->req != NULL && atomic_load(&s->req->app->stopping)) {
-		/* Shutting down: end the stream so the browser reconnects to a
+		/* Shutting down: cut the stream so the browser reconnects to a
 		 * worker that stays. */
-		nitro_stream_close(s);
+		nitro__conn_abort(&s->conn);
+		s->closed = s->ended = 1;
 		return nitro_error(NITRO_ECLOSED, "the worker is shutting down");
 	}
 	if (len == 0)
