@@ -100,11 +100,6 @@ hit:
 	return 0;
 }
 
-int nitro__escape_cstr(nitro_buf *b, const char *s)
-{
-	return escape_cstr(b, s);
-}
-
 /* Schemes allowed in URL attributes, lower case. */
 static const char *const safe_schemes[] = { "http", "https", "mailto", "tel", NULL };
 static const char *const safe_images[] = { "png", "jpeg", "jpg", "gif", "webp", "avif", NULL };

@@ -108,73 +108,6 @@ static inline unsigned esc_mask(__m128i v)
 }
 #endif
 
-/*
- * Escape a NUL-terminated string without measuring it first: the vector
- * loop finds the NUL and the specials in the same pass.  Used by the
- * template renderer and the writer's text and attribute calls.
- */
-static inline __attribute__((always_inline)) int escape_cstr(nitro_buf *b, const char *s)
-{
-#if defined(__SSE2__) && !defined(NITRO_ASAN)
-	const unsigned char *p = (const unsigned char *)s;
-	char *d;
-
-	if (b->err)
-		return b->err;
-	if (b->max != 0)	/* exact accounting near a limit: the plain path */
-		return nitro_html_escape(b, s, strlen(s));
-	for (;;) {
-		__m128i v;
-		unsigned mask, z, lim;
-
-		/* Room for one block's worst case and the block moves. */
-		if (16 * 6 + 17 >= b->cap - b->len && nitro_buf_grow(b, 16 * 6 + 17))
-			return b->err;
-		d = b->data + b->len;
-		if (!OVERREAD_OK(p)) {
-			/* Near the end of a page: up to 16 bytes one by one. */
-			for (int i = 0; i < 16; i++, p++) {
-				unsigned char k = esc_class[*p];
-
-				if (*p == '\0') {
-					b->len = (size_t)(d - b->data);
-					b->data[b->len] = '\0';
-					return 0;
-				}
-				if (k == 0) {
-					*d++ = (char)*p;
-				} else {
-					memcpy(d, esc_text[k], 8);
-					d += esc_len[k];
-				}
-			}
-			b->len = (size_t)(d - b->data);
-			continue;
-		}
-		v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		mask = esc_mask(v);
-		z = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128()));
-		lim = z ? (unsigned)__builtin_ctz(z) : 16;
-		if (z)
-			mask &= (1u << lim) - 1;
-		if (mask == 0 && z) {	/* the common short value */
-			_mm_storeu_si128((__m128i *)(void *)d, v);
-			b->len += lim;
-			b->data[b->len] = '\0';
-			return 0;
-		}
-		d = OVERREAD32_OK(p) ? esc_block_src(d, p, mask, lim) : esc_block(d, v, mask, lim);
-		b->len = (size_t)(d - b->data);
-		if (z) {
-			b->data[b->len] = '\0';
-			return 0;
-		}
-		p += 16;
-	}
-#else
-	return nitro_html_escape(b, s, strlen(s));
-#endif
-}
 
 #if defined(__SSE2__) && !defined(NITRO_ASAN)
 #define NITRO_FAST_ESCAPE 1
@@ -247,5 +180,32 @@ static inline __attribute__((always_inline)) int cur_escape(nitro_buf *b,
 	}
 }
 #endif
+
+/*
+ * Escape a NUL-terminated string without measuring it first: the vector
+ * loop finds the NUL and the specials in the same pass.  Used by the
+ * template renderer and the writer's text and attribute calls.
+ */
+static inline __attribute__((always_inline)) int escape_cstr(nitro_buf *b, const char *s)
+{
+#ifdef NITRO_FAST_ESCAPE
+	struct esc_cur c;
+	int rc;
+
+	if (b->err)
+		return b->err;
+	if (b->max != 0 || b->data == NULL)	/* exact accounting: the plain path */
+		return nitro_html_escape(b, s, strlen(s));
+	c.d = b->data + b->len;
+	c.end = b->data + b->cap;
+	if ((rc = cur_escape(b, &c, s)) != 0)
+		return rc;
+	b->len = (size_t)(c.d - b->data);
+	b->data[b->len] = '\0';
+	return 0;
+#else
+	return nitro_html_escape(b, s, strlen(s));
+#endif
+}
 
 #endif

@@ -25,9 +25,6 @@ int nitro__js_quote(nitro_buf *b, const char *s, size_t n, char q);
 /* The same without the quotes: the inside of a string literal. */
 int nitro__js_escape(nitro_buf *b, const char *s, size_t n);
 
-/* nitro_html_escape of a NUL-terminated string, measured on the way. */
-int nitro__escape_cstr(nitro_buf *b, const char *s);
-
 /* Content follows: end an open start tag; 0 or the error. */
 int nitro__html_content(nitro_html *h);
 /* 1 when name[0..len) is a void element (img, br, ...). */
