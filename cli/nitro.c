@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/db.h"
+#include "cli/new.h"
 
 #ifndef NITRO_VERSION
 #define NITRO_VERSION "unknown"
@@ -24,6 +25,7 @@ static const struct command {
 	{ "serve", nitro__cli_serve,
 	    "run an application behind nginx with spawn-fcgi workers" },
 	{ "db", nitro_cli_db, "database migrations: status, migrate, new NAME" },
+	{ "new", nitro__cli_new, "create an application skeleton in ./NAME" },
 	{ "help", cmd_help, "show this help" },
 };
 
