@@ -206,6 +206,10 @@ NITRO_API int nitro_ds_data(nitro_html *h, const char *plugin, const char *key,
 NITRO_API int nitro_ds_signal(nitro_html *h, const char *key, const char *expr);
 /* data-signals[__ifmissing]="{compact json}" from a json-c object. */
 NITRO_API int nitro_ds_signals(nitro_html *h, json_object *obj, int if_missing);
+/* data-signals from an entity, as nitro_entity_to_json() writes it
+ * (secret fields left out). */
+NITRO_API int nitro_ds_signals_entity(nitro_html *h, const nitro_schema *s,
+    const void *obj, int if_missing);
 /* data-computed:key="expr" */
 NITRO_API int nitro_ds_computed(nitro_html *h, const char *key, const char *expr);
 /* data-bind:key */
@@ -411,6 +415,18 @@ NITRO_API int nitro_ui_toast(nitro_html *h, const char *kind, const char *messag
  * NULL cells are empty). */
 NITRO_API int nitro_ui_table(nitro_html *h, const char *const *headers, size_t ncols,
     const char *const *cells, size_t nrows);
+
+/*
+ * Form fields for an entity: a labelled control per field, typed by the
+ * schema (number with min/max, checkbox, select for one_of, password for
+ * secret fields, datetime-local for times, text otherwise), with the
+ * required/minlength/maxlength constraints, the values of obj (NULL: empty
+ * or defaults) and, under a field, the message errs holds for it (NULL:
+ * none).  The id becomes a hidden input; JSON, BLOB and computed fields
+ * are left out.  The caller writes the <form> around them.
+ */
+NITRO_API int nitro_ui_form_fields(nitro_html *h, const nitro_schema *s,
+    const void *obj, const nitro_verrors *errs);
 
 /* Page links 1..pages around page, to base?page=N (base may hold a
  * query: then &page=N). */
