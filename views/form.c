@@ -48,10 +48,11 @@ static void label_text(char *out, size_t n, const char *name)
 static const char *value_text(const nitro_schema *s, const nitro_field *f,
     const void *obj, char *buf, size_t n)
 {
-	const char *p = (const char *)obj + f->offset;
+	const char *p;
 
 	if (obj == NULL)
 		return f->def;
+	p = (const char *)obj + f->offset;
 	if (nitro_entity_is_null(s, obj, f->name) > 0)
 		return NULL;
 	switch (f->type) {
