@@ -37,6 +37,7 @@ static void test_signals(void)
 	it.qty = 2;
 	it.price = 1.5;
 	it.in_stock = 1;
+	free(it.level);
 	it.level = strdup("high");
 	it.password = strdup("hunter2");
 	nitro_entity_set_null(&item_schema, &it, "due", 1);
@@ -73,6 +74,7 @@ static void test_form(void)
 	it.qty = 9;
 	it.price = 0.25;
 	it.in_stock = 0;
+	free(it.level);
 	it.level = strdup("medium");
 	it.due = 1763719200000LL;	/* 2025-11-21T10:00:00Z */
 	it.password = strdup("hunter2");
