@@ -7,7 +7,7 @@
  * completed) is a Datastar request carrying the page's signals as JSON:
  *
  *   $title    the new todo being typed          $draft    the title being edited
- *   $editing  the id being edited (0: none)     $filter   all, active or completed
+ *   $editing  the id being edited ('': none)     $filter   all, active or completed
  *
  * and is answered with Server-Sent Events that patch the list and the
  * footer as this browser's filter shows them, or, for a bad title, status
@@ -59,9 +59,9 @@ static const char *const filter_label[] = { "All", "Active", "Completed" };
 
 /* The page's signals, per filter (data-signals). */
 static const char *const page_signals[] = {
-	"{title: '', draft: '', editing: 0, filter: 'all'}",
-	"{title: '', draft: '', editing: 0, filter: 'active'}",
-	"{title: '', draft: '', editing: 0, filter: 'completed'}",
+	"{title: '', draft: '', editing: '', filter: 'all'}",
+	"{title: '', draft: '', editing: '', filter: 'active'}",
+	"{title: '', draft: '', editing: '', filter: 'completed'}",
 };
 
 /* ---- the list ------------------------------------------------------------ */
@@ -89,71 +89,54 @@ static int shown(const struct todo *t, enum filter f)
 /* ---- views: the page, action replies and the live stream share them ------- */
 
 /*
- * One item.  Which item is being edited is this browser's business, so it
- * lives in the signal $editing; data-preserve-attr="style" keeps what
- * data-show did across morphs from the server.  A morph only updates a
- * checkbox's attribute, not what the user sees once they clicked it, so
- * data-init sets the checked property too (it runs again when the server's
- * value changes).
+ * One item, as a prepared template: its holes are escaped for where they
+ * sit (text, attribute, a '...' string in a Datastar expression), and a
+ * list of them renders fast.  Which item is being edited is this browser's
+ * business, so it lives in the signal $editing (the id as a string, '' for
+ * none); data-preserve-attr="style" keeps what data-show did across morphs
+ * from the server.  A morph only updates a checkbox's attribute, not what
+ * the user sees once they clicked it, so data-init sets the checked
+ * property too (it runs again when the server's value changes).  The two
+ * %s make an active and a completed variant.
  */
+static const char item_src[] =
+	"<li id=\"todo-{{id}}\"%s>"
+	"<div class=\"view\" data-show=\"$editing !== '{{id}}'\" data-preserve-attr=\"style\">"
+	"<input class=\"toggle\" type=\"checkbox\"%s"
+	" data-on:click=\"@post('/todos/{{id}}/toggle')\">"
+	"<label data-on:dblclick=\"$draft = el.textContent; $editing = '{{id}}';"
+	" setTimeout(() => document.getElementById('edit-{{id}}').focus())\">{{title}}</label>"
+	"<button class=\"destroy\" title=\"Delete\" data-on:click=\"@delete('/todos/{{id}}')\">"
+	"</button></div>"
+	/* Enter saves, Escape cancels, leaving the field saves. */
+	"<input id=\"edit-{{id}}\" class=\"edit\" style=\"display: none\""
+	" data-show=\"$editing === '{{id}}'\" data-preserve-attr=\"style\" data-bind:draft"
+	" data-on:keydown=\"evt.key === 'Enter' && @patch('/todos/{{id}}');"
+	" evt.key === 'Escape' && ($editing = '')\""
+	" data-on:blur=\"$editing === '{{id}}' && @patch('/todos/{{id}}')\">"
+	"<p class=\"error\">{{error}}</p></li>";
+
+static nitro_tpl *item_tpl[2];	/* [completed] */
+
+static int items_prepare(void)
+{
+	char src[sizeof item_src + 100];
+
+	snprintf(src, sizeof src, item_src, "", " data-init=\"el.checked = false\"");
+	if ((item_tpl[0] = nitro_tpl_new(src)) == NULL)
+		return -1;
+	snprintf(src, sizeof src, item_src, " class=\"completed\"",
+	    " checked data-init=\"el.checked = true\"");
+	return (item_tpl[1] = nitro_tpl_new(src)) == NULL ? -1 : 0;
+}
+
 static void view_todo(nitro_html *h, const struct todo *t, const char *error)
 {
-	long long id = (long long)t->id;
-	char expr[200], url[48];
+	char id[24];
+	const char *args[3] = { id, t->title, error };
 
-	NITRO_HTML(h, "li") {
-		nitro_html_attr_printf(h, "id", "todo-%lld", id);
-		if (t->completed)
-			nitro_html_attr(h, "class", "completed");
-		NITRO_HTML(h, "div") {
-			nitro_html_attr(h, "class", "view");
-			snprintf(expr, sizeof expr, "$editing !== %lld", id);
-			nitro_ds_show(h, expr);
-			nitro_ds_preserve_attr(h, "style");
-
-			nitro_html_open(h, "input");
-			nitro_html_attr(h, "class", "toggle");
-			nitro_html_attr(h, "type", "checkbox");
-			nitro_html_attr_bool(h, "checked", t->completed);
-			nitro_ds_init(h, NULL, t->completed ? "el.checked = true" : "el.checked = false");
-			snprintf(url, sizeof url, "/todos/%lld/toggle", id);
-			nitro_ds_on_action(h, "click", NULL, "post", url, NULL);
-
-			NITRO_HTML(h, "label") {
-				snprintf(expr, sizeof expr, "$draft = el.textContent; $editing = %lld; "
-				    "setTimeout(() => document.getElementById('edit-%lld').focus())",
-				    id, id);
-				nitro_ds_on(h, "dblclick", NULL, expr);
-				nitro_html_text(h, t->title);
-			}
-			NITRO_HTML(h, "button") {
-				nitro_html_attr(h, "class", "destroy");
-				nitro_html_attr(h, "title", "Delete");
-				snprintf(url, sizeof url, "/todos/%lld", id);
-				nitro_ds_on_action(h, "click", NULL, "delete", url, NULL);
-			}
-		}
-		/* Enter saves, Escape cancels, leaving the field saves. */
-		nitro_html_open(h, "input");
-		nitro_html_attr_printf(h, "id", "edit-%lld", id);
-		nitro_html_attr(h, "class", "edit");
-		nitro_html_attr(h, "style", "display: none");
-		snprintf(expr, sizeof expr, "$editing === %lld", id);
-		nitro_ds_show(h, expr);
-		nitro_ds_preserve_attr(h, "style");
-		nitro_ds_bind(h, "draft");
-		snprintf(expr, sizeof expr, "evt.key === 'Enter' && @patch('/todos/%lld'); "
-		    "evt.key === 'Escape' && ($editing = 0)", id);
-		nitro_ds_on(h, "keydown", NULL, expr);
-		snprintf(expr, sizeof expr, "$editing === %lld && @patch('/todos/%lld')", id, id);
-		nitro_ds_on(h, "blur", NULL, expr);
-		if (error != NULL) {
-			NITRO_HTML(h, "p") {
-				nitro_html_attr(h, "class", "error");
-				nitro_html_text(h, error);
-			}
-		}
-	}
+	snprintf(id, sizeof id, "%lld", (long long)t->id);
+	nitro_tpl_render(h, item_tpl[t->completed], args, 3);
 }
 
 /* The list with its toggle-all box, and the footer: what changes. */
@@ -182,7 +165,7 @@ static void view_list(nitro_html *h, const struct list *l, enum filter f)
 			nitro_html_attr(h, "class", "todo-list");
 			for (size_t i = 0; i < l->rows.n; i++)
 				if (shown(&items[i], f))
-					view_todo(h, &items[i], NULL);
+					view_todo(h, &items[i], "");
 		}
 	}
 	NITRO_HTML(h, "footer") {
@@ -558,7 +541,7 @@ static int edit(nitro_req *req, void *u)
 	if (*title == '\0') {
 		free(title);
 		rc = change_end(req, todo_delete(nitro_id_int(id)));
-		return rc ? failed(req, rc) : reply_list(req, NULL, "{\"editing\":0}");
+		return rc ? failed(req, rc) : reply_list(req, NULL, "{\"editing\":\"\"}");
 	}
 	if ((rc = todo_get(nitro_id_int(id), &t)) != 0) {
 		free(title);
@@ -577,7 +560,7 @@ static int edit(nitro_req *req, void *u)
 	}
 	rc = change_end(req, todo_save(&t));
 	todo_clear(&t);
-	return rc ? rc : reply_list(req, NULL, "{\"editing\":0,\"draft\":\"\"}");
+	return rc ? rc : reply_list(req, NULL, "{\"editing\":\"\",\"draft\":\"\"}");
 }
 
 /* POST /todos/{id}/toggle */
@@ -787,7 +770,7 @@ int main(int argc, char **argv)
 	nitro_app *app = NULL;
 	int rc = -1;
 
-	if ((*js != '\0' && load_datastar(js) != 0) || open_db() != 0 ||
+	if ((*js != '\0' && load_datastar(js) != 0) || items_prepare() != 0 || open_db() != 0 ||
 	    (events = nitro_sql_transport(db)) == NULL ||
 	    (app = nitro_app_new()) == NULL || routes(app) != 0) {
 		nitro_log(NITRO_LOG_ERROR, "todomvc: cannot start", "error", nitro_errmsg(), NULL);
@@ -798,6 +781,8 @@ int main(int argc, char **argv)
 	nitro_app_free(app);
 	nitro_transport_free(events);
 	nitro_repo_free(db);
+	nitro_tpl_free(item_tpl[0]);
+	nitro_tpl_free(item_tpl[1]);
 	free(datastar_js);
 	return rc == 0 ? 0 : 1;
 }
