@@ -13,7 +13,8 @@
  * non-blocking sockets.  Once every stream answered (or -t seconds
  * passed) and a second more, the resident memory of the server processes
  * given with -m is read again: the difference over the streams held is
- * the memory per stream.  The CPU time that those processes, the proxy's
+ * the memory per stream (and once more after the last phase, with what
+ * the burst left queued).  The CPU time that those processes, the proxy's
  * processes given with -g and the client itself spend while events flow
  * is reported too, per delivery: on a shared machine it drifts less than
  * the wall clock.
@@ -817,6 +818,7 @@ int main(int argc, char **argv)
 	cpu[0][1] = cpu_s(g.pids, g.npids);
 	cpu[1][1] = cpu_s(g.gpids, g.ngpids);
 	cpu[2][1] = self_cpu_s();
+	rss1 = rss_kib();	/* with whatever the burst left queued */
 	stop_threads();
 	d2 = SUM(d2);
 	for (i = 0; i < g.threads; i++)
@@ -828,6 +830,8 @@ int main(int argc, char **argv)
 		printf("burst_seconds %.3f\n", (last2 - burst_start) / 1e6);
 		printf("events_per_s %.0f\n", (double)d2 / ((last2 - burst_start) / 1e6));
 	}
+	if (g.npids)
+		printf("rss_end_kib %ld\n", rss1);
 	report_cpu(cpu, d1 + d2);
 	report_latency("latency", 1);
 	report_latency("burst", 2);
