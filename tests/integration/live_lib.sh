@@ -1,0 +1,115 @@
+# tests/integration/live_lib.sh: sourced by the live-stream tests after
+# lib.sh.  Workers of tests/integration/live_app, each on its own socket
+# so that nginx (round robin over them) spreads streams across processes;
+# a shared SQLite event log in $IT_DIR/live.db; clients are
+# tests/integration/sse_client.py, started in the background and tracked
+# in IT_PIDS so that the EXIT trap stops them.
+
+IT_APP=$IT_BUILD/tests/integration/live_app
+LIVE_CLIENT=$IT_SRC/tests/integration/sse_client.py
+LIVE_SOCKS=()		# socket of each worker, in start order
+
+# live_require: lib.sh's prerequisites, plus python3 for the client.
+live_require() {
+	it_require
+	if ! command -v python3 >/dev/null 2>&1; then
+		echo "1..0 # SKIP python3 not installed"; exit 0
+	fi
+	export LIVE_DB=${LIVE_DB:-}
+}
+
+# live_spawn SOCK [APP-ARGS...]: one worker under spawn-fcgi on SOCK; its
+# PID goes to IT_WORKERS and LIVE_LAST_PID.
+live_spawn() {
+	local sock=$1 out=$IT_DIR/spawn-fcgi.out
+	shift
+	if ! spawn-fcgi -s "$sock" -M 0660 -F 1 -- "$IT_APP" "$@" >"$out" 2>&1; then
+		echo "Bail out! spawn-fcgi failed: $(cat "$out")"; exit 1
+	fi
+	LIVE_LAST_PID=$(sed -nE 's/.*child spawned successfully: PID: ([0-9]+).*/\1/p' "$out")
+	[ -n "$LIVE_LAST_PID" ] || { echo "Bail out! no worker: $(cat "$out")"; exit 1; }
+	IT_WORKERS+=("$LIVE_LAST_PID")
+	LIVE_SOCKS+=("$sock")
+}
+
+# live_start N [APP-ARGS...]: N workers on sockets w0..wN-1 sharing
+# $IT_DIR/live.db, and nginx in front of all of them.
+live_start() {
+	local n=$1 i up=""
+	shift
+	export LIVE_DB=$IT_DIR/live.db
+	for ((i = 0; i < n; i++)); do
+		live_spawn "$IT_DIR/w$i.sock" "$@"
+		# lib.sh writes "server ADDRESS;": the other servers ride along.
+		up+="${up:+; server }unix:$IT_DIR/w$i.sock"
+	done
+	it_start_nginx "$up"
+}
+
+# live_listen NAME [CLIENT-ARGS...]: a client on /sse/live in the
+# background, its events in $IT_DIR/NAME.ev; sets LIVE_LAST_PID.
+live_listen() {
+	local name=$1
+	shift
+	python3 "$LIVE_CLIENT" listen "$IT_URL/sse/live" "$IT_DIR/$name.ev" "$@" \
+	    2>>"$IT_DIR/$name.stderr" &
+	LIVE_LAST_PID=$!
+	IT_PIDS+=("$LIVE_LAST_PID")
+}
+
+# live_events NAME: how many events (not hello, not comments) NAME has.
+live_events() {
+	[ -f "$IT_DIR/$1.ev" ] || { echo 0; return; }
+	grep -cvE '^[#-]' "$IT_DIR/$1.ev"
+}
+
+# live_wait_events NAME N [SECONDS]: wait (default 10 s) for N events.
+live_wait_events() {
+	local i
+	for ((i = 0; i < ${3:-10} * 20; i++)); do
+		[ "$(live_events "$1")" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# live_wait_hello NAME...: wait up to 10 s until each stream said hello.
+live_wait_hello() {
+	local name
+	for name in "$@"; do
+		it_wait_grep "$IT_DIR/$name.ev" '^- hello' ||
+		    it_wait_grep "$IT_DIR/$name.ev" '^- hello' || return 1
+	done
+}
+
+# live_hello_pid NAME: the worker that served NAME's fresh stream.
+live_hello_pid() { sed -nE 's/^- hello [0-9]+ pid ([0-9]+)$/\1/p' "$IT_DIR/$1.ev" | head -n 1; }
+
+# live_pub TOPIC N: publish N events through nginx (whichever worker).
+live_pub() { it_curl -X POST "$IT_URL/pub?topic=$1&n=$2"; }
+
+# live_info: the hub statistics of whichever worker answers.
+live_info() { it_curl "$IT_URL/info"; }
+
+# live_field TEXT NAME: the number after NAME in a "name value ..." line.
+live_field() { sed -nE "s/.*(^| )$2 ([0-9]+).*/\2/p" <<<"$1" | head -n 1; }
+
+# live_wait_exit PID SECONDS: wait for a background child; its status.
+live_wait_exit() {
+	local i
+	for ((i = 0; i < $2 * 20; i++)); do
+		it_alive "$1" || break
+		sleep 0.05
+	done
+	it_alive "$1" && return 255
+	wait "$1"
+}
+
+# live_skip DESC: a check that cannot be made here (TAP SKIP).
+live_skip() { t_n=$((t_n + 1)); echo "ok $t_n # SKIP $1"; }
+
+# live_quiet: true when the 1-minute load average is below the CPU count,
+# so that latency targets can be held to.
+live_quiet() {
+	awk -v n="$(nproc)" '{ exit !($1 < n) }' /proc/loadavg
+}

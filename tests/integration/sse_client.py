@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""A small Server-Sent Events client for the live-stream tests.
+
+  sse_client.py listen URL OUT [--last-id N] [--expect N] [--timeout S]
+                               [--reconnect] [--ready FILE]
+      Read one stream and append a line per event to OUT, flushed at once:
+          <id> <topic> <received ns> <data lines joined by |>
+      The first event of a fresh stream ("hello") and heartbeats (comments)
+      are written too ("- hello ..." and "# heartbeat").  With --reconnect a
+      stream that ends is opened again with Last-Event-ID (the last id seen)
+      after 50 ms, as a browser would; each reconnection writes "# reconnect".
+      Stops after --expect events other than hello (exit 0), at --timeout
+      (exit 3) or, without --reconnect, when the stream ends (exit 2).
+      --ready FILE is created once the first bytes arrived.  --drop-every M
+      resets the connection after every M events (with --reconnect).
+  sse_client.py storm URL N [--rst]
+      Open N streams at once, wait until each has sent its first event,
+      then drop them all (--rst: with a TCP reset).  Prints "held N".
+  sse_client.py check OUT... --ids F-L
+      Did every listen output get exactly the events with ids F..L, in order,
+      once each?  Prints "ok events N replayed R p50 X p99 Y max Z" (delivery
+      latency of live events in ms: received minus the payload's "ns", the
+      publish time)
+      and exits 0, or "bad <why>" and exits 1.
+Only the standard library; plain HTTP/1.0 to 127.0.0.1 (no chunking).
+"""
+import json
+import os
+import socket
+import struct
+import sys
+import time
+from urllib.parse import urlsplit
+
+
+def connect(url, last_id=None, timeout=10):
+    u = urlsplit(url)
+    s = socket.create_connection((u.hostname, u.port or 80), timeout=timeout)
+    path = u.path + ("?" + u.query if u.query else "")
+    req = "GET %s HTTP/1.0\r\nHost: %s\r\nAccept: text/event-stream\r\n" % (path, u.netloc)
+    if last_id is not None:
+        req += "Last-Event-ID: %s\r\n" % last_id
+    s.sendall((req + "\r\n").encode())
+    return s
+
+
+class Reader:
+    """Splits a response into its status line, headers, then SSE events.
+    Every read gives up at the deadline (time.monotonic())."""
+
+    def __init__(self, sock, deadline):
+        self.sock = sock
+        self.deadline = deadline
+        self.buf = b""
+        self.status = None
+        self.eof = False
+
+    def fill(self):
+        try:
+            data = self.sock.recv(65536)
+        except socket.timeout:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self.eof = True
+        self.buf += data
+
+    def until(self, sep):
+        while sep not in self.buf and not self.eof and time.monotonic() < self.deadline:
+            self.fill()
+        return sep in self.buf
+
+    def head(self):
+        if not self.until(b"\r\n\r\n"):
+            return None
+        head, self.buf = self.buf.split(b"\r\n\r\n", 1)
+        self.status = int(head.split(b" ", 2)[1])
+        return self.status
+
+    def event(self):
+        """The next event as (kind, fields), or None at the end or deadline."""
+        if not self.until(b"\n\n"):
+            return None
+        raw, self.buf = self.buf.split(b"\n\n", 1)
+        fields = {"data": []}
+        comment = False
+        for line in raw.decode().split("\n"):
+            if line.startswith(":"):
+                comment = True
+                continue
+            name, _, value = line.partition(":")
+            value = value[1:] if value.startswith(" ") else value
+            if name == "data":
+                fields["data"].append(value)
+            else:
+                fields[name] = value
+        if comment and "event" not in fields and not fields["data"]:
+            return ("comment", fields)
+        return ("event", fields)
+
+
+def listen(args):
+    url, out = args[0], args[1]
+    opt = {"--last-id": None, "--expect": None, "--timeout": "30", "--ready": None,
+           "--drop-every": "0"}
+    reconnect = "--reconnect" in args
+    rest = [a for a in args[2:] if a != "--reconnect"]
+    for k, v in zip(rest[::2], rest[1::2]):
+        opt[k] = v
+    deadline = time.monotonic() + float(opt["--timeout"])
+    expect = int(opt["--expect"]) if opt["--expect"] else None
+    last_id = opt["--last-id"]
+    drop = int(opt["--drop-every"])
+    got = 0
+    f = open(out, "a", buffering=1)
+    while time.monotonic() < deadline:
+        try:
+            s = connect(url, last_id, timeout=max(0.1, min(deadline - time.monotonic(), 5)))
+        except OSError as e:
+            f.write("# connect failed %s\n" % e)
+            if not reconnect:
+                return 2
+            time.sleep(0.05)
+            continue
+        s.settimeout(0.2)
+        r = Reader(s, deadline)
+        here = 0
+        f.write("# status %s\n" % r.head())
+        if opt["--ready"]:
+            open(opt["--ready"], "a").close()
+        while r.status == 200:
+            ev = r.event()
+            if ev is None:
+                break
+            kind, fields = ev
+            if kind == "comment":
+                f.write("# heartbeat\n")
+                continue
+            if fields.get("event") == "hello":
+                f.write("- hello %d %s\n" % (time.time_ns(), "|".join(fields["data"])))
+                continue
+            if "id" in fields:
+                last_id = fields["id"]
+            f.write("%s %s %d %s\n" % (fields.get("id", "-"), fields.get("event", "-"),
+                                        time.time_ns(), "|".join(fields["data"])))
+            got += 1
+            here += 1
+            if expect is not None and got >= expect:
+                s.close()
+                return 0
+            if drop and here >= drop:
+                # A forced disconnect: reset the connection mid-stream.
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                r.eof = True
+                break
+        s.close()
+        if not r.eof:
+            break		# the deadline
+        f.write("# end\n")
+        if not reconnect:
+            return 2
+        f.write("# reconnect %s\n" % last_id)
+        time.sleep(0.05)
+    return 3
+
+
+def storm(args):
+    url, n = args[0], int(args[1])
+    socks = []
+    for _ in range(n):
+        socks.append(connect(url, timeout=20))
+    held = 0
+    deadline = time.monotonic() + 20
+    for s in socks:
+        r = Reader(s, deadline)
+        if r.head() == 200 and r.event() is not None:
+            held += 1
+    for s in socks:
+        if "--rst" in args:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        s.close()
+    print("held %d" % held)
+    return 0 if held == n else 1
+
+
+def check(args):
+    """Every listen output in args holds exactly the events with ids F..L
+    (--ids F-L), in order, once each; one summary line for all of them."""
+    first, last = map(int, args[args.index("--ids") + 1].split("-"))
+    files = args[:args.index("--ids")]
+    want = list(range(first, last + 1))
+    lat, bad, replayed, n = [], [], 0, 0
+    for path in files:
+        ids = []
+        for line in open(path):
+            if line[0] in "#-":
+                continue
+            ev_id, topic, recv, data = line.rstrip("\n").split(" ", 3)
+            ids.append(int(ev_id))
+            parts = data.split("|")
+            if parts[2] == "replay 1":
+                replayed += 1
+            else:
+                lat.append((int(recv) - json.loads(parts[0][8:])["ns"]) / 1e6)
+        n += len(ids)
+        if ids != want:
+            where = next((i for i, (a, b) in enumerate(zip(ids, want)) if a != b),
+                         min(len(ids), len(want)))
+            bad.append("%s: %d events, differs at #%d (%s)" % (
+                os.path.basename(path), len(ids), where, ids[max(0, where - 2):where + 3]))
+    if bad:
+        print("bad " + "; ".join(bad))
+        return 1
+    lat.sort()
+    pick = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] if lat else 0
+    print("ok events %d replayed %d p50 %.1f p99 %.1f max %.1f" % (
+        n, replayed, pick(0.5), pick(0.99), lat[-1] if lat else 0))
+    return 0
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1]
+    sys.exit({"listen": listen, "storm": storm, "check": check}[cmd](sys.argv[2:]))
