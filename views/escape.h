@@ -133,17 +133,21 @@ static inline int cur_room(nitro_buf *b, struct esc_cur *c, size_t n)
 	return 0;
 }
 
-/* escape_cstr() through a cursor; the buffer must have no max. */
+/* Output room one block may need: 16 bytes * 6 and the 16-byte moves. */
+#define ESC_BLOCK_ROOM (16 * 6 + 17)
+
+/* escape_cstr() through a cursor; the buffer must have no max.  room_ok:
+ * the caller has made room for the first block already. */
 static inline __attribute__((always_inline)) int cur_escape(nitro_buf *b,
-    struct esc_cur *c, const char *s)
+    struct esc_cur *c, const char *s, int room_ok)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
-	for (;;) {
+	for (;; room_ok = 0) {
 		__m128i v;
 		unsigned mask, z, lim;
 
-		if (cur_room(b, c, 16 * 6 + 17))
+		if (!room_ok && cur_room(b, c, ESC_BLOCK_ROOM))
 			return b->err;
 		if (!OVERREAD_OK(p)) {
 			for (int i = 0; i < 16; i++, p++) {
@@ -198,7 +202,7 @@ static inline __attribute__((always_inline)) int escape_cstr(nitro_buf *b, const
 		return nitro_html_escape(b, s, strlen(s));
 	c.d = b->data + b->len;
 	c.end = b->data + b->cap;
-	if ((rc = cur_escape(b, &c, s)) != 0)
+	if ((rc = cur_escape(b, &c, s, 0)) != 0)
 		return rc;
 	b->len = (size_t)(c.d - b->data);
 	b->data[b->len] = '\0';

@@ -42,6 +42,7 @@ struct seg {
 	unsigned arg;		/* which value: holes with one name share it */
 	int again;		/* text/attribute hole whose value an earlier one
 				 * already escaped the same way */
+	int keep;		/* a later hole copies this one's output */
 };
 
 struct nitro_tpl {
@@ -110,6 +111,7 @@ static int add_seg(struct cc *c, enum ctx ctx)
 	c->segs[c->nsegs].ctx = ctx;
 	c->segs[c->nsegs].arg = 0;
 	c->segs[c->nsegs].again = 0;
+	c->segs[c->nsegs].keep = 0;
 	c->nsegs++;
 	c->start = c->text.len;
 	return 0;
@@ -148,11 +150,15 @@ static int hole(struct cc *c, enum ctx ctx)
 	s = &c->segs[c->nsegs - 1];
 	s->arg = i;
 	s->again = 0;
+	s->keep = 0;
 	if (ctx == C_TEXT || ctx == C_ATTR)
 		for (size_t k = 0; k + 1 < c->nsegs; k++)
-			if (c->segs[k].arg == i &&
-			    (c->segs[k].ctx == C_TEXT || c->segs[k].ctx == C_ATTR))
+			if (c->segs[k].arg == i && !c->segs[k].again &&
+			    (c->segs[k].ctx == C_TEXT || c->segs[k].ctx == C_ATTR)) {
 				s->again = 1;
+				c->segs[k].keep = 1;
+				break;
+			}
 	c->p = end + 2;
 	return 0;
 }
@@ -560,7 +566,8 @@ static int render_fast(nitro_html *h, const nitro_tpl *t, const char *const *arg
 	const char *v;
 
 	for (;; s++) {
-		if (cur_room(b, &c, s->len + 64))
+		/* Room for the run, its 64-byte copy and a first value block. */
+		if (cur_room(b, &c, s->len + 64 + ESC_BLOCK_ROOM))
 			return b->err;
 		copy_run(c.d, t->text + s->off, s->len);
 		c.d += s->len;
@@ -571,23 +578,22 @@ static int render_fast(nitro_html *h, const nitro_tpl *t, const char *const *arg
 			 * (by offset: the buffer may have moved). */
 			size_t n = done_len[s->arg];
 
-			if (cur_room(b, &c, n + 32))
+			if (cur_room(b, &c, n + 64))
 				return b->err;
-			if (n <= 32)
-				copy_run(c.d, b->data + done_at[s->arg], n);
-			else
-				memcpy(c.d, b->data + done_at[s->arg], n);
+			copy_run(c.d, b->data + done_at[s->arg], n);
 			c.d += n;
 			continue;
 		}
 		v = args[s->arg] ? args[s->arg] : "";
-		if (s->ctx == C_TEXT || s->ctx == C_ATTR) {
+		if (s->ctx <= C_ATTR) {	/* C_TEXT or C_ATTR */
 			size_t at = (size_t)(c.d - b->data);
 
-			if (cur_escape(b, &c, v))
+			if (cur_escape(b, &c, v, 1))
 				return b->err;
-			done_at[s->arg] = at;
-			done_len[s->arg] = (size_t)(c.d - b->data) - at;
+			if (s->keep) {
+				done_at[s->arg] = at;
+				done_len[s->arg] = (size_t)(c.d - b->data) - at;
+			}
 			continue;
 		}
 		if (s->ctx == C_URL && !nitro_url_is_safe(v))
@@ -602,7 +608,7 @@ static int render_fast(nitro_html *h, const nitro_tpl *t, const char *const *arg
 		}
 		/* Plain JavaScript values need no escaping for JavaScript, and
 		 * about:invalid none for HTML: the HTML escaper serves all. */
-		if (cur_escape(b, &c, v))
+		if (cur_escape(b, &c, v, 1))
 			return b->err;
 	}
 	b->len = (size_t)(c.d - b->data);
