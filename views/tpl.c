@@ -541,18 +541,22 @@ static int js_value(nitro_html *h, const char *v)
  * and the output reserved), memcpy otherwise. */
 static inline void copy_run(char *d, const char *s, size_t n)
 {
-	if (n <= 32) {
-		char tmp[32];
+	if (n <= 64) {
+		/* Loads before stores: the source may be earlier output. */
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
 
-		memcpy(tmp, s, 32);
-		memcpy(d, tmp, 32);
-	} else if (n <= 64) {
-		char tmp[64];
+		if (n > 32) {
+			__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(s + 32));
+			__m128i e = _mm_loadu_si128((const __m128i *)(const void *)(s + 48));
 
-		memcpy(tmp, s, 64);
-		memcpy(d, tmp, 64);
+			_mm_storeu_si128((__m128i *)(void *)(d + 32), c);
+			_mm_storeu_si128((__m128i *)(void *)(d + 48), e);
+		}
+		_mm_storeu_si128((__m128i *)(void *)d, a);
+		_mm_storeu_si128((__m128i *)(void *)(d + 16), b);
 	} else {
-		memcpy(d, s, n);
+		memmove(d, s, n);
 	}
 }
 
