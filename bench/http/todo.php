@@ -32,9 +32,8 @@ while ($row = $res->fetchArray(SQLITE3_NUM)) {
 	    '\')"></button></div><input id="edit-' . $id .
 	    '" class="edit" style="display: none" data-show="$editing === \'' . $id .
 	    '\'" data-preserve-attr="style" data-bind:draft data-on:keydown="evt.key === \'Enter\' ' .
-	    '&& @patch(\'/todos/' . $id .
-	    '\'); evt.key === \'Escape\' && ($editing = \'\')" data-on:blur="$editing === \'' . $id .
-	    '\' && @patch(\'/todos/' . $id . '\')"><p class="error"></p></li>';
+	    '&& el.blur(); evt.key === \'Escape\' && ($editing = \'\')" data-on:blur="$editing === \'' . $id .
+	    '\' && ($editing = \'\', @patch(\'/todos/' . $id . '\'))"><p class="error"></p></li>';
 }
 $db->close();
 

@@ -91,7 +91,7 @@ static const char head[] =
 	"needs to be done?\" autocomplete=\"off\" autofocus data-bind:title></form>"
 	"<p id=\"new-todo-error\" class=\"error\"></p></header>";
 
-/* One item; the id is written 11 times. */
+/* One item; the id is written 10 times. */
 static void put_item(struct buf *b, long long id, const unsigned char *title, size_t n,
     int done)
 {
@@ -121,13 +121,12 @@ static void put_item(struct buf *b, long long id, const unsigned char *title, si
 	PUTS(b, "\" class=\"edit\" style=\"display: none\" data-show=\"$editing === '");
 	put_num(b, id);
 	PUTS(b, "'\" data-preserve-attr=\"style\" data-bind:draft data-on:keydown=\"evt.key === "
-	    "'Enter' && @patch('/todos/");
+	    "'Enter' && el.blur(); evt.key === 'Escape' && ($editing = '')\" "
+	    "data-on:blur=\"$editing === '");
 	put_num(b, id);
-	PUTS(b, "'); evt.key === 'Escape' && ($editing = '')\" data-on:blur=\"$editing === '");
+	PUTS(b, "' && ($editing = '', @patch('/todos/");
 	put_num(b, id);
-	PUTS(b, "' && @patch('/todos/");
-	put_num(b, id);
-	PUTS(b, "')\"><p class=\"error\"></p></li>");
+	PUTS(b, "'))\"><p class=\"error\"></p></li>");
 }
 
 /* The page into out; -1 on a database error.  (libfcgi's FCGX_FPrintF knows

@@ -108,12 +108,12 @@ static const char item_src[] =
 	" setTimeout(() => document.getElementById('edit-{{id}}').focus())\">{{title}}</label>"
 	"<button class=\"destroy\" title=\"Delete\" data-on:click=\"@delete('/todos/{{id}}')\">"
 	"</button></div>"
-	/* Enter saves, Escape cancels, leaving the field saves. */
+	/* Leaving the field (Enter does) closes it and saves; Escape closes
+	 * it first, so nothing is saved.  A refused title opens it again. */
 	"<input id=\"edit-{{id}}\" class=\"edit\" style=\"display: none\""
 	" data-show=\"$editing === '{{id}}'\" data-preserve-attr=\"style\" data-bind:draft"
-	" data-on:keydown=\"evt.key === 'Enter' && @patch('/todos/{{id}}');"
-	" evt.key === 'Escape' && ($editing = '')\""
-	" data-on:blur=\"$editing === '{{id}}' && @patch('/todos/{{id}}')\">"
+	" data-on:keydown=\"evt.key === 'Enter' && el.blur(); evt.key === 'Escape' && ($editing = '')\""
+	" data-on:blur=\"$editing === '{{id}}' && ($editing = '', @patch('/todos/{{id}}'))\">"
 	"<p class=\"error\">{{error}}</p></li>";
 
 static nitro_tpl *item_tpl[2];	/* [completed] */
@@ -396,7 +396,7 @@ static int change_end(nitro_req *req, int rc)
 	return rc;
 }
 
-/* Send the events in ev with status (200, or 422 for a bad title). */
+/* Send the events in ev with status. */
 static int reply(nitro_req *req, int status, nitro_buf *ev)
 {
 	int rc = ev->err;
@@ -418,14 +418,25 @@ static int reply_list(nitro_req *req, nitro_buf *ev, const char *signals)
 
 	if (ev == NULL)
 		ev = &own;
-	rc = patch_list(ev, filter_of(nitro_req_signals(req)));
-	if (rc == 0 && signals != NULL)
-		rc = nitro_sse_patch_signals_raw(ev, signals, strlen(signals), 0, NULL);
+	/* Signals first: an editor closes before its item may vanish. */
+	rc = signals ? nitro_sse_patch_signals_raw(ev, signals, strlen(signals), 0, NULL) : 0;
+	if (rc == 0)
+		rc = patch_list(ev, filter_of(nitro_req_signals(req)));
 	if (rc != 0) {
 		nitro_buf_free(ev);
 		return rc;
 	}
 	return reply(req, 200, ev);
+}
+
+/*
+ * A refused title: the events in ev put the message next to the field.
+ * Datastar 1.0 ignores the body of any answer but 200, so its requests get
+ * 200 with the patch; other clients get 422 (Unprocessable Content).
+ */
+static int refuse(nitro_req *req, nitro_buf *ev)
+{
+	return reply(req, nitro_req_is_datastar(req) ? 200 : 422, ev);
 }
 
 /* A string signal, trimmed, as a new string ("" when absent); NULL when
@@ -497,7 +508,7 @@ static int add(nitro_req *req, void *u)
 		title_error(&errs, msg, sizeof msg);
 		todo_clear(&t);
 		patch_error(&ev, "new-todo-error", msg);
-		return reply(req, 422, &ev);
+		return refuse(req, &ev);
 	}
 	if ((rc = change_begin()) == 0) {
 		if ((rc = todo_count(NULL, &n)) == 0 && n >= MAX_TODOS)
@@ -510,7 +521,7 @@ static int add(nitro_req *req, void *u)
 	if (rc == NITRO_ELIMIT) {
 		snprintf(msg, sizeof msg, "The list is full (%d todos).", MAX_TODOS);
 		patch_error(&ev, "new-todo-error", msg);
-		return reply(req, 422, &ev);
+		return refuse(req, &ev);
 	}
 	if (rc != 0)
 		return rc;
@@ -525,7 +536,7 @@ static int edit(nitro_req *req, void *u)
 	nitro_buf ev = NITRO_BUF_INIT;
 	nitro_verrors errs;
 	struct todo t;
-	char *title, msg[160];
+	char *title, *old, msg[160];
 	int64_t id = path_id(req);
 	int rc;
 
@@ -548,16 +559,23 @@ static int edit(nitro_req *req, void *u)
 		nitro_sql_rollback(db);
 		return failed(req, rc);
 	}
-	free(t.title);
+	old = t.title;
 	t.title = title;
 	if (todo_validate(&t, &errs) != 0) {
-		/* The item again, with the message under the field (still open). */
+		/* The item as it is, the message under its field, open again
+		 * (with what was typed: $draft keeps it). */
 		nitro_sql_rollback(db);
 		title_error(&errs, msg, sizeof msg);
+		t.title = old;
+		old = title;
 		patch_todo(&ev, &t, msg);
+		snprintf(msg, sizeof msg, "{\"editing\":\"%lld\"}", (long long)id);
+		nitro_sse_patch_signals_raw(&ev, msg, strlen(msg), 0, NULL);
 		todo_clear(&t);
-		return reply(req, 422, &ev);
+		free(old);
+		return refuse(req, &ev);
 	}
+	free(old);
 	rc = change_end(req, todo_save(&t));
 	todo_clear(&t);
 	return rc ? rc : reply_list(req, NULL, "{\"editing\":\"\",\"draft\":\"\"}");
