@@ -1,6 +1,8 @@
 /*
  * bench/html: one shop page (header, a nav of 5 links, 100 product cards,
- * footer; about 28 KB) rendered by the Nitro writer, by a pure-Python
+ * footer; about 29 KB) rendered by Nitro (the element writer for the
+ * document structure, prepared templates for the header, the nav links,
+ * the cards and the footer), by a pure-Python
  * tag-object renderer (render.py, run as a child process) and copied with
  * memcpy, in one run.  The Python page must equal Nitro's byte for byte.
  *
