@@ -46,12 +46,13 @@ live_start() {
 	it_start_nginx "$up"
 }
 
-# live_listen NAME [CLIENT-ARGS...]: a client on /sse/live in the
-# background, its events in $IT_DIR/NAME.ev; sets LIVE_LAST_PID.
+# live_listen NAME [CLIENT-ARGS...]: a client on $LIVE_PATH (default
+# /sse/live) in the background, its events in $IT_DIR/NAME.ev; sets
+# LIVE_LAST_PID.
 live_listen() {
 	local name=$1
 	shift
-	python3 "$LIVE_CLIENT" listen "$IT_URL/sse/live" "$IT_DIR/$name.ev" "$@" \
+	python3 "$LIVE_CLIENT" listen "$IT_URL${LIVE_PATH:-/sse/live}" "$IT_DIR/$name.ev" "$@" \
 	    2>>"$IT_DIR/$name.stderr" &
 	LIVE_LAST_PID=$!
 	IT_PIDS+=("$LIVE_LAST_PID")

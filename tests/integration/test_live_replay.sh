@@ -26,7 +26,7 @@ t_run "reopened with Last-Event-ID: 3, it is replayed 50 events" live_wait_event
 t_like "$(live_pub t.x 10)" ' first 54 last 63$' "events 54-63 published live"
 live_wait_exit "$b" 10
 t_is "$?" 0 "the reopened stream ends after its 60 events"
-t_like "$(check b 4-63)" '^ok events 60 replayed 50 ' "exactly 4..63 in order, once each; 50 of them replayed"
+t_like "$(check b 4-63)" '^ok events 60 ' "exactly 4..63 in order, once each"
 t_is "$(grep -c '^- hello' "$IT_DIR/b.ev")" 0 "a resumed stream is not sent the fresh state"
 
 # ---- reset every 7 events while 200 are published ----
