@@ -72,6 +72,12 @@ static void test_contexts(void)
 	    "&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;"
 	    "&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&lt;&amp;</p>",
 	    "reused escape of a long value");
+	check("<b data-on:click=\"go('{{a}}', '{{b}}', '{{c}}', '{{d}}')\"></b>",
+	    A("abcdefghijklmnopqrstuvwxyz-0123456789/plain", "abcdefghijklmnopqrst'uv",
+	    "caf\xc3\xa9 \xe2\x80\xa8", "tab\there"), 4,
+	    "<b data-on:click=\"go('abcdefghijklmnopqrstuvwxyz-0123456789/plain', "
+	    "'abcdefghijklmnopqrst\\&#x27;uv', 'caf\xc3\xa9 \\u2028', 'tab\\there')\"></b>",
+	    "JS holes: long plain values, a quote after 16 bytes, U+2028, control bytes");
 	check("<ul>{{a}}<li>{{b}}</li></ul>", A("1", NULL), 2, "<ul>1<li></li></ul>", "NULL value is empty");
 	check("<!DOCTYPE html><html><head><title>{{t}}</title></head><body><br><hr/></body></html>",
 	    A("T&C"), 1, "<!DOCTYPE html><html><head><title>T&amp;C</title></head><body><br><hr/></body></html>",
