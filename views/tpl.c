@@ -520,29 +520,6 @@ static int js_plain(const char *v)
 {
 	const unsigned char *p = (const unsigned char *)v;
 
-#ifdef NITRO_FAST_ESCAPE
-	/* 16 bytes at a time: control and non-ASCII bytes are the signed
-	 * bytes below 0x20, the rest are compared one by one. */
-	while (OVERREAD_OK(p)) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-		__m128i m = _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
-		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f)),
-		    _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))), _mm_or_si128(
-		    _mm_cmpeq_epi8(x, _mm_set1_epi8('\'')), _mm_cmpeq_epi8(x, _mm_set1_epi8('"')))));
-		unsigned bad, z;
-
-		m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('<')),
-		    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('>')),
-		    _mm_cmpeq_epi8(x, _mm_set1_epi8('&')))));
-		bad = (unsigned)_mm_movemask_epi8(m);
-		z = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128()));
-		if (z)	/* the NUL itself counts as a control byte: look before it */
-			return (bad & ((z & (0u - z)) - 1)) == 0;
-		if (bad)
-			return 0;
-		p += 16;
-	}
-#endif
 	for (; *p; p++)
 		if (*p < 0x20 || *p >= 0x7f || *p == '\\' || *p == '\'' || *p == '"' ||
 		    *p == '<' || *p == '>' || *p == '&')
