@@ -10,8 +10,9 @@
  *   $editing  the id being edited ('': none)     $filter   all, active or completed
  *
  * and is answered with Server-Sent Events that patch the list and the
- * footer as this browser's filter shows them, or, for a bad title, status
- * 422 and the message next to the field.
+ * footer as this browser's filter shows them, or, for a title that is empty
+ * or too long, the message next to the field (422 to clients other than
+ * Datastar, which ignores the body of any answer but 200).
  *
  * How a change reaches the other browsers, whichever worker they talk to:
  *   1. The action changes the todos and publishes "todos.changed" in the
