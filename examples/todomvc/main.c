@@ -389,11 +389,17 @@ static int change_begin(void)
 
 static int change_end(nitro_req *req, int rc)
 {
+	int64_t id = 0;
+
 	if (rc == 0)
-		rc = nitro_app_publish(nitro_req_app(req), "todos.changed", "{}", NULL);
+		rc = nitro_app_publish(nitro_req_app(req), "todos.changed", "{}", &id);
 	if (rc == 0)
-		return nitro_sql_commit(db);
-	nitro_sql_rollback(db);
+		rc = nitro_sql_commit(db);
+	else
+		nitro_sql_rollback(db);
+	/* Now and then, forget events older than any reconnect needs. */
+	if (rc == 0 && id % KEEP_EVENTS == 0)
+		nitro_sql_events_prune(db, KEEP_EVENTS, 0, NULL);
 	return rc;
 }
 
