@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "nitro/core.h"
+#include "core/fmt.h"
 
 void nitro_buf_init(nitro_buf *b, size_t max)
 {
@@ -90,6 +91,15 @@ int nitro_buf_vprintf(nitro_buf *b, const char *fmt, va_list ap)
 
 	if (b->err)
 		return b->err;
+	if (b->cap - b->len > 1) {
+		va_copy(ap2, ap);
+		n = nitro__vfmt(b->data + b->len, b->cap - b->len, fmt, ap2);
+		va_end(ap2);
+		if (n >= 0) {
+			b->len += (size_t)n;
+			return 0;
+		}
+	}
 	va_copy(ap2, ap);
 	n = vsnprintf(b->cap ? b->data + b->len : NULL,
 	    b->cap ? b->cap - b->len : 0, fmt, ap2);

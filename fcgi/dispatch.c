@@ -19,7 +19,7 @@ static int no_body(const nitro_req *req)
 
 static void access_log(nitro_req *req, long long us)
 {
-	char mem[512], num[64];
+	char mem[512];
 	nitro_buf line;
 
 	if (!req->app->access_log || nitro_log_level() > NITRO_LOG_INFO)
@@ -28,9 +28,8 @@ static void access_log(nitro_req *req, long long us)
 	nitro_log_begin(&line, NITRO_LOG_INFO, "request");
 	nitro_log_kv(&line, "method", req->method, strlen(req->method));
 	nitro_log_kv(&line, "path", req->path, req->path_len);
-	snprintf(num, sizeof num, " status=%d bytes=%zu us=%lld",
-	    req->status, req->bytes_out, us);
-	nitro_buf_puts(&line, num);
+	nitro_buf_printf(&line, " status=%d bytes=%zu us=%lld", req->status,
+	    req->bytes_out, us);
 	if (req->fail.status)
 		nitro_log_kv(&line, "error", req->fail.msg, strlen(req->fail.msg));
 	nitro_log_end(&line);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "nitro/views.h"
+#include "core/fmt.h"
 
 /* Record a sticky writer error (first one wins) and return it. */
 int nitro__html_fail(nitro_html *h, int err, const char *fmt, ...) NITRO_PRINTF(3, 4);
@@ -32,13 +33,6 @@ int nitro__is_void(const char *name, size_t len);
 
 /* The writer's scratch buffer, emptied, for building an expression. */
 nitro_buf *nitro__html_scratch(nitro_html *h);
-
-/*
- * Format into mem[0..memsz) for the common conversions only; the length,
- * or -1 when the format needs vsnprintf (or the result does not fit).
- * ap is not consumed.
- */
-int nitro__vfmt(char *mem, size_t memsz, const char *fmt, va_list ap);
 
 /* Append an event's header lines (event, id, retry); 0 or NITRO_EINVAL
  * for CR/LF in type or id (nothing appended then). */

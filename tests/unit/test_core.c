@@ -1,5 +1,6 @@
 /* Unit tests for core/: errors, arenas, buffers, logfmt. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +81,31 @@ static void test_buf(void)
 	free(p);
 }
 
+/* The fast path and its vsnprintf fallback must agree with printf. */
+static void test_printf(void)
+{
+	char want[256];
+	nitro_buf b;
+
+	nitro_buf_init(&b, 0);
+	nitro_buf_printf(&b, "%s=%d %u %ld %lu %lld %llu %zu %c %% %i", "k", -42, 42u,
+	    -9000000000L, 9000000000UL, -9223372036854775807LL - 1, 18446744073709551615ULL,
+	    (size_t)7, 'x', 0);
+	snprintf(want, sizeof want, "%s=%d %u %ld %lu %lld %llu %zu %c %% %i", "k", -42, 42u,
+	    -9000000000L, 9000000000UL, -9223372036854775807LL - 1, 18446744073709551615ULL,
+	    (size_t)7, 'x', 0);
+	T_EQ_STR(b.data, want, "plain conversions match printf (extremes included)");
+	nitro_buf_reset(&b);
+	nitro_buf_printf(&b, "[%5d|%-3s|%.2f|%x]", 42, "a", 3.14159, 255);
+	T_EQ_STR(b.data, "[   42|a  |3.14|ff]", "flags, widths, floats fall back to vsnprintf");
+	nitro_buf_reset(&b);
+	for (int i = 0; i < 300; i++)
+		nitro_buf_printf(&b, "%d,", i);
+	T_EQ_INT(b.len, 10 * 2 + 90 * 3 + 200 * 4, "results that do not fit grow the buffer");
+	T_OK(strncmp(b.data + b.len - 4, "299,", 4) == 0, "and nothing is lost at the edge");
+	nitro_buf_free(&b);
+}
+
 static void test_logfmt(void)
 {
 	nitro_buf b;
@@ -102,6 +128,7 @@ int main(void)
 	test_errors();
 	test_arena();
 	test_buf();
+	test_printf();
 	test_logfmt();
 	return t_done();
 }

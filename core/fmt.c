@@ -1,14 +1,14 @@
 /*
- * A fast path for the printf-style helpers.  Pages format many small
- * values ("p-%d", "%s items"); glibc's vsnprintf costs more than writing
- * the rest of an element, so the plain conversions (%s %d %i %u %ld %lu
- * %lld %llu %zu %c %%, no flags, width or precision) are done here and
- * anything else falls back to vsnprintf.
+ * A fast path for printf-style formatting.  Pages, response heads and log
+ * lines format many small values ("p-%d", "Content-Length: %zu"); glibc's
+ * vsnprintf costs more than the rest of the work, so the plain conversions
+ * (%s %d %i %u %ld %lu %lld %llu %zu %c %%, no flags, width or precision)
+ * are done here and anything else falls back to vsnprintf.
  */
 #include <stdarg.h>
 #include <string.h>
 
-#include "views/internal.h"
+#include "core/fmt.h"
 
 static size_t utoa(char *end, unsigned long long v)
 {
