@@ -84,7 +84,12 @@ my_app_SOURCES = ' "a name with - gets automake's canonical variable names"
 cd demo || exit 1
 ./autogen.sh >"$IT_DIR/autogen.log" 2>&1
 t_is "$?" 0 "autogen.sh makes ./configure"
-./configure CFLAGS="-O2 -Werror" >"$IT_DIR/configure.log" 2>&1
+# The compiler and sanitizers of the Nitro build: an ASan libnitro needs an
+# ASan program.
+cc=$(sed -n 's/^CC = //p' "$IT_BUILD/Makefile")
+san=$(sed -n 's/^NITRO_SAN = //p' "$IT_BUILD/Makefile")
+./configure CC="${cc:-cc}" CFLAGS="-O2 -Werror $san" LDFLAGS="$san" \
+    >"$IT_DIR/configure.log" 2>&1
 t_is "$?" 0 "./configure finds the installed libnitro"
 mk >"$IT_DIR/make.log" 2>&1
 t_is "$?" 0 "make builds it without a warning (-Werror)"
