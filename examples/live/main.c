@@ -16,13 +16,16 @@
  *
  *   NITRO_DB=var/live.db spawn-fcgi -s /run/live.sock -F 4 -- ./live
  *   (or: nitro serve --app ./live)
+ *
+ * NITRO_DATASTAR_JS=/path/datastar.js serves that copy of the Datastar
+ * client as /datastar.js in place of the CDN's (offline use, browser tests).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include <nitro.h>
-#include <nitro/sql.h>
 
 #define COUNTER_FIELDS(X) \
 	X(id,    INT, NITRO_F_ID) \
@@ -45,6 +48,7 @@ NITRO_ENTITY_DEFINE(chat, CHAT_FIELDS);
 #define KEEP_EVENTS 10000	/* event log kept for reconnects */
 
 static nitro_repo *db;
+static nitro_buf datastar_js = NITRO_BUF_INIT;	/* NITRO_DATASTAR_JS's bytes */
 
 /* ---- views: the same functions render the page and the stream ---------- */
 
@@ -104,7 +108,9 @@ static int64_t counter_value(void)
 /* ---- the live stream ----------------------------------------------------- */
 
 /* What one stream has shown: a chat event at or below this id is already
- * on screen (it was committed before the state was read). */
+ * on screen (it was committed before the state was read).  State of its
+ * own makes each stream render for itself; streams that share one udata
+ * (or none) have each event rendered once for all of them. */
 struct shown {
 	int64_t chat;
 };
@@ -290,7 +296,10 @@ static void button(nitro_html *h, const char *label, const char *url)
 
 static int home(nitro_req *req, void *udata)
 {
-	struct nitro_page page = { .title = "Nitro live" };
+	struct nitro_page page = {
+		.title = "Nitro live",
+		.datastar_src = datastar_js.len ? "/datastar.js" : NULL,	/* NULL: the CDN */
+	};
 	nitro_html h;
 	int64_t newest;
 
@@ -340,7 +349,36 @@ static int home(nitro_req *req, void *udata)
 	return nitro_html_finish(&h);
 }
 
+static int datastar(nitro_req *req, void *udata)
+{
+	(void)udata;
+	if (datastar_js.len == 0)
+		return nitro_resp_error(req, 404, "No local Datastar client (NITRO_DATASTAR_JS).");
+	return nitro_resp_send(req, 200, "text/javascript", datastar_js.data, datastar_js.len);
+}
+
 /* ---- start-up ---------------------------------------------------------------- */
+
+/* Read the local Datastar client (at most 1 MiB), when one is named. */
+static int load_datastar(void)
+{
+	const char *path = getenv("NITRO_DATASTAR_JS");
+	char chunk[8192];
+	size_t n;
+	FILE *f;
+
+	if (path == NULL || *path == '\0')
+		return 0;
+	if ((f = fopen(path, "rb")) == NULL)
+		return nitro_error(NITRO_EIO, "cannot read %s", path);
+	nitro_buf_init(&datastar_js, 1 << 20);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		nitro_buf_append(&datastar_js, chunk, n);
+	if (ferror(f) && datastar_js.err == 0)
+		datastar_js.err = nitro_error(NITRO_EIO, "cannot read %s", path);
+	fclose(f);
+	return datastar_js.err;
+}
 
 static int open_db(void)
 {
@@ -365,9 +403,10 @@ int main(int argc, char **argv)
 	nitro_app *app = NULL;
 	int rc = -1;
 
-	if (open_db() != 0 || (events = nitro_sql_transport(db)) == NULL ||
-	    (app = nitro_app_new()) == NULL ||
+	if (load_datastar() != 0 || open_db() != 0 ||
+	    (events = nitro_sql_transport(db)) == NULL || (app = nitro_app_new()) == NULL ||
 	    nitro_route(app, "GET /", home, NULL) != 0 ||
+	    nitro_route(app, "GET /datastar.js", datastar, NULL) != 0 ||
 	    nitro_route(app, "GET /live", live, NULL) != 0 ||
 	    nitro_route(app, "POST /counter/{op}", counter_change, NULL) != 0 ||
 	    nitro_route(app, "POST /chat", chat_post, NULL) != 0) {
@@ -379,5 +418,6 @@ int main(int argc, char **argv)
 	nitro_app_free(app);
 	nitro_transport_free(events);
 	nitro_repo_free(db);
+	nitro_buf_free(&datastar_js);
 	return rc == 0 ? 0 : 1;
 }

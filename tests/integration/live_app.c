@@ -26,7 +26,6 @@
 #include <unistd.h>
 
 #include <nitro.h>
-#include <nitro/sql.h>
 
 static nitro_repo *db;
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # examples/live behind nginx with two workers sharing one database: the
-# page, the first state on a fresh stream, counter and chat changes made
+# page (with a local Datastar client), the first state on a fresh stream, counter and chat changes made
 # through either worker reaching the streams of both, a refused message,
 # and a reconnect beyond the kept events answered with the whole view.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
@@ -9,7 +9,8 @@ live_require
 IT_APP=$IT_BUILD/examples/live/live
 [ -x "$IT_APP" ] || { echo "Bail out! $IT_APP is not built"; exit 1; }
 it_setup
-export NITRO_DB=$IT_DIR/example.db
+export NITRO_DB=$IT_DIR/example.db NITRO_DATASTAR_JS=$IT_DIR/datastar.js
+printf '// Datastar stand-in\n' >"$NITRO_DATASTAR_JS"
 live_start 2
 LIVE_PATH=/live
 DS=(-H 'Datastar-Request: true' -H 'Content-Type: application/json')
@@ -22,8 +23,9 @@ page=$(it_curl "$IT_URL/")
 t_like "$page" '<output id="counter">0</output>' "the page shows the counter at 0"
 t_like "$page" '<ul id="messages"></ul>' "and no messages"
 t_like "$page" 'data-init="@get\(&#x27;/live&#x27;\)"' "it opens /live when it starts"
-t_like "$page" '<script type="module" src="https://cdn.jsdelivr.net/gh/starfederation/datastar@1\.0\.0/' \
-    "and loads the Datastar client"
+t_like "$page" '<script type="module" src="/datastar.js">' \
+    "and loads the Datastar client named by NITRO_DATASTAR_JS"
+t_is "$(it_curl "$IT_URL/datastar.js")" "// Datastar stand-in" "which the application serves"
 
 live_listen s1 --timeout 30
 live_listen s2 --timeout 30
