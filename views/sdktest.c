@@ -51,7 +51,8 @@ static int one_event(nitro_buf *b, json_object *ev)
 
 		if (r < 0 || r > 86400000)
 			return NITRO_EPARSE;
-		retry = (long)r;
+		/* 0 is a value here ("retry: 0"), not the encoder's unset. */
+		retry = r == 0 ? NITRO_SSE_RETRY_NOW : (long)r;
 	}
 	if (bad || type == NULL)
 		return NITRO_EPARSE;

@@ -41,7 +41,7 @@ int nitro__sse_begin(nitro_buf *b, const char *type, const char *id, long retry_
 		return nitro_error(NITRO_EINVAL, "sse: event type empty or holds CR/LF");
 	if (has_crlf(id))
 		return nitro_error(NITRO_EINVAL, "sse: event id holds CR/LF");
-	if (retry_ms < 0)
+	if (retry_ms < 0 && retry_ms != NITRO_SSE_RETRY_NOW)
 		return nitro_error(NITRO_EINVAL, "sse: negative retry");
 	if (b->err)
 		return b->err;
@@ -53,7 +53,9 @@ int nitro__sse_begin(nitro_buf *b, const char *type, const char *id, long retry_
 		nitro_buf_puts(b, id);
 		nitro_buf_putc(b, '\n');
 	}
-	if (retry_ms != 0 && retry_ms != RETRY_DEFAULT)
+	if (retry_ms == NITRO_SSE_RETRY_NOW)
+		nitro_buf_puts(b, "retry: 0\n");
+	else if (retry_ms != 0 && retry_ms != RETRY_DEFAULT)
 		nitro_buf_printf(b, "retry: %ld\n", retry_ms);
 	return b->err;
 }

@@ -273,9 +273,12 @@ NITRO_API int nitro_ds_mode_parse(const char *s, enum nitro_ds_mode *mode);
 
 /*
  * Options every event takes.  id: the SSE id (NULL: none; CR or LF
- * refused).  retry_ms: the reconnection delay; 0 or 1000 (the default)
- * is not written.
+ * refused).  retry_ms: the reconnection delay; 0 (unset) and 1000 (the
+ * client's default) are not written; NITRO_SSE_RETRY_NOW writes
+ * "retry: 0" (reconnect at once), since a zeroed struct must mean unset.
  */
+#define NITRO_SSE_RETRY_NOW (-1L)
+
 struct nitro_sse_opts {
 	const char *id;
 	long retry_ms;

@@ -24,9 +24,8 @@ CASES=$IT_SRC/tests/integration/sdktest
 # Cases where the program disagrees with datastar.md and the lead has been
 # told: a mismatch is reported as a TODO (with the difference) instead of a
 # failure, and a match says that the case can leave this list.
-#   retry-zero: "retry: <ms> only when it is not 1000", but retryDuration 0
-#   is dropped (0 means "not set" in struct nitro_sse_opts).
-KNOWN=" retry-zero "
+# (empty: retry-zero was fixed with NITRO_SSE_RETRY_NOW)
+KNOWN=""
 H=$IT_DIR/headers
 B=$IT_DIR/body
 

@@ -73,6 +73,9 @@ static void test_patch_elements(void)
 	p.retry_ms = 1000;
 	EV(nitro_sse_patch_elements(&b, "<a></a>", 7, &p), PE "data: elements <a></a>\n\n",
 	    "retry 1000 is the default: omitted");
+	p.retry_ms = NITRO_SSE_RETRY_NOW;
+	EV(nitro_sse_patch_elements(&b, "<a></a>", 7, &p), PE "retry: 0\ndata: elements <a></a>\n\n",
+	    "NITRO_SSE_RETRY_NOW writes retry 0");
 	EV(nitro_sse_patch_elements(&b, "<div>\n  <b>x</b>\n</div>", 23, NULL),
 	    PE "data: elements <div>\ndata: elements   <b>x</b>\ndata: elements </div>\n\n",
 	    "multi-line elements");
