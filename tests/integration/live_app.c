@@ -10,8 +10,10 @@
  *                             "event: <topic>", "id: <id>", then the data
  *                             lines "payload <json>", "pid <pid>" and
  *                             "replay 0|1".
- *   POST /pub?topic=T&n=N     publish N events {"i":k,"ns":<realtime ns>};
- *                             answers "pid P first F last L".
+ *   POST /pub?topic=T&n=N[&pad=B]
+ *                             publish N events {"i":k,"ns":<realtime ns>}
+ *                             (with "pad": B bytes of x); answers
+ *                             "pid P first F last L".
  *   POST /prune?keep=K        keep the newest K events: "removed R".
  *   GET  /info                "pid P streams S parked N closed N ...".
  *
@@ -84,24 +86,34 @@ static int h_live(nitro_req *req, void *udata)
 static int h_pub(nitro_req *req, void *udata)
 {
 	const char *topic = nitro_req_query(req, "topic");
-	long n = query_num(req, "n", 1, 100000);
+	long n = query_num(req, "n", 1, 100000), pad = query_num(req, "pad", 0, 65536);
+	nitro_buf *json = nitro_resp_body(req);	/* scratch until the answer */
 	int64_t id, first_id = 0;
 	char buf[128];
 
 	(void)udata;
-	if (topic == NULL || n < 1)
-		return text(req, 400, "topic and n (1 to 100000) please\n");
+	if (topic == NULL || n < 1 || pad < 0)
+		return text(req, 400, "topic, n (1 to 100000) and pad (0 to 65536) please\n");
 	for (long k = 1; k <= n; k++) {
 		struct timespec ts;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
-		snprintf(buf, sizeof buf, "{\"i\":%ld,\"ns\":%lld}", k,
+		nitro_buf_reset(json);
+		nitro_buf_printf(json, "{\"i\":%ld,\"ns\":%lld", k,
 		    (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
-		if (nitro_app_publish(nitro_req_app(req), topic, buf, &id) != 0)
+		if (pad > 0) {
+			nitro_buf_puts(json, ",\"pad\":\"");
+			for (long i = 0; i < pad; i++)
+				nitro_buf_putc(json, 'x');
+			nitro_buf_putc(json, '"');
+		}
+		nitro_buf_putc(json, '}');
+		if (json->err || nitro_app_publish(nitro_req_app(req), topic, json->data, &id) != 0)
 			return text(req, 500, nitro_errmsg());
 		if (k == 1)
 			first_id = id;
 	}
+	nitro_buf_reset(json);
 	snprintf(buf, sizeof buf, "pid %ld first %" PRId64 " last %" PRId64 "\n",
 	    (long)getpid(), first_id, id);
 	return text(req, 200, buf);

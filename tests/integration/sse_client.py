@@ -16,6 +16,9 @@
   sse_client.py storm URL N [--rst]
       Open N streams at once, wait until each has sent its first event,
       then drop them all (--rst: with a TCP reset).  Prints "held N".
+  sse_client.py stuck URL SECONDS
+      Open a stream with a 4 KiB receive buffer, read its first event, print
+      "stuck", then read nothing for SECONDS.
   sse_client.py check OUT... --ids F-L
       Did every listen output get exactly the events with ids F..L, in order,
       once each?  Prints "ok events N replayed R p50 X p99 Y max Z" (delivery
@@ -184,6 +187,23 @@ def storm(args):
     return 0 if held == n else 1
 
 
+def stuck(args):
+    """Open a stream with a small receive buffer, read its first event,
+    then read nothing more for a while: a client that cannot keep up."""
+    url, secs = args[0], float(args[1])
+    u = urlsplit(url)
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.settimeout(10)
+    s.connect((u.hostname, u.port))
+    s.sendall(("GET %s HTTP/1.0\r\nHost: %s\r\n\r\n" % (u.path, u.netloc)).encode())
+    r = Reader(s, time.monotonic() + 10)
+    ok = r.head() == 200 and r.event() is not None
+    print("stuck" if ok else "no stream", flush=True)
+    time.sleep(secs)
+    return 0 if ok else 1
+
+
 def check(args):
     """Every listen output in args holds exactly the events with ids F..L
     (--ids F-L), in order, once each; one summary line for all of them."""
@@ -221,4 +241,4 @@ def check(args):
 
 if __name__ == "__main__":
     cmd = sys.argv[1]
-    sys.exit({"listen": listen, "storm": storm, "check": check}[cmd](sys.argv[2:]))
+    sys.exit({"listen": listen, "storm": storm, "stuck": stuck, "check": check}[cmd](sys.argv[2:]))
