@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The per-process stream limit: with max_streams 3, a fourth stream is
 # answered 503 with a message and Retry-After, ordinary requests still
-# work, and a freed place can be taken again.
+# work, and a freed place can be taken again.  Quiet streams get
+# heartbeats (heartbeat_ms 300 here).
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 . "$IT_SRC/tests/integration/live_lib.sh"
 live_require
 it_setup
-LIVE_MAX=3 live_start 1
+LIVE_MAX=3 LIVE_BEAT_MS=300 live_start 1
 H=$IT_DIR/headers B=$IT_DIR/body
 
 pids=()
@@ -15,6 +16,9 @@ for i in 1 2 3; do
 	pids+=("$LIVE_LAST_PID")
 done
 t_run "three streams are open" live_wait_hello s1 s2 s3
+sleep 2
+n=$(grep -c '^# heartbeat' "$IT_DIR/s1.ev")
+t_like "$n" '^[3-8]$' "a quiet stream got heartbeats: $n in about 2 s"
 t_is "$(live_field "$(live_info)" streams)" 3 "the worker holds three"
 code=$(curl -sS --max-time 5 -D "$H" -o "$B" -w '%{http_code}' "$IT_URL/sse/live")
 t_is "$code" 503 "a fourth stream is refused with 503"
