@@ -37,13 +37,18 @@ res=$(python3 "$LIVE_CLIENT" check $(printf "$IT_DIR/%s.ev " "${names[@]}") --id
 t_like "$res" "^ok events $((K * 6)) replayed 0 " \
     "each stream got events 1..$K exactly once, in order, none replayed"
 diag "delivery latency across workers (ms): $res"
-p99=$(sed -nE 's/.* p99 ([0-9]+)\.[0-9].*/\1/p' <<<"$res")
-t_like "${p99:-999}" '^([0-9]{1,2}|1[0-9]{2})$' "p99 delivery latency is under 200 ms (${p99:-?} ms)"
-# The target, 50 ms, says little on a machine busy with other work.
-if live_quiet; then
-	t_like "${p99:-999}" '^([0-9]|[1-4][0-9]|50)$' "p99 delivery latency is 50 ms or less"
+p99=$(sed -nE 's/.* p99 ([0-9.]+) .*/\1/p' <<<"$res")
+# at_most MS: the p99 is at most MS milliseconds.
+at_most() { awk -v p="${p99:-999999}" -v m="$1" 'BEGIN { exit !(p <= m) }'; }
+t_run "p99 delivery latency is under 200 ms (${p99:-?} ms)" at_most 200
+# The target, 50 ms, says little on a machine busy with other work: there
+# a miss is reported, not failed.
+if at_most 50; then
+	pass "p99 delivery latency is 50 ms or less"
+elif live_quiet; then
+	fail "p99 delivery latency is 50 ms or less" "p99 was ${p99:-?} ms"
 else
-	live_skip "p99 of 50 ms or less: load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) CPUs"
+	live_skip "p99 of 50 ms or less (${p99:-?} ms): load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) CPUs"
 fi
 for w in "${IT_WORKERS[@]}"; do
 	it_alive "$w" || fail "worker $w died"
