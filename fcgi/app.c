@@ -55,6 +55,7 @@ nitro_app *nitro_app_new(void)
 	app->threads = default_threads();
 	app->grace = 10;
 	app->access_log = 1;
+	app->csrf_check = 1;
 	app->wake_fd = -1;
 	app->listen_fd = -1;
 	return app;
@@ -80,6 +81,7 @@ int nitro_route(nitro_app *app, const char *pattern, nitro_handler h, void *udat
 struct nitro_limits *nitro_app_limits(nitro_app *app) { return &app->limits; }
 void nitro_app_set_grace(nitro_app *app, unsigned s) { app->grace = s; }
 void nitro_app_set_access_log(nitro_app *app, int on) { app->access_log = !!on; }
+void nitro_app_set_csrf_check(nitro_app *app, int on) { app->csrf_check = !!on; }
 
 void nitro_app_set_threads(nitro_app *app, unsigned n)
 {

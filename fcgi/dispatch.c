@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/log.h"
 #include "fcgi/internal.h"
@@ -98,10 +99,44 @@ static void route(nitro_req *req)
 	}
 }
 
+/* GET, HEAD and OPTIONS change nothing and are never refused here. */
+static int is_safe_method(const char *m)
+{
+	return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 ||
+	    strcmp(m, "OPTIONS") == 0;
+}
+
+/*
+ * Cross-site request forgery: a browser says where a request comes from,
+ * in Sec-Fetch-Site (all current browsers) or at least in Origin.  A
+ * state-changing request that a browser sent from another site is
+ * refused; requests without those headers (curl, other servers) are not
+ * browsers' and pass, as do same-origin ones.
+ */
+static int cross_site(nitro_req *req)
+{
+	const char *site = nitro_req_env(req, "HTTP_SEC_FETCH_SITE");
+	const char *origin, *host, *p;
+
+	if (!req->app->csrf_check || is_safe_method(req->method))
+		return 0;
+	if (site != NULL)
+		return strcmp(site, "cross-site") == 0 || strcmp(site, "same-site") == 0;
+	origin = nitro_req_env(req, "HTTP_ORIGIN");
+	if (origin == NULL || strcmp(origin, "null") == 0)
+		return origin != NULL;	/* "null": a sandboxed or file page */
+	host = nitro_req_env(req, "HTTP_HOST");
+	if (host == NULL || (p = strstr(origin, "://")) == NULL)
+		return 1;
+	return strcasecmp(p + 3, host) != 0;
+}
+
 void nitro__dispatch(nitro_req *req)
 {
 	if (req->fail.status != 0)
 		nitro_resp_error(req, req->fail.status, req->fail.msg);
+	else if (cross_site(req))
+		nitro_resp_error(req, 403, "Cross-site requests that change state are refused.");
 	else
 		route(req);
 

@@ -33,6 +33,7 @@ struct nitro_app {
 	unsigned threads;
 	unsigned grace;
 	int access_log;
+	int csrf_check;		/* refuse cross-site unsafe requests (on) */
 	atomic_int stopping;
 	int wake_fd;		/* eventfd: readable once stopping */
 	int listen_fd;

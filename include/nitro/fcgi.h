@@ -75,6 +75,15 @@ NITRO_API void nitro_app_set_threads(nitro_app *app, unsigned n);
 NITRO_API void nitro_app_set_grace(nitro_app *app, unsigned seconds);
 /* Access log lines on (default) or off. */
 NITRO_API void nitro_app_set_access_log(nitro_app *app, int on);
+/*
+ * Cross-site request forgery protection, on by default: a POST, PUT,
+ * PATCH or DELETE that a browser sent from another site (Sec-Fetch-Site
+ * cross-site or same-site, or an Origin whose host is not Host) is
+ * answered 403 before any handler runs.  Requests without those headers
+ * are not a browser's and pass.  Turn off only for endpoints meant to be
+ * posted to from other sites, behind their own checks.
+ */
+NITRO_API void nitro_app_set_csrf_check(nitro_app *app, int on);
 
 /*
  * Run until SIGTERM or SIGINT.  argv may carry:

@@ -268,6 +268,23 @@ int main(void)
 	T_OK(strncmp(r->out, "Status: 400 Bad Request\r\n", 25) == 0,
 	    "headers over the limit are refused");
 
+	run(ENV("REQUEST_METHOD=POST", "REQUEST_URI=/login", "HTTP_HOST=shop.example",
+	    "HTTP_ORIGIN=https://evil.example"), r);
+	T_OK(strncmp(r->out, "Status: 403 Forbidden\r\n", 23) == 0,
+	    "a POST from another origin is refused");
+	run(ENV("REQUEST_METHOD=POST", "REQUEST_URI=/login", "HTTP_SEC_FETCH_SITE=cross-site"), r);
+	T_OK(strncmp(r->out, "Status: 403 Forbidden\r\n", 23) == 0,
+	    "a POST a browser marks cross-site is refused");
+	run(ENV("REQUEST_METHOD=POST", "REQUEST_URI=/login", "HTTP_HOST=shop.example:8080",
+	    "HTTP_ORIGIN=http://shop.example:8080", "HTTP_SEC_FETCH_SITE=same-origin"), r);
+	T_OK(strncmp(r->out, "Status: 303", 11) == 0, "a same-origin POST passes");
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/", "HTTP_SEC_FETCH_SITE=cross-site"), r);
+	T_OK(strncmp(r->out, "Status: 200", 11) == 0, "a cross-site GET (a link) passes");
+	nitro_app_set_csrf_check(app, 0);
+	run(ENV("REQUEST_METHOD=POST", "REQUEST_URI=/login", "HTTP_SEC_FETCH_SITE=cross-site"), r);
+	T_OK(strncmp(r->out, "Status: 303", 11) == 0, "the check can be turned off");
+	nitro_app_set_csrf_check(app, 1);
+
 	run(ENV("REQUEST_METHOD=POST", "REQUEST_URI=/login"), r);
 	T_OK(strncmp(r->out, "Status: 303 See Other\r\nLocation: /home\r\n"
 	    "Set-Cookie: sid=s3cret; Path=/\r\n", 70) == 0,
