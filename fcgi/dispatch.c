@@ -51,7 +51,9 @@ static void route(nitro_req *req)
 		if (req->fail.status != 0) {
 			if (req->stream == NULL && !req->sent)
 				nitro_resp_error(req, req->fail.status, req->fail.msg);
-		} else if (rc < 0 && !req->sent) {
+		} else if (rc < 0 && !req->sent && !req->error_page) {
+			/* A handler that failed after making its own error
+			 * page (nitro_live's 503, say) keeps it. */
 			nitro_log(NITRO_LOG_ERROR, "handler failed", "path", req->path,
 			    "route", m->pattern, "error", nitro_strerror(rc),
 			    "detail", nitro_errmsg(), NULL);

@@ -51,6 +51,7 @@ struct hub_stream {
 	int64_t last_id;	/* events up to this id are not for it */
 	int check_gap;		/* last_id came from Last-Event-ID */
 	nitro_buf queue;	/* framed bytes the socket did not take */
+	int lagging;		/* queue was full: catch up from the log later */
 	int64_t pending_since;	/* ms; 0 when the queue is empty */
 	int64_t last_write;	/* ms */
 	int watching_out;	/* EPOLLOUT is armed */
@@ -259,7 +260,22 @@ static int flush_queue(nitro_hub *h, struct hub_stream *s)
 	return 0;
 }
 
-/* Send bytes (already framed), queueing what the socket does not take. */
+static int catch_up(nitro_hub *h, struct hub_stream *s, int replay, int check_gap);
+
+/* The socket took everything: a stream that fell behind catches up. */
+static void on_drained(nitro_hub *h, struct hub_stream *s)
+{
+	if (s->lagging)
+		catch_up(h, s, 0, 1);
+}
+
+/*
+ * Send one message (already framed), queueing what the socket does not
+ * take.  0 when sent or queued; 1 when the queue is too full to take it
+ * (nothing of it was sent: the stream falls behind and catches up from
+ * the log later); -1 when the client has gone.  Once part of a message is
+ * on the wire the rest is always queued, or the records would break.
+ */
 static int stream_send(nitro_hub *h, struct hub_stream *s, const char *p, size_t n)
 {
 	if (s->queue.len == 0) {
@@ -279,10 +295,8 @@ static int stream_send(nitro_hub *h, struct hub_stream *s, const char *p, size_t
 		}
 		if (n == 0)
 			return 0;
-	}
-	if (s->queue.len + n > h->o.queue_bytes) {
-		stat_add(h, &h->st.dropped_slow, 1);
-		return -1;	/* too slow: let it reconnect and replay */
+	} else if (s->queue.len + n > h->o.queue_bytes) {
+		return 1;
 	}
 	if (nitro_buf_append(&s->queue, p, n) != 0)
 		return -1;
@@ -359,8 +373,11 @@ static int deliver(nitro_hub *h, struct hub_stream *s, const struct nitro_live_e
 {
 	if (!rc->valid || rc->render != s->render || rc->udata != s->udata) {
 		nitro_buf_reset(&h->out);
-		if (s->render(ev, &h->out, s->udata) < 0 || h->out.err)
+		if (s->render(ev, &h->out, s->udata) < 0 || h->out.err) {
+			nitro_log(NITRO_LOG_WARN, "live stream closed: its render callback failed",
+			    "topic", ev->topic, "error", nitro_errmsg(), NULL);
 			return -1;
+		}
 		if (h->out.len > 0 && ensure_id(&h->out, ev->sse_id) != 0)
 			return -1;
 		rc->render = s->render;
@@ -380,24 +397,38 @@ static int deliver(nitro_hub *h, struct hub_stream *s, const struct nitro_live_e
 	return stream_send(h, s, h->frame.data, h->frame.len);
 }
 
-/* Offer event e to stream s: 0, or -1 when s was closed (and freed). */
+/*
+ * Offer event e to stream s: 0, or -1 when s was closed (and freed).  A
+ * stream whose queue cannot take the event falls behind: it takes no more
+ * events until its queue drains, then catches up from the log (only the
+ * write deadline closes a stream that does not drain).  A burst to a
+ * reading client therefore costs it nothing but a little delay.
+ */
 static int offer(nitro_hub *h, struct hub_stream *s, const nitro_tevent *e, int replay,
     struct render_cache *rc)
 {
 	char sse_id[24];
 	struct nitro_live_event ev;
+	int sent;
 
-	if (e->id <= s->last_id)
+	if (e->id <= s->last_id || s->lagging)
 		return 0;
-	s->last_id = e->id;
-	if (!wants(s, e->topic))
+	if (!wants(s, e->topic)) {
+		s->last_id = e->id;
 		return 0;
+	}
 	snprintf(sse_id, sizeof sse_id, "%" PRId64, e->id);
 	ev = (struct nitro_live_event){e->id, sse_id, e->topic, e->payload, replay};
-	if (deliver(h, s, &ev, rc) != 0) {
+	sent = deliver(h, s, &ev, rc);
+	if (sent < 0) {
 		stream_close(h, s, 0);
 		return -1;
 	}
+	if (sent > 0) {
+		s->lagging = 1;	/* e is not sent: last_id stays before it */
+		return 0;
+	}
+	s->last_id = e->id;
 	return 0;
 }
 
@@ -412,6 +443,7 @@ static int send_gap(nitro_hub *h, struct hub_stream *s)
 	snprintf(sse_id, sizeof sse_id, "%" PRId64, h->seen);
 	ev = (struct nitro_live_event){0, sse_id, GAP_TOPIC, "{}", 1};
 	s->last_id = h->seen;
+	s->lagging = 0;
 	stat_add(h, &h->st.gaps, 1);
 	if (deliver(h, s, &ev, &rc) != 0) {
 		stream_close(h, s, 0);
@@ -421,22 +453,23 @@ static int send_gap(nitro_hub *h, struct hub_stream *s)
 }
 
 /*
- * Send a new stream what happened after its last_id, up to what the hub
- * has offered everyone (h->seen); from there it is live.  Returns 0, or -1
- * when the stream was closed.
+ * Send a stream what happened after its last_id, up to what the hub has
+ * offered everyone (h->seen); from there it is live.  For a reconnect
+ * (check_gap) the log must still hold the event right after last_id, or
+ * the stream is told of a gap.  Also used when a stream that fell behind
+ * has drained its queue.  Returns 0, or -1 when the stream was closed.
  */
-static int catch_up(nitro_hub *h, struct hub_stream *s)
+static int catch_up(nitro_hub *h, struct hub_stream *s, int replay, int check_gap)
 {
 	nitro_tevent *ev = NULL;
 	size_t n = 0;
 
-	if (s->check_gap) {
+	if (check_gap) {
 		int64_t head = 0;
 
-		if (s->last_id > h->seen && h->t->ops->head(h->t->self, &head) == 0 &&
-		    s->last_id > head)
+		if (h->t->ops->head(h->t->self, &head) == 0 && s->last_id > head)
 			return send_gap(h, s);	/* ids from another log (a reset?) */
-		if (s->last_id < h->seen) {
+		if (s->last_id < head) {
 			if (h->t->ops->read(h->reader, s->last_id, 1, &ev, &n) != 0)
 				return 0;
 			int gap = n == 0 || ev[0].id > s->last_id + 1;
@@ -445,19 +478,18 @@ static int catch_up(nitro_hub *h, struct hub_stream *s)
 				return send_gap(h, s);	/* no longer retained */
 		}
 	}
-	while (s->last_id < h->seen) {
+	s->lagging = 0;
+	while (s->last_id < h->seen && !s->lagging) {
 		int64_t from = s->last_id;
 
 		if (h->t->ops->read(h->reader, from, READ_BATCH, &ev, &n) != 0 || n == 0)
 			break;
-		for (size_t i = 0; i < n && ev[i].id <= h->seen; i++) {
+		for (size_t i = 0; i < n && ev[i].id <= h->seen && !s->lagging; i++) {
 			struct render_cache rc = {0};
 
-			/* Only a reconnect is a replay; a new stream catching
-			 * up on what came while it was parked is not. */
-			if (s->check_gap)
+			if (replay)
 				stat_add(h, &h->st.replayed, 1);
-			if (offer(h, s, &ev[i], s->check_gap, &rc) != 0) {
+			if (offer(h, s, &ev[i], replay, &rc) != 0) {
 				nitro_tevents_free(ev, n);
 				return -1;
 			}
@@ -466,12 +498,15 @@ static int catch_up(nitro_hub *h, struct hub_stream *s)
 		if (s->last_id == from)
 			break;
 	}
-	if (s->last_id < h->seen)
+	/* Nothing it wants lies between: it is live from h->seen. */
+	if (!s->lagging && s->last_id < h->seen)
 		s->last_id = h->seen;
 	return 0;
 }
 
 /* ---- the hub thread ------------------------------------------------------------ */
+
+static void broadcast(nitro_hub *h);
 
 /* Move new streams from the inbox into the hub and catch them up. */
 static void take_inbox(nitro_hub *h)
@@ -482,6 +517,13 @@ static void take_inbox(nitro_hub *h)
 	s = h->inbox;
 	h->inbox = NULL;
 	pthread_mutex_unlock(&h->mu);
+	if (s == NULL)
+		return;
+	/* Read everything published so far first (for the streams already
+	 * here), so that a newcomer is caught up to the log's present, not
+	 * to wherever a quiet hub last looked. */
+	h->t->ops->changed(h->reader);
+	broadcast(h);
 	for (; s != NULL; s = next) {
 		struct epoll_event ev = {.events = EPOLLRDHUP, .data.ptr = s};
 
@@ -496,7 +538,7 @@ static void take_inbox(nitro_hub *h)
 			stream_close(h, s, 0);
 			continue;
 		}
-		catch_up(h, s);
+		catch_up(h, s, s->check_gap, s->check_gap);
 	}
 }
 
@@ -559,8 +601,12 @@ static void on_socket(nitro_hub *h, struct hub_stream *s, uint32_t events)
 		stream_close(h, s, 0);	/* the client has gone */
 		return;
 	}
-	if ((events & EPOLLOUT) && flush_queue(h, s) != 0)
+	if (!(events & EPOLLOUT))
+		return;
+	if (flush_queue(h, s) != 0)
 		stream_close(h, s, 0);
+	else if (s->queue.len == 0)
+		on_drained(h, s);
 }
 
 static void *hub_main(void *arg)
@@ -571,8 +617,7 @@ static void *hub_main(void *arg)
 	while (!atomic_load(&h->app->stopping)) {
 		int64_t now = now_ms();
 		/* Poll the transport only while someone listens. */
-		int timeout = h->streams != NULL || h->inbox != NULL ?
-		    (int)h->o.poll_ms : 1000;
+		int timeout = atomic_load(&h->count) > 0 ? (int)h->o.poll_ms : 1000;
 		int n = epoll_wait(h->epfd, evs, 256, timeout);
 
 		for (int i = 0; i < n; i++) {

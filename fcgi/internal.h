@@ -86,6 +86,7 @@ struct nitro_req {
 	nitro_buf body_out;
 	const char *content_type;	/* NULL: text/html; charset=utf-8 */
 	int sent;		/* the response (or a stream's head) was written */
+	int error_page;		/* nitro_resp_error() made the response */
 	size_t bytes_out;	/* body bytes sent, for the access log */
 	nitro_stream *stream;
 	int parked;		/* the stream's socket now belongs to the hub */

@@ -71,6 +71,7 @@ void nitro__req_begin(nitro_req *req, struct nitro_conn *conn, char **envp)
 	req->status = 200;
 	req->content_type = NULL;
 	req->sent = 0;
+	req->error_page = 0;
 	req->bytes_out = 0;
 	req->stream = NULL;
 	req->parked = 0;

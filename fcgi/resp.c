@@ -207,6 +207,7 @@ int nitro_resp_error(nitro_req *req, int status, const char *message)
 		return nitro_error(NITRO_EINVAL, "error %d: the response was already sent", status);
 	resp_clear(req);
 	nitro_resp_status(req, status);
+	req->error_page = 1;
 	if (message == NULL || *message == '\0')
 		message = text;
 	if (nitro__accepts_json(nitro_req_header(req, "Accept"))) {

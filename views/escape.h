@@ -14,16 +14,18 @@
 #include "views/internal.h"
 
 /* Reading past the end of a string within its page is safe on the
- * hardware but not under AddressSanitizer. */
+ * hardware but not under AddressSanitizer or ThreadSanitizer, which see
+ * the bytes past the end (a neighbour's, maybe being written). */
 #if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define NITRO_ASAN 1
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define NITRO_NO_OVERREAD 1
 #endif
 #endif
-#if defined(__SANITIZE_ADDRESS__) && !defined(NITRO_ASAN)
-#define NITRO_ASAN 1
+#if (defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)) && \
+    !defined(NITRO_NO_OVERREAD)
+#define NITRO_NO_OVERREAD 1
 #endif
-#ifdef NITRO_ASAN
+#ifdef NITRO_NO_OVERREAD
 #define OVERREAD_OK(p) 0
 #define OVERREAD32_OK(p) 0
 #else
@@ -109,7 +111,7 @@ static inline unsigned esc_mask(__m128i v)
 #endif
 
 
-#if defined(__SSE2__) && !defined(NITRO_ASAN)
+#if defined(__SSE2__) && !defined(NITRO_NO_OVERREAD)
 #define NITRO_FAST_ESCAPE 1
 /*
  * A write cursor for the template renderer: the next byte and the end of

@@ -18,7 +18,8 @@
  *   GET  /info                "pid P streams S parked N closed N ...".
  *
  * Environment: LIVE_DB (required), LIVE_MAX (streams per process),
- * LIVE_BEAT_MS (heartbeat), LIVE_QUEUE (queued bytes per stream).
+ * LIVE_BEAT_MS (heartbeat), LIVE_QUEUE (queued bytes per stream),
+ * LIVE_WRITE_MS (how long a stream may stay stuck).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -161,6 +162,7 @@ int main(int argc, char **argv)
 		.max_streams = env_num("LIVE_MAX"),
 		.heartbeat_ms = (unsigned)env_num("LIVE_BEAT_MS"),
 		.queue_bytes = env_num("LIVE_QUEUE"),
+		.write_timeout_ms = (unsigned)env_num("LIVE_WRITE_MS"),
 	};
 	const char *path = getenv("LIVE_DB");
 	nitro_transport *t = NULL;

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # A client that stops reading delays nobody: while 8 MiB of events pile up
 # behind it, a reading client gets every event promptly; the stuck stream
-# is closed once its queue passes the cap (LIVE_QUEUE, 64 KiB), and the
-# worker counts it in dropped_slow.
+# stops taking events once its queue passes the cap (LIVE_QUEUE, 64 KiB),
+# is closed when nothing drained for the write deadline (LIVE_WRITE_MS,
+# 1 s here), and the worker counts it in dropped_slow.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 . "$IT_SRC/tests/integration/live_lib.sh"
 live_require
 it_setup
-LIVE_QUEUE=65536 live_start 1
+LIVE_QUEUE=65536 LIVE_WRITE_MS=1000 live_start 1
 
 python3 "$LIVE_CLIENT" stuck "$IT_URL/sse/live" 60 >"$IT_DIR/stuck.out" 2>&1 &
 IT_PIDS+=("$!")
@@ -24,7 +25,7 @@ t_is "$?" 0 "the reading client got its $K events"
 res=$(python3 "$LIVE_CLIENT" check "$IT_DIR/fast.ev" --ids "1-$K")
 t_like "$res" "^ok events $K " "all of them, in order, once each"
 diag "the reading client's latency (ms): $res"
-for i in $(seq 50); do
+for i in $(seq 100); do
 	info=$(live_info)
 	[ "$(live_field "$info" dropped_slow)" = 1 ] && break
 	sleep 0.1
