@@ -262,9 +262,9 @@ struct nitro_live_opts {
 	int (*first)(nitro_stream *s, void *udata);
 };
 
-/* The transport the hub follows and nitro_app_publish() writes to (the app
- * owns it).  Without one, live streams only see nitro_app_publish() events
- * of their own process. */
+/* The transport the hub follows and nitro_app_publish() writes to.  The
+ * caller keeps it and frees it after nitro_app_free().  Without one, live
+ * streams only see nitro_app_publish() events of their own process. */
 NITRO_API void nitro_app_set_transport(nitro_app *app, nitro_transport *t);
 
 struct nitro_hub_opts {
