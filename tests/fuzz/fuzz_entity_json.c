@@ -125,10 +125,21 @@ static int same(const nitro_schema *s, const nitro_field *f, const void *a,
 		return *(const _Bool *)ma == *(const _Bool *)mb;
 	case NITRO_T_TEXT:
 		return strcmp(*(char *const *)ma, *(char *const *)mb) == 0;
-	case NITRO_T_JSON:
-		/* NaN, which json-c reads, never equals itself. */
-		return nan_ok || json_object_equal(*(struct json_object *const *)ma,
-		    *(struct json_object *const *)mb);
+	case NITRO_T_JSON: {
+		/*
+		 * The same JSON text: that is what a round trip keeps.  Not
+		 * json_object_equal, which compares types: json-c reads the
+		 * malformed number "1E" as the double 1, writes it as "1", and
+		 * reads that back as an integer.  NaN never equals itself.
+		 */
+		char *x = strdup(json_object_to_json_string_ext(
+		    *(struct json_object *const *)ma, JSON_C_TO_STRING_PLAIN));
+		int eq = x != NULL && strcmp(x, json_object_to_json_string_ext(
+		    *(struct json_object *const *)mb, JSON_C_TO_STRING_PLAIN)) == 0;
+
+		free(x);
+		return nan_ok || eq;
+	}
 	case NITRO_T_BLOB: {
 		const nitro_blob *x = (const nitro_blob *)ma, *y = (const nitro_blob *)mb;
 
