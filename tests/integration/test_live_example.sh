@@ -29,6 +29,9 @@ t_is "$(it_curl "$IT_URL/datastar.js")" "// Datastar stand-in" "which the applic
 
 live_listen s1 --timeout 30
 live_listen s2 --timeout 30
+# Both streams must be open (their first state written) before anything
+# changes; otherwise a slow client's first state already holds the change.
+it_wait_grep "$IT_DIR/s1.ev" '^- datastar-patch-elements' >/dev/null
 t_run "both streams get the state first" it_wait_grep "$IT_DIR/s2.ev" '^- datastar-patch-elements'
 first='elements <output id="counter">0</output><ul id="messages"></ul>'
 t_like "$(grep '^- ' "$IT_DIR/s1.ev")" "^- datastar-patch-elements [0-9]+ $first\$" \
