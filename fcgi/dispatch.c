@@ -11,13 +11,6 @@
 #include "core/log.h"
 #include "fcgi/internal.h"
 
-static int no_body(const nitro_req *req)
-{
-	const char *cl = nitro_req_env(req, "CONTENT_LENGTH");
-
-	return cl == NULL || *cl == '\0' || strcmp(cl, "0") == 0;
-}
-
 static void access_log(nitro_req *req, long long us)
 {
 	char mem[512];
@@ -145,7 +138,7 @@ void nitro__dispatch(nitro_req *req)
 	if (req->stream != NULL) {
 		nitro__stream_release(req);
 	} else if (!req->sent) {
-		if (!no_body(req))
+		if (nitro__req_has_body(req))
 			nitro__req_drain(req);
 		if (nitro__resp_finish(req) != 0 && nitro_log_level() <= NITRO_LOG_DEBUG)
 			nitro_log(NITRO_LOG_DEBUG, "client gone before the response",

@@ -36,7 +36,6 @@
 #include "fcgi/hub.h"
 
 #define READ_BATCH 1000
-#define REC_MAX 65528
 #define GAP_TOPIC "nitro.gap"
 
 struct hub_stream {
@@ -211,11 +210,10 @@ static void frame(nitro_hub *h, int request_id, const char *data, size_t len)
 {
 	nitro_buf_reset(&h->frame);
 	while (len > 0) {
-		size_t n = len < REC_MAX ? len : REC_MAX;
-		unsigned char hd[8] = {1, 6, (unsigned char)(request_id >> 8),
-			(unsigned char)request_id, (unsigned char)(n >> 8),
-			(unsigned char)n, 0, 0};
+		size_t n = len < NITRO_FCGI_REC_MAX ? len : NITRO_FCGI_REC_MAX;
+		unsigned char hd[8];
 
+		nitro__fcgi_stdout_header(hd, request_id, n);
 		nitro_buf_append(&h->frame, hd, sizeof hd);
 		nitro_buf_append(&h->frame, data, n);
 		data += n;

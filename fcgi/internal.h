@@ -102,6 +102,10 @@ struct nitro_stream {
 };
 
 /* record.c: FastCGI records on a connection (or plain bytes in CGI). */
+/* Largest record content written; a multiple of 8 so no padding is needed. */
+#define NITRO_FCGI_REC_MAX 65528
+/* The 8-byte header of a STDOUT record of len content bytes. */
+void nitro__fcgi_stdout_header(unsigned char h[8], int request_id, size_t len);
 int nitro__conn_write(struct nitro_conn *c, const void *a, size_t alen,
     const void *b, size_t blen);
 /* The same, and with end set, the records that end the response, all in
@@ -123,6 +127,8 @@ int nitro__req_read_body(nitro_req *req);
 /* Record a parser failure; the first one wins. */
 void nitro__req_failed(nitro_req *req, const struct nitro_perr *e);
 void nitro__req_drain(nitro_req *req);
+/* CONTENT_LENGTH says there is a body (present, non-empty, not "0"). */
+int nitro__req_has_body(const nitro_req *req);
 
 /* resp.c */
 int nitro__resp_finish(nitro_req *req);

@@ -19,8 +19,7 @@
 #define FCGI_END_REQUEST 3
 #define FCGI_STDOUT 6
 #define FCGI_REQUEST_COMPLETE 0
-/* Largest record content; a multiple of 8 so no padding is needed. */
-#define REC_MAX 65528
+#define REC_MAX NITRO_FCGI_REC_MAX
 #define IOV_BATCH 64
 
 static void rec_header(unsigned char h[8], int type, int id, size_t len)
@@ -33,6 +32,11 @@ static void rec_header(unsigned char h[8], int type, int id, size_t len)
 	h[5] = (unsigned char)(len & 0xff);
 	h[6] = 0;	/* padding */
 	h[7] = 0;
+}
+
+void nitro__fcgi_stdout_header(unsigned char h[8], int request_id, size_t len)
+{
+	rec_header(h, FCGI_STDOUT, request_id, len);
 }
 
 /*

@@ -312,6 +312,13 @@ void nitro__req_drain(nitro_req *req)
 	req->body_eof = 1;
 }
 
+int nitro__req_has_body(const nitro_req *req)
+{
+	const char *cl = env_get(req->envp, "CONTENT_LENGTH");
+
+	return cl != NULL && *cl != '\0' && strcmp(cl, "0") != 0;
+}
+
 int nitro_req_body(nitro_req *req, const char **data, size_t *len)
 {
 	int rc = nitro__req_read_body(req);
@@ -413,10 +420,8 @@ json_object *nitro_req_signals(nitro_req *req)
 		return req->signals;
 	req->parsed |= PARSED_SIGNALS;
 	from_query = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
-	if (strcmp(m, "DELETE") == 0) {
-		const char *cl = env_get(req->envp, "CONTENT_LENGTH");
-		from_query = cl == NULL || *cl == '\0' || strcmp(cl, "0") == 0;
-	}
+	if (strcmp(m, "DELETE") == 0)
+		from_query = !nitro__req_has_body(req);
 	if (from_query) {
 		q = nitro_req_query(req, "datastar");
 		if (q == NULL)

@@ -119,10 +119,8 @@ static void serve_connection_request(nitro_app *app, nitro_req *req, FCGX_Reques
 	nitro__dispatch(req);
 	/* keep-alive needs the whole body consumed to stay in step */
 	int keep = fr->keepConnection && req->body_eof;
-	if (fr->keepConnection && !req->body_eof) {
-		const char *cl = nitro_req_env(req, "CONTENT_LENGTH");
-		keep = cl == NULL || *cl == '\0' || strcmp(cl, "0") == 0;
-	}
+	if (fr->keepConnection && !req->body_eof)
+		keep = !nitro__req_has_body(req);
 	int parked = req->parked;
 	nitro__req_end(req);
 	/* The response is written: free libfcgi's buffers without letting
