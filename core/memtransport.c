@@ -147,8 +147,15 @@ static void m_free(void *self)
 	free(m);
 }
 
+/* No watch_fd: only this process publishes, and that wakes the hub. */
 static const struct nitro_transport_ops mem_ops = {
-	m_publish, m_head, m_follow, m_changed, m_read, m_unfollow, m_free
+	.publish = m_publish,
+	.head = m_head,
+	.follow = m_follow,
+	.changed = m_changed,
+	.read = m_read,
+	.unfollow = m_unfollow,
+	.free = m_free,
 };
 
 nitro_transport *nitro__mem_transport_new(size_t retain)

@@ -78,6 +78,9 @@ struct nitro_hub {
 	nitro_buf out;		/* one render */
 	nitro_buf frame;	/* one render framed as records */
 	int64_t next_beat;
+	int64_t now;		/* ms, read once per round of the loop */
+	uint64_t pend_bytes;	/* bytes sent, not yet added to st */
+	int watch_fd;		/* the transport's "may have changed" fd, or -1 */
 };
 
 static int64_t now_ms(void)
@@ -93,6 +96,15 @@ static void stat_add(nitro_hub *h, uint64_t *field, uint64_t n)
 	pthread_mutex_lock(&h->mu);
 	*field += n;
 	pthread_mutex_unlock(&h->mu);
+}
+
+/* Add what the hub thread counted on its own (per delivery, unlocked). */
+static void stats_flush(nitro_hub *h)
+{
+	if (h->pend_bytes != 0) {
+		stat_add(h, &h->st.bytes, h->pend_bytes);
+		h->pend_bytes = 0;
+	}
 }
 
 static void wake(void *arg)
@@ -118,7 +130,7 @@ nitro_hub *nitro__hub_new(nitro_app *app, const struct nitro_hub_opts *o,
 	}
 	h->app = app;
 	h->o = *o;
-	h->epfd = h->wake_fd = -1;
+	h->epfd = h->wake_fd = h->watch_fd = -1;
 	pthread_mutex_init(&h->mu, NULL);
 	nitro_buf_init(&h->out, 0);
 	nitro_buf_init(&h->frame, 0);
@@ -248,7 +260,7 @@ static int flush_queue(nitro_hub *h, struct hub_stream *s)
 		}
 		memmove(s->queue.data, s->queue.data + w, s->queue.len - (size_t)w);
 		s->queue.len -= (size_t)w;
-		s->last_write = now_ms();
+		s->last_write = h->now;
 	}
 	s->pending_since = 0;
 	/* Idle streams are most of a hub: give a grown queue back. */
@@ -289,7 +301,7 @@ static int stream_send(nitro_hub *h, struct hub_stream *s, const char *p, size_t
 			}
 			p += w;
 			n -= (size_t)w;
-			s->last_write = now_ms();
+			s->last_write = h->now;
 		}
 		if (n == 0)
 			return 0;
@@ -299,7 +311,7 @@ static int stream_send(nitro_hub *h, struct hub_stream *s, const char *p, size_t
 	if (nitro_buf_append(&s->queue, p, n) != 0)
 		return -1;
 	if (s->pending_since == 0)
-		s->pending_since = now_ms();
+		s->pending_since = h->now;
 	watch_out(h, s, 1);
 	return 0;
 }
@@ -364,6 +376,7 @@ struct render_cache {		/* one per event offered */
 	void *udata;
 	int request_id;
 	int valid;
+	char sse_id[24];	/* the event's id as text, "" until needed */
 };
 
 static int deliver(nitro_hub *h, struct hub_stream *s, const struct nitro_live_event *ev,
@@ -391,7 +404,7 @@ static int deliver(nitro_hub *h, struct hub_stream *s, const struct nitro_live_e
 	}
 	if (h->frame.err)
 		return -1;
-	stat_add(h, &h->st.bytes, h->frame.len);
+	h->pend_bytes += h->frame.len;
 	return stream_send(h, s, h->frame.data, h->frame.len);
 }
 
@@ -405,7 +418,6 @@ static int deliver(nitro_hub *h, struct hub_stream *s, const struct nitro_live_e
 static int offer(nitro_hub *h, struct hub_stream *s, const nitro_tevent *e, int replay,
     struct render_cache *rc)
 {
-	char sse_id[24];
 	struct nitro_live_event ev;
 	int sent;
 
@@ -415,8 +427,9 @@ static int offer(nitro_hub *h, struct hub_stream *s, const nitro_tevent *e, int 
 		s->last_id = e->id;
 		return 0;
 	}
-	snprintf(sse_id, sizeof sse_id, "%" PRId64, e->id);
-	ev = (struct nitro_live_event){e->id, sse_id, e->topic, e->payload, replay};
+	if (rc->sse_id[0] == '\0')
+		snprintf(rc->sse_id, sizeof rc->sse_id, "%" PRId64, e->id);
+	ev = (struct nitro_live_event){e->id, rc->sse_id, e->topic, e->payload, replay};
 	sent = deliver(h, s, &ev, rc);
 	if (sent < 0) {
 		stream_close(h, s, 0);
@@ -531,7 +544,7 @@ static void take_inbox(nitro_hub *h)
 		if (h->streams)
 			h->streams->prev = s;
 		h->streams = s;
-		s->last_write = now_ms();
+		s->last_write = h->now;
 		if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, s->fd, &ev) != 0) {
 			stream_close(h, s, 0);
 			continue;
@@ -607,23 +620,38 @@ static void on_socket(nitro_hub *h, struct hub_stream *s, uint32_t events)
 		on_drained(h, s);
 }
 
+/* Read the watch descriptor dry; what it says is only "look now". */
+static void drain_watch(nitro_hub *h)
+{
+	char buf[4096];
+
+	while (read(h->watch_fd, buf, sizeof buf) > 0)
+		;
+}
+
 static void *hub_main(void *arg)
 {
 	nitro_hub *h = arg;
 	struct epoll_event evs[256];
+	int recheck = 0;
 
 	while (!atomic_load(&h->app->stopping)) {
-		int64_t now = now_ms();
 		/* Poll the transport only while someone listens. */
-		int timeout = atomic_load(&h->count) > 0 ? (int)h->o.poll_ms : 1000;
+		int timeout = atomic_load(&h->count) == 0 ? 1000 :
+		    recheck ? 1 : (int)h->o.poll_ms;
 		int n = epoll_wait(h->epfd, evs, 256, timeout);
+		int watched = 0, changed;
 
+		h->now = now_ms();
 		for (int i = 0; i < n; i++) {
 			if (evs[i].data.ptr == h) {
 				uint64_t v;
 				if (read(h->wake_fd, &v, sizeof v) < 0) {
 					/* spurious: nothing to read */
 				}
+			} else if (evs[i].data.ptr == &h->watch_fd) {
+				drain_watch(h);
+				watched = 1;
 			} else if (evs[i].data.ptr != NULL) {
 				on_socket(h, evs[i].data.ptr, evs[i].events);
 			}
@@ -631,14 +659,23 @@ static void *hub_main(void *arg)
 		if (atomic_load(&h->app->stopping))
 			break;
 		take_inbox(h);
-		if (h->t->ops->changed(h->reader) > 0)
+		if ((changed = h->t->ops->changed(h->reader)) > 0)
 			broadcast(h);
-		now = now_ms();
-		if (now >= h->next_beat) {
-			housekeeping(h, now);
-			h->next_beat = now + 250;
+		/*
+		 * A writer touches the watched file before its commit shows
+		 * (SQLite updates the WAL index after its last write), so a
+		 * wake that found nothing new looks once more a millisecond
+		 * later instead of a poll interval later.
+		 */
+		recheck = watched && changed == 0;
+		h->now = now_ms();
+		if (h->now >= h->next_beat) {
+			housekeeping(h, h->now);
+			h->next_beat = h->now + 250;
 		}
+		stats_flush(h);
 	}
+	stats_flush(h);
 	/*
 	 * Cut every stream so that the browsers reconnect to a worker that
 	 * stays (see nitro__conn_abort).
@@ -678,6 +715,16 @@ int nitro__hub_start(nitro_hub *h)
 	if (h->t->ops->head(h->t->self, &h->seen) != 0)
 		h->seen = 0;
 	h->t->ops->changed(h->reader);
+	/* Optional: the transport's own "may have changed" descriptor, so
+	 * that other processes' events arrive without waiting for a poll. */
+	h->watch_fd = h->t->ops->watch_fd ? h->t->ops->watch_fd(h->reader) : -1;
+	if (h->watch_fd >= 0) {
+		struct epoll_event wev = {.events = EPOLLIN, .data.ptr = &h->watch_fd};
+
+		if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->watch_fd, &wev) != 0)
+			h->watch_fd = -1;	/* polling still works */
+	}
+	h->now = now_ms();
 	if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->wake_fd, &ev) != 0 ||
 	    (h->app->wake_fd >= 0 &&
 	     epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->app->wake_fd, &stop) != 0))

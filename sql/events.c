@@ -8,8 +8,14 @@
  * in this process or another, commits; that is the cheap "anything new?"
  * a worker polls before reading the events after the last id it saw.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/inotify.h>
+#endif
 
 #include "sql/internal.h"
 
@@ -22,6 +28,7 @@ struct nitro_sql_follower {
 	sqlite3 *db;
 	sqlite3_stmt *version, *read;
 	int64_t last_version;
+	int watch;		/* inotify on the WAL file, -1 none, -2 not tried */
 };
 
 static int check_topic(const char *topic)
@@ -227,6 +234,7 @@ nitro_sql_follower *nitro_sql_follow(nitro_repo *r)
 		return NULL;
 	}
 	f->repo = (struct sqlrepo *)r;
+	f->watch = -2;
 	if (nitro__sql_open(f->repo, f->repo->o.readonly, &f->db) < 0)
 		goto fail;
 	rc = sqlite3_prepare_v3(f->db, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT,
@@ -273,10 +281,51 @@ int nitro_sql_follower_read(nitro_sql_follower *f, int64_t after, size_t limit,
 	return read_events(f->db, f->read, after, limit, out, n);
 }
 
+/*
+ * Every commit in WAL mode writes the -wal file, in whichever process it
+ * happens, and inotify says so without polling.  The WAL index is updated
+ * after the last write, so a wake-up may come just before the commit
+ * shows to data_version: look once more shortly after one that found
+ * nothing.  Without a WAL file (not created yet, another journal mode, a
+ * filesystem without inotify) there is no descriptor and polling alone
+ * finds every change.
+ */
+int nitro_sql_follower_fd(nitro_sql_follower *f)
+{
+	if (f == NULL)
+		return nitro_error(NITRO_EINVAL, "follower: none");
+#ifdef __linux__
+	if (f->watch == -2) {
+		const char *db = sqlite3_db_filename(f->db, "main");
+		char wal[4096];
+		int n, fd;
+
+		f->watch = -1;
+		if (db == NULL || *db == '\0')
+			return -1;
+		n = snprintf(wal, sizeof wal, "%s-wal", db);
+		if (n < 0 || (size_t)n >= sizeof wal)
+			return -1;
+		if ((fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0)
+			return -1;
+		if (inotify_add_watch(fd, wal, IN_MODIFY) < 0) {
+			close(fd);
+			return -1;
+		}
+		f->watch = fd;
+	}
+	return f->watch;
+#else
+	return -1;
+#endif
+}
+
 void nitro_sql_follower_free(nitro_sql_follower *f)
 {
 	if (f == NULL)
 		return;
+	if (f->watch >= 0)
+		close(f->watch);
 	sqlite3_finalize(f->version);
 	sqlite3_finalize(f->read);
 	sqlite3_close(f->db);

@@ -1,8 +1,9 @@
 /*
  * The event log as a transport (<nitro/core.h>): publishing appends on the
  * calling thread's connection, and each hub follows with its own
- * connection, polling PRAGMA data_version.  That carries events between
- * the worker processes of one machine with no server to run.
+ * connection, polling PRAGMA data_version and woken by inotify when the
+ * WAL file is written.  That carries events between the worker processes
+ * of one machine with no server to run.
  */
 #include "sql/internal.h"
 
@@ -31,6 +32,11 @@ static int t_read(void *reader, int64_t after, size_t limit, nitro_tevent **out,
 	return nitro_sql_follower_read(reader, after, limit, out, n);
 }
 
+static int t_watch_fd(void *reader)
+{
+	return nitro_sql_follower_fd(reader);
+}
+
 static void t_unfollow(void *reader)
 {
 	nitro_sql_follower_free(reader);
@@ -44,6 +50,7 @@ static const struct nitro_transport_ops sql_transport_ops = {
 	.read = t_read,
 	.unfollow = t_unfollow,
 	.free = NULL,	/* the repository belongs to the application */
+	.watch_fd = t_watch_fd,
 };
 
 nitro_transport *nitro_sql_transport(nitro_repo *r)

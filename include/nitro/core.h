@@ -616,6 +616,13 @@ struct nitro_transport_ops {
 	int (*read)(void *reader, int64_t after, size_t limit, nitro_tevent **out, size_t *n);
 	void (*unfollow)(void *reader);
 	void (*free)(void *self);
+	/*
+	 * Optional (NULL, or -1 from it: poll changed() only): a descriptor
+	 * of the reader's that becomes readable when events may have been
+	 * published, such as a pub/sub socket.  The hub waits on it with
+	 * epoll, reads it dry and then calls changed(); the reader owns it.
+	 */
+	int (*watch_fd)(void *reader);
 };
 
 typedef struct nitro_transport nitro_transport;

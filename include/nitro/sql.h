@@ -145,6 +145,9 @@ NITRO_API int nitro_sql_follower_changed(nitro_sql_follower *f);
 NITRO_API int nitro_sql_follower_read(nitro_sql_follower *f, int64_t after, size_t limit,
     nitro_sql_event **out, size_t *n);
 NITRO_API void nitro_sql_follower_free(nitro_sql_follower *f);
+/* A descriptor that turns readable when another connection may have
+ * committed (inotify on the WAL file), or -1: then poll changed(). */
+NITRO_API int nitro_sql_follower_fd(nitro_sql_follower *f);
 /* The newest event id (0 when the log is empty). */
 NITRO_API int nitro_sql_events_head(nitro_repo *r, int64_t *id);
 

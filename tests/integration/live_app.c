@@ -19,7 +19,8 @@
  *
  * Environment: LIVE_DB (required), LIVE_MAX (streams per process),
  * LIVE_BEAT_MS (heartbeat), LIVE_QUEUE (queued bytes per stream),
- * LIVE_WRITE_MS (how long a stream may stay stuck).
+ * LIVE_WRITE_MS (how long a stream may stay stuck), LIVE_POLL_MS (how
+ * often the hub polls the log).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -163,6 +164,7 @@ int main(int argc, char **argv)
 		.heartbeat_ms = (unsigned)env_num("LIVE_BEAT_MS"),
 		.queue_bytes = env_num("LIVE_QUEUE"),
 		.write_timeout_ms = (unsigned)env_num("LIVE_WRITE_MS"),
+		.poll_ms = (unsigned)env_num("LIVE_POLL_MS"),
 	};
 	const char *path = getenv("LIVE_DB");
 	nitro_transport *t = NULL;

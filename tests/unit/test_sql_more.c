@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -463,6 +465,62 @@ static void test_uow(void)
 	nitro_repo_free(r);
 }
 
+/* True when fd turns readable within ms; reads it dry. */
+static int fd_woke(int fd, int ms)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	char buf[4096];
+	int r = poll(&p, 1, ms);
+
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+	return r == 1 && (p.revents & POLLIN);
+}
+
+/* The follower's descriptor wakes for commits of this process and of
+ * another one, and the commit then shows to changed(). */
+static void test_follower_fd(nitro_sql_follower *f)
+{
+	int fd = nitro_sql_follower_fd(f), changed = 0;
+	pid_t pid;
+
+	T_OK(fd >= 0, "a WAL database has a watch descriptor");
+	T_EQ_INT(nitro_sql_follower_fd(f), fd, "the same one each time");
+	T_EQ_INT(nitro_sql_follower_fd(NULL), NITRO_EINVAL, "no follower");
+	fd_woke(fd, 0);
+	T_OK(!fd_woke(fd, 50), "quiet while nothing is written");
+	add_user("fd@x", NULL, NULL, 1);
+	T_OK(fd_woke(fd, 2000), "a commit here wakes it");
+	T_EQ_INT(nitro_sql_follower_changed(f), 1, "and shows");
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		sqlite3 *db;
+		int rc = sqlite3_open(path, &db);
+
+		if (rc == SQLITE_OK) {
+			sqlite3_busy_timeout(db, 5000);
+			rc = sqlite3_exec(db, "INSERT INTO nitro_events (topic, payload, time)"
+			    " VALUES ('other.process', '{}', 0)", NULL, NULL, NULL);
+		}
+		sqlite3_close(db);
+		_exit(rc == SQLITE_OK ? 0 : 1);
+	}
+	T_OK(pid > 0 && fd_woke(fd, 5000), "a commit in another process wakes it");
+	{
+		int st = 1;
+
+		T_OK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+		    WEXITSTATUS(st) == 0, "the other process committed");
+	}
+	/* The wake may come just before the commit shows: look a few times. */
+	for (int i = 0; i < 100 && !changed; i++) {
+		changed = nitro_sql_follower_changed(f) == 1;
+		if (!changed)
+			usleep(1000);
+	}
+	T_OK(changed, "its commit shows to changed()");
+}
+
 static void test_events(void)
 {
 	struct nitro_sql_opts o = {.create_tables = 1, .log_changes = 1};
@@ -528,6 +586,8 @@ static void test_events(void)
 	T_EQ_INT(gone, 2, "the two old ones went");
 	nitro_sql_event_append(r, "after", "{}", &id);
 	T_EQ_INT(id, 15, "ids are never reused after pruning");
+	nitro_sql_follower_changed(f);
+	test_follower_fd(f);
 	nitro_sql_follower_free(f);
 	nitro_repo_free(r);
 }
