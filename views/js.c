@@ -179,6 +179,11 @@ int nitro_js_action(nitro_buf *b, const char *method, const char *url,
 		    method ? method : "(null)");
 	if (url == NULL)
 		return nitro_error(NITRO_EINVAL, "js: action without a URL");
+	if (o != NULL && o->retry != NULL && strcmp(o->retry, "auto") != 0 &&
+	    strcmp(o->retry, "error") != 0 && strcmp(o->retry, "always") != 0 &&
+	    strcmp(o->retry, "never") != 0)
+		return nitro_error(NITRO_EINVAL, "js: retry is auto, error, always or never,"
+		    " not \"%.20s\"", o->retry);
 	for (const char *const *hp = o ? o->headers : NULL; hp && hp[0]; hp += 2)
 		if (hp[1] == NULL)
 			return nitro_error(NITRO_EINVAL, "js: header %.40s without a value",
@@ -188,7 +193,8 @@ int nitro_js_action(nitro_buf *b, const char *method, const char *url,
 	nitro_buf_putc(b, '(');
 	nitro_js_string(b, url);
 	if (o != NULL && (o->form || o->selector || o->include || o->exclude ||
-	    o->headers || o->open_when_hidden)) {
+	    o->headers || o->open_when_hidden || o->retry || o->retry_interval_ms ||
+	    o->retry_max_wait_ms || o->retry_max_count)) {
 		nitro_buf_append(b, ", {", 3);
 		if (o->form) {
 			sep(b, &n);
@@ -226,6 +232,24 @@ int nitro_js_action(nitro_buf *b, const char *method, const char *url,
 		if (o->open_when_hidden) {
 			sep(b, &n);
 			nitro_buf_puts(b, "openWhenHidden: true");
+		}
+		/* How the browser reconnects: a live stream wants retry
+		 * 'always', since a worker that dies ends it cleanly. */
+		if (o->retry) {
+			sep(b, &n);
+			nitro_buf_printf(b, "retry: '%s'", o->retry);
+		}
+		if (o->retry_interval_ms) {
+			sep(b, &n);
+			nitro_buf_printf(b, "retryInterval: %u", o->retry_interval_ms);
+		}
+		if (o->retry_max_wait_ms) {
+			sep(b, &n);
+			nitro_buf_printf(b, "retryMaxWait: %u", o->retry_max_wait_ms);
+		}
+		if (o->retry_max_count) {
+			sep(b, &n);
+			nitro_buf_printf(b, "retryMaxCount: %u", o->retry_max_count);
 		}
 		nitro_buf_putc(b, '}');
 	}

@@ -309,8 +309,10 @@ static int home(nitro_req *req, void *udata)
 	nitro_page_begin(&h, &page);
 	NITRO_HTML(&h, "style") nitro_html_raw(&h, style);
 	NITRO_HTML(&h, "main") {
-		/* Open the live stream as soon as the page is up. */
-		nitro_ds_init(&h, NULL, "@get('/live')");
+		/* Open the live stream as soon as the page is up, and again
+		 * after any end: a worker that is killed ends it cleanly, and
+		 * Datastar's default retry would leave it closed. */
+		nitro_ds_init(&h, NULL, "@get('/live', {retry: 'always'})");
 		nitro_ds_signal(&h, "error", "''");
 		nitro_html_elem(&h, "h1", "Nitro live");
 		NITRO_HTML(&h, "section") {

@@ -177,6 +177,10 @@ struct nitro_ds_action_opts {
 	const char *exclude;		/* filterSignals exclude */
 	const char *const *headers;	/* name, value, ..., NULL */
 	int open_when_hidden;		/* openWhenHidden: true */
+	const char *retry;		/* retry: 'auto', 'error', 'always', 'never' */
+	unsigned retry_interval_ms;	/* retryInterval (0: Datastar's 1000) */
+	unsigned retry_max_wait_ms;	/* retryMaxWait (0: Datastar's 30000) */
+	unsigned retry_max_count;	/* retryMaxCount (0: Datastar's 10) */
 };
 
 /* "@get('/url')", "@post('/url', {...})": method is get, post, put,

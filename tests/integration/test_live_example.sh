@@ -22,7 +22,8 @@ post() { it_curl -X POST "${DS[@]}" -o /dev/null -w '%{http_code}' "$IT_URL$1" "
 page=$(it_curl "$IT_URL/")
 t_like "$page" '<output id="counter">0</output>' "the page shows the counter at 0"
 t_like "$page" '<ul id="messages"></ul>' "and no messages"
-t_like "$page" 'data-init="@get\(&#x27;/live&#x27;\)"' "it opens /live when it starts"
+t_like "$page" 'data-init="@get\(&#x27;/live&#x27;, \{retry: &#x27;always&#x27;\}\)"' \
+    "it opens /live when it starts, and again after any end"
 t_like "$page" '<script type="module" src="/datastar.js">' \
     "and loads the Datastar client named by NITRO_DATASTAR_JS"
 t_is "$(it_curl "$IT_URL/datastar.js")" "// Datastar stand-in" "which the application serves"

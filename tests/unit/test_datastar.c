@@ -196,6 +196,23 @@ static void test_js(void)
 	    "@patch('/p', {contentType: 'form', selector: '#f', filterSignals: "
 	    "{include: new RegExp('^user\\\\.'), exclude: new RegExp('_tmp$')}, "
 	    "headers: {'X-Csrf': 't\\'k'}, openWhenHidden: true})", "@patch with every option");
+	struct nitro_ds_action_opts r = { .retry = "always" };
+	JS(nitro_js_action(&js, "get", "/live", &r), "@get('/live', {retry: 'always'})",
+	    "retry: 'always' for a live stream");
+	r.retry_interval_ms = 250;
+	r.retry_max_wait_ms = 5000;
+	r.retry_max_count = 1000;
+	JS(nitro_js_action(&js, "get", "/live", &r),
+	    "@get('/live', {retry: 'always', retryInterval: 250, retryMaxWait: 5000, "
+	    "retryMaxCount: 1000})", "every retry option");
+	r.retry = NULL;
+	JS(nitro_js_action(&js, "get", "/l", &r), "@get('/l', {retryInterval: 250, "
+	    "retryMaxWait: 5000, retryMaxCount: 1000})", "retry numbers without retry");
+	r.retry = "sometimes";
+	JS_FAIL(nitro_js_action(&js, "get", "/l", &r), "an unknown retry mode refused");
+	r.retry = "never";
+	r.retry_interval_ms = r.retry_max_wait_ms = r.retry_max_count = 0;
+	JS(nitro_js_action(&js, "get", "/l", &r), "@get('/l', {retry: 'never'})", "retry never");
 	struct nitro_ds_action_opts o2 = { 0 };
 	o2.exclude = "x";
 	JS(nitro_js_action(&js, "post", "/p", &o2),
