@@ -111,8 +111,7 @@ static inline unsigned esc_mask(__m128i v)
 #endif
 
 
-#if defined(__SSE2__) && !defined(NITRO_NO_OVERREAD)
-#define NITRO_FAST_ESCAPE 1
+#ifdef __SSE2__
 /*
  * A write cursor for the template renderer: the next byte and the end of
  * the buffer's capacity, kept in registers instead of reloading b after
@@ -135,6 +134,25 @@ static inline int cur_room(nitro_buf *b, struct esc_cur *c, size_t n)
 	return 0;
 }
 
+/* The entity of a special byte (all are below 64) in one 8-byte word:
+ * the text in the low bytes, its length in the top byte, so that one
+ * load and one fixed 8-byte store write it (x86: little-endian). */
+#define ESC_ENT(a, b, c, d, e, f, n) ((uint64_t)(unsigned char)(a) | \
+	(uint64_t)(unsigned char)(b) << 8 | (uint64_t)(unsigned char)(c) << 16 | \
+	(uint64_t)(unsigned char)(d) << 24 | (uint64_t)(unsigned char)(e) << 32 | \
+	(uint64_t)(unsigned char)(f) << 40 | (uint64_t)(n) << 56)
+static const uint64_t esc_ent[64] = {
+	['&'] = ESC_ENT('&', 'a', 'm', 'p', ';', 0, 5),
+	['<'] = ESC_ENT('&', 'l', 't', ';', 0, 0, 4),
+	['>'] = ESC_ENT('&', 'g', 't', ';', 0, 0, 4),
+	['"'] = ESC_ENT('&', 'q', 'u', 'o', 't', ';', 6),
+	['\''] = ESC_ENT('&', '#', 'x', '2', '7', ';', 6),
+};
+#undef ESC_ENT
+#endif
+
+#if defined(__SSE2__) && !defined(NITRO_NO_OVERREAD)
+#define NITRO_FAST_ESCAPE 1
 /* Output room one block may need: 16 bytes * 6 and the 16-byte moves. */
 #define ESC_BLOCK_ROOM (16 * 6 + 17)
 

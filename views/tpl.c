@@ -28,11 +28,19 @@
 #include <string.h>
 
 #include "views/escape.h"
+#if defined(__SSE2__) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define TPL_AVX2 1	/* an AVX2 renderer, chosen at run time */
+#endif
 
 #define TPL_MAX (1u << 20)	/* source bytes */
 #define TPL_DEPTH 64
 
 enum ctx { C_NONE, C_TEXT, C_ATTR, C_URL, C_JS };
+
+/* What the renderer does after a static run: the context with the keep
+ * and again flags folded in, so that it takes one switch. */
+enum op { OP_ESC, OP_KEEP, OP_AGAIN, OP_URL, OP_JS, OP_END };
 
 #define TPL_NAMES 64	/* distinct hole names */
 
@@ -43,12 +51,20 @@ struct seg {
 	int again;		/* text/attribute hole whose value an earlier one
 				 * already escaped the same way */
 	int keep;		/* a later hole copies this one's output */
+	enum op op;
+	size_t need;		/* output room for the rest after this hole */
 };
+
+/* Output room budgeted per hole (one 32-byte block of specials, each 6
+ * bytes out) and once per render for the vector moves past the end. */
+#define ESC_HOLE (32 * 6)
+#define ESC_SLACK 128
 
 struct nitro_tpl {
 	char *text;
 	struct seg *segs;
 	size_t nsegs, holes;
+	size_t need;		/* room for the static text and a block per hole */
 };
 
 /* The compiler's state: the source, the output under construction. */
@@ -458,6 +474,37 @@ static int compile(struct cc *c)
 	return c->text.err;
 }
 
+/*
+ * The renderer's plan: each seg's op, and the room the output needs from
+ * each point on when every value fits one block (at most 1 MB of text
+ * and a hole per 5 source bytes: no overflow).
+ */
+static void plan(nitro_tpl *t)
+{
+	size_t need = ESC_SLACK;
+
+	for (size_t i = t->nsegs; i-- > 0;) {
+		struct seg *s = &t->segs[i];
+
+		s->need = need;
+		need += s->len;
+		if (s->ctx == C_NONE) {
+			s->op = OP_END;
+			continue;
+		}
+		need += ESC_HOLE;
+		if (s->again)
+			s->op = OP_AGAIN;
+		else if (s->ctx == C_URL)
+			s->op = OP_URL;
+		else if (s->ctx == C_JS)
+			s->op = OP_JS;
+		else
+			s->op = s->keep ? OP_KEEP : OP_ESC;
+	}
+	t->need = need;
+}
+
 nitro_tpl *nitro_tpl_new(const char *src)
 {
 	struct cc c = { 0 };
@@ -498,6 +545,7 @@ nitro_tpl *nitro_tpl_new(const char *src)
 	t->segs = c.segs;
 	t->nsegs = c.nsegs;
 	t->holes = c.nnames;
+	plan(t);
 	return t;
 }
 
@@ -538,90 +586,125 @@ static int js_value(nitro_html *h, const char *v)
 	return nitro_html_escape(h->out, js->data, js->len);
 }
 
-#ifdef NITRO_FAST_ESCAPE
-/* Copy a static run: fixed-size moves for short runs (the text is padded
- * and the output reserved), memcpy otherwise. */
-static inline void copy_run(char *d, const char *s, size_t n)
+#ifdef __SSE2__
+/* The SSE2 renderer (every x86-64).  Specials: & ' are 0x26 0x27, the
+ * bytes whose value | 1 is 0x27; < > are 0x3c 0x3e, | 2 is 0x3e. */
+static inline __attribute__((always_inline)) unsigned sse2_html(__m128i v)
 {
-	if (n <= 64) {
-		/* Loads before stores: the source may be earlier output. */
-		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
-		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
+	__m128i a = _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(1)), _mm_set1_epi8(0x27));
+	__m128i l = _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(2)), _mm_set1_epi8(0x3e));
+	__m128i q = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+	__m128i z = _mm_cmpeq_epi8(v, _mm_setzero_si128());
 
-		if (n > 32) {
-			__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(s + 32));
-			__m128i e = _mm_loadu_si128((const __m128i *)(const void *)(s + 48));
-
-			_mm_storeu_si128((__m128i *)(void *)(d + 32), c);
-			_mm_storeu_si128((__m128i *)(void *)(d + 48), e);
-		}
-		_mm_storeu_si128((__m128i *)(void *)d, a);
-		_mm_storeu_si128((__m128i *)(void *)(d + 16), b);
-	} else {
-		memmove(d, s, n);
-	}
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, l), _mm_or_si128(q, z)));
 }
 
-/* The renderer's inner loop with the output cursor in registers. */
-static int render_fast(nitro_html *h, const nitro_tpl *t, const char *const *args)
+/* JavaScript string escaping leaves alone bytes 0x20..0x7e but for
+ * \ ' " < > & (NUL is below 0x20; signed, 0x80.. are too). */
+static inline __attribute__((always_inline)) unsigned sse2_js(__m128i v)
 {
-	nitro_buf *b = h->out;
-	struct esc_cur c = { b->data + b->len, b->data + b->cap };
-	const struct seg *s = t->segs, *last = t->segs + t->nsegs - 1;
-	size_t done_at[TPL_NAMES], done_len[TPL_NAMES];	/* text escapes so far */
-	const char *v;
+	__m128i c = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
 
-	for (;; s++) {
-		/* Room for the run, its 64-byte copy and a first value block. */
-		if (cur_room(b, &c, s->len + 64 + ESC_BLOCK_ROOM))
-			return b->err;
-		copy_run(c.d, t->text + s->off, s->len);
-		c.d += s->len;
-		if (s == last)
-			break;
-		if (s->again) {
-			/* The value was escaped for HTML already: copy those bytes
-			 * (by offset: the buffer may have moved). */
-			size_t n = done_len[s->arg];
-
-			if (cur_room(b, &c, n + 64))
-				return b->err;
-			copy_run(c.d, b->data + done_at[s->arg], n);
-			c.d += n;
-			continue;
-		}
-		v = args[s->arg] ? args[s->arg] : "";
-		if (s->ctx <= C_ATTR) {	/* C_TEXT or C_ATTR */
-			size_t at = (size_t)(c.d - b->data);
-
-			if (cur_escape(b, &c, v, 1))
-				return b->err;
-			if (s->keep) {
-				done_at[s->arg] = at;
-				done_len[s->arg] = (size_t)(c.d - b->data) - at;
-			}
-			continue;
-		}
-		if (s->ctx == C_URL && !nitro_url_is_safe(v))
-			v = "about:invalid";
-		else if (s->ctx == C_JS && !js_plain(v)) {
-			b->len = (size_t)(c.d - b->data);
-			if (js_value(h, v))
-				return nitro_html_error(h);
-			c.d = b->data + b->len;
-			c.end = b->data + b->cap;
-			continue;
-		}
-		/* Plain JavaScript values need no escaping for JavaScript, and
-		 * about:invalid none for HTML: the HTML escaper serves all. */
-		if (cur_escape(b, &c, v, 1))
-			return b->err;
-	}
-	b->len = (size_t)(c.d - b->data);
-	b->data[b->len] = '\0';
-	return 0;
+	return sse2_html(v) | (unsigned)_mm_movemask_epi8(c);
 }
+
+#define TL_NAME(x) sse2_##x
+#define TL_TARGET
+#define TL_W 16
+#define TL_VEC __m128i
+#define TL_LOAD(p) _mm_loadu_si128((const __m128i *)(const void *)(p))
+#define TL_STORE(d, v) _mm_storeu_si128((__m128i *)(void *)(d), (v))
+#define TL_HTML(v) sse2_html(v)
+#define TL_JS(v) sse2_js(v)
+#include "views/tpl_loop.h"
+#undef TL_NAME
+#undef TL_TARGET
+#undef TL_W
+#undef TL_VEC
+#undef TL_LOAD
+#undef TL_STORE
+#undef TL_HTML
+#undef TL_JS
 #endif
+
+#ifdef TPL_AVX2
+/*
+ * The AVX2 renderer: 32 bytes a block, and the specials in two
+ * instructions.  Their low nibbles differ (NUL 0, " 2, & 6, ' 7, < c,
+ * > e), so a byte is special when a table lookup by its low nibble gives
+ * the byte back; other nibbles give 0xff, which no byte below 0x80
+ * equals, and bytes from 0x80 look up 0.
+ */
+#define AVX2 __attribute__((target("avx2")))
+
+static inline __attribute__((always_inline)) AVX2 unsigned avx2_html(__m256i v)
+{
+	const __m256i lut = _mm256_setr_epi8(
+	    0x00, -1, 0x22, -1, -1, -1, 0x26, 0x27, -1, -1, -1, -1, 0x3c, -1, 0x3e, -1,
+	    0x00, -1, 0x22, -1, -1, -1, 0x26, 0x27, -1, -1, -1, -1, 0x3c, -1, 0x3e, -1);
+
+	return (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_shuffle_epi8(lut, v), v));
+}
+
+static inline __attribute__((always_inline)) AVX2 unsigned avx2_js(__m256i v)
+{
+	__m256i c = _mm256_or_si256(_mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), v),
+	    _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(0x7f)),
+	    _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\'))));
+
+	return avx2_html(v) | (unsigned)_mm256_movemask_epi8(c);
+}
+
+#define TL_NAME(x) avx2_##x
+#define TL_TARGET AVX2
+#define TL_W 32
+#define TL_VEC __m256i
+#define TL_LOAD(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
+#define TL_STORE(d, v) _mm256_storeu_si256((__m256i *)(void *)(d), (v))
+#define TL_HTML(v) avx2_html(v)
+#define TL_JS(v) avx2_js(v)
+#include "views/tpl_loop.h"
+#undef TL_NAME
+#undef TL_TARGET
+#undef TL_W
+#undef TL_VEC
+#undef TL_LOAD
+#undef TL_STORE
+#undef TL_HTML
+#undef TL_JS
+#endif
+
+/* The renderer in use: TPL_PLAIN, TPL_SSE2 or TPL_AVX2 (-1: not chosen
+ * yet).  Read and written with relaxed atomics: any thread may choose,
+ * all choose the same. */
+static int tpl_variant = -1;
+
+static int tpl_best(void)
+{
+#ifdef TPL_AVX2
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx2"))
+		return NITRO_TPL_AVX2;
+#endif
+#ifdef __SSE2__
+	return NITRO_TPL_SSE2;
+#else
+	return NITRO_TPL_PLAIN;
+#endif
+}
+
+int nitro__tpl_variant(int want)
+{
+	int best = tpl_best();
+
+	if (want >= 0)
+		__atomic_store_n(&tpl_variant, want < best ? want : best, __ATOMIC_RELAXED);
+	else if (__atomic_load_n(&tpl_variant, __ATOMIC_RELAXED) < 0)
+		__atomic_store_n(&tpl_variant, best, __ATOMIC_RELAXED);
+	return __atomic_load_n(&tpl_variant, __ATOMIC_RELAXED);
+}
 
 int nitro_tpl_render(nitro_html *h, const nitro_tpl *t, const char *const *args, size_t n)
 {
@@ -633,9 +716,19 @@ int nitro_tpl_render(nitro_html *h, const nitro_tpl *t, const char *const *args,
 	if (t == NULL || n != t->holes || (n > 0 && args == NULL))
 		return nitro__html_fail(h, NITRO_EINVAL, "template: %zu values for %zu holes",
 		    n, t ? t->holes : 0);
-#ifdef NITRO_FAST_ESCAPE
-	if (b->max == 0 && b->data != NULL)
-		return render_fast(h, t, args);
+#ifdef __SSE2__
+	if (b->max == 0 && b->data != NULL && !b->err) {
+		int v = __atomic_load_n(&tpl_variant, __ATOMIC_RELAXED);
+
+		if (v < 0)
+			v = nitro__tpl_variant(-1);
+#ifdef TPL_AVX2
+		if (v == NITRO_TPL_AVX2)
+			return avx2_render(h, t, args);
+#endif
+		if (v == NITRO_TPL_SSE2)
+			return sse2_render(h, t, args);
+	}
 #endif
 	for (size_t i = 0; i < t->nsegs; i++) {
 		const struct seg *s = &t->segs[i];

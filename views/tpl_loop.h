@@ -1,0 +1,214 @@
+/*
+ * The template renderer's inner loop, written once and compiled for each
+ * vector width: views/tpl.c includes this file with
+ *
+ *	TL_NAME(x)	the variant's name for x
+ *	TL_TARGET	its function attributes (a target("avx2") for AVX2)
+ *	TL_W		bytes per vector (16 or 32)
+ *	TL_VEC		the vector type; TL_LOAD(p), TL_STORE(d, v)
+ *	TL_HTML(v)	bit i set: byte i is an HTML special or NUL
+ *	TL_JS(v)	bit i set: byte i needs JavaScript escaping or is NUL
+ *
+ * The output is reserved once per render for the static text and one
+ * vector block per hole (struct seg's need); only a value longer than a
+ * block, a repeated value longer than a block's budget or a JavaScript
+ * value that needed escaping checks the room again.
+ */
+
+/* A byte of a value may be read as part of two vectors from p: they stay
+ * within p's page (the second is the run after a special). */
+#ifdef NITRO_NO_OVERREAD
+#define TL_OK(p) 0
+#else
+#define TL_OK(p) (((uintptr_t)(p) & 4095) <= 4096 - 2 * TL_W)
+#endif
+
+/* Copy a static run: fixed moves for short runs (the template text is
+ * padded by 64 bytes and the output reserved), memcpy otherwise.  All
+ * loads come before the stores: a repeated value's source is earlier
+ * output that the moves may overlap. */
+static inline __attribute__((always_inline)) TL_TARGET void
+TL_NAME(copy)(char *d, const char *s, size_t n)
+{
+	if (n <= 64) {
+#if TL_W == 32
+		TL_VEC a = TL_LOAD(s), b = TL_LOAD(s + 32);
+
+		TL_STORE(d, a);
+		TL_STORE(d + 32, b);
+#else
+		TL_VEC a = TL_LOAD(s), b = TL_LOAD(s + 16);
+
+		if (n > 32) {
+			TL_VEC e = TL_LOAD(s + 32), f = TL_LOAD(s + 48);
+
+			TL_STORE(d + 32, e);
+			TL_STORE(d + 48, f);
+		}
+		TL_STORE(d, a);
+		TL_STORE(d + 16, b);
+#endif
+	} else {
+		memcpy(d, s, n);
+	}
+}
+
+/*
+ * HTML-escape the NUL-terminated value p at c->d, which has room for one
+ * block (ESC_HOLE bytes and the slack); rest is the room the template
+ * needs after this value.  The mask of a block has a sentinel bit at
+ * TL_W, so that the walk over its specials ends without a test of its
+ * own: every step copies the run up to the next special (or the block's
+ * end) with one vector move and writes the special's entity.
+ */
+static inline __attribute__((always_inline)) TL_TARGET int
+TL_NAME(value)(nitro_buf *b, struct esc_cur *c, const unsigned char *p, size_t rest)
+{
+	char *d = c->d;
+
+	for (;;) {
+		if (TL_OK(p)) {
+			TL_VEC v = TL_LOAD(p);
+			unsigned long long m = TL_HTML(v) | 1ull << TL_W;
+			unsigned at = (unsigned)__builtin_ctzll(m), prev;
+
+			TL_STORE(d, v);
+			d += at;
+			while (at < TL_W) {
+				unsigned ch = p[at];
+				uint64_t e;
+
+				if (ch == 0) {
+					c->d = d;
+					return 0;
+				}
+				e = esc_ent[ch & 63];
+				memcpy(d, &e, 8);
+				d += e >> 56;
+				prev = at + 1;
+				m &= m - 1;
+				at = (unsigned)__builtin_ctzll(m);
+				TL_STORE(d, TL_LOAD(p + prev));
+				d += at - prev;
+			}
+		} else {
+			/* Near the end of a page (or under a sanitizer): a byte at
+			 * a time. */
+			for (unsigned i = 0; i < TL_W; i++) {
+				unsigned char k = esc_class[p[i]];
+
+				if (p[i] == '\0') {
+					c->d = d;
+					return 0;
+				}
+				if (k == 0) {
+					*d++ = (char)p[i];
+				} else {
+					memcpy(d, esc_text[k], 8);
+					d += esc_len[k];
+				}
+			}
+		}
+		p += TL_W;
+		/* A value longer than a block: room for the next one. */
+		if ((size_t)(c->end - d) <= ESC_HOLE + rest) {
+			c->d = d;
+			if (cur_room(b, c, ESC_HOLE + rest))
+				return b->err;
+			d = c->d;
+		}
+	}
+}
+
+/* 1: v needs JavaScript escaping; 0: it does not and is at most a block
+ * long, already copied to c->d; -1: it does not, longer (escape it). */
+static inline __attribute__((always_inline)) TL_TARGET int
+TL_NAME(js_short)(struct esc_cur *c, const char *v)
+{
+	if (TL_OK(v)) {
+		TL_VEC x = TL_LOAD(v);
+		unsigned long long m = TL_JS(x) | 1ull << TL_W;
+		unsigned at = (unsigned)__builtin_ctzll(m);
+
+		if (at < TL_W) {
+			if (v[at] != '\0')
+				return 1;
+			TL_STORE(c->d, x);
+			c->d += at;
+			return 0;
+		}
+	}
+	return js_plain(v) ? -1 : 1;
+}
+
+static TL_TARGET int TL_NAME(render)(nitro_html *h, const nitro_tpl *t,
+    const char *const *args)
+{
+	nitro_buf *b = h->out;
+	struct esc_cur c = { b->data + b->len, b->data + b->cap };
+	const struct seg *s = t->segs;
+	size_t done_at[TPL_NAMES], done_len[TPL_NAMES];	/* kept escapes */
+
+	if (cur_room(b, &c, t->need))
+		return b->err;
+	for (;; s++) {
+		const char *v;
+
+		TL_NAME(copy)(c.d, t->text + s->off, s->len);
+		c.d += s->len;
+		if (s->op == OP_END)
+			break;
+		v = args[s->arg] ? args[s->arg] : "";
+		switch (s->op) {
+		case OP_AGAIN: {
+			/* The value was escaped for HTML already: copy those bytes
+			 * (by offset: the buffer may have moved). */
+			size_t n = done_len[s->arg];
+
+			if (n > ESC_HOLE && cur_room(b, &c, n + s->need))
+				return b->err;
+			TL_NAME(copy)(c.d, b->data + done_at[s->arg], n);
+			c.d += n;
+			continue;
+		}
+		case OP_KEEP: {
+			size_t at = (size_t)(c.d - b->data);
+
+			if (TL_NAME(value)(b, &c, (const unsigned char *)v, s->need))
+				return b->err;
+			done_at[s->arg] = at;
+			done_len[s->arg] = (size_t)(c.d - b->data) - at;
+			continue;
+		}
+		case OP_URL:
+			if (v[0] != '/' && v[0] != '#' && v[0] != '?' && !nitro_url_is_safe(v))
+				v = "about:invalid";
+			break;
+		case OP_JS: {
+			int js = TL_NAME(js_short)(&c, v);
+
+			if (js == 0)
+				continue;
+			if (js < 0)
+				break;	/* plain: the HTML escaper copies it */
+			b->len = (size_t)(c.d - b->data);
+			if (js_value(h, v))
+				return nitro_html_error(h);
+			c.d = b->data + b->len;
+			c.end = b->data + b->cap;
+			if (cur_room(b, &c, s->need))
+				return b->err;
+			continue;
+		}
+		default:	/* OP_ESC */
+			break;
+		}
+		if (TL_NAME(value)(b, &c, (const unsigned char *)v, s->need))
+			return b->err;
+	}
+	b->len = (size_t)(c.d - b->data);
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+#undef TL_OK
