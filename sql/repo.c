@@ -541,6 +541,13 @@ nitro_repo *nitro_sqlrepo_new(const char *path, const struct nitro_sql_opts *opt
 		nitro_error(NITRO_EINVAL, "sqlrepo: a database path of 1 to 4096 bytes is needed");
 		return NULL;
 	}
+	/* Each thread opens its own connection, and each connection to
+	 * ":memory:" is a database of its own: writes would vanish. */
+	if (strcmp(path, ":memory:") == 0) {
+		nitro_error(NITRO_EINVAL, "sqlrepo: \":memory:\" would be a separate database "
+		    "for every thread; use a file, or nitro_memrepo_new() for memory");
+		return NULL;
+	}
 	if ((sr = calloc(1, sizeof *sr)) == NULL || (sr->path = strdup(path)) == NULL) {
 		free(sr);
 		nitro_error(NITRO_ENOMEM, "out of memory");

@@ -171,6 +171,8 @@ static void test_settings(void)
 	T_OK(r != NULL, "reopen with synchronous=FULL");
 	nitro_repo_free(r);
 	T_OK(nitro_sqlrepo_new(NULL, NULL) == NULL, "no path refused");
+	T_OK(nitro_sqlrepo_new(":memory:", NULL) == NULL && strstr(nitro_errmsg(), ":memory:"),
+	    "\":memory:\" refused: one database per thread's connection");
 	T_OK(nitro_sqlrepo_new("/nonexistent-dir/x/y.db", NULL) == NULL &&
 	    strstr(nitro_errmsg(), "cannot open") != NULL, "unopenable path: clear error");
 }
