@@ -232,6 +232,56 @@ out:
 	return rc;
 }
 
+static int cmp_int64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Does the batch name one id twice?  (The memory repository says EEXIST;
+ * an upsert would silently keep the last copy.)  Sorting a copy of the
+ * ids keeps a batch of ten thousand cheap.  -1: out of memory.
+ */
+static int same_id_twice(const struct sqlstore *ss, void *const *objs, size_t n)
+{
+	size_t k = 0, i;
+	int dup = 0;
+
+	if (ss->idf->uuid) {
+		char **v = malloc(n * sizeof *v);
+
+		if (v == NULL)
+			return -1;
+		for (i = 0; i < n; i++)
+			if (ID_TEXT(ss, objs[i]) && *ID_TEXT(ss, objs[i]))
+				v[k++] = ID_TEXT(ss, objs[i]);
+		qsort(v, k, sizeof *v, cmp_str);
+		for (i = 1; i < k && !dup; i++)
+			dup = strcmp(v[i - 1], v[i]) == 0;
+		free(v);
+	} else {
+		int64_t *v = malloc(n * sizeof *v);
+
+		if (v == NULL)
+			return -1;
+		for (i = 0; i < n; i++)
+			if (ID_INT(ss, objs[i]) != 0)
+				v[k++] = ID_INT(ss, objs[i]);
+		qsort(v, k, sizeof *v, cmp_int64);
+		for (i = 1; i < k && !dup; i++)
+			dup = v[i - 1] == v[i];
+		free(v);
+	}
+	return dup;
+}
+
 static int s_put(void *store, void *const *objs, size_t n, int key)
 {
 	struct sqlstore *ss = store;
@@ -242,6 +292,9 @@ static int s_put(void *store, void *const *objs, size_t n, int key)
 
 	if (c == NULL)
 		return NITRO_EIO;
+	if (n > 1 && (rc = same_id_twice(ss, objs, n)) != 0)
+		return rc < 0 ? nitro_error(NITRO_ENOMEM, "out of memory") :
+		    nitro_error(NITRO_EEXIST, "%s: the batch holds one id twice", ss->s->name);
 	if (n > 8 && (sv = calloc(n, sizeof *sv)) == NULL)
 		return nitro_error(NITRO_ENOMEM, "out of memory");
 	if (n <= 8)

@@ -452,6 +452,26 @@ static void t_bulk(void)
 	cf_item_clear(&v[0]);
 	cf_item_clear(&v[1]);
 
+	/* One id twice in a batch is a mistake, not "the last copy wins". */
+	cf_item_init(&v[0]);
+	v[0].id = 1;
+	v[0].name = strdup("twice-a");
+	cf_item_init(&v[1]);
+	v[1].id = 1;
+	v[1].name = strdup("twice-b");
+	C_EQ_INT(cf_item_save_many(v, 2), NITRO_EEXIST, "the same id twice in a batch");
+	{
+		struct cf_item one;
+
+		cf_item_init(&one);
+		C_OK(cf_item_get(nitro_id_int(1), &one) == 0 && strcmp(one.name, "n0") == 0,
+		    "and nothing of it was saved");
+		cf_item_clear(&one);
+	}
+	C_EQ_INT(v[0].id, 1, "the ids are the callers' still");
+	cf_item_clear(&v[0]);
+	cf_item_clear(&v[1]);
+
 	/* Upsert by a unique key: n1 is updated in place, n9 is new. */
 	cf_item_init(&v[0]);
 	v[0].name = strdup("n1");
