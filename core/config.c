@@ -87,8 +87,11 @@ static int parse_line(const char *path, int lineno, char *p, char *end)
 		p++;
 	if (p == end || *p == '#')
 		return 0;
-	if (end - p > 7 && strncmp(p, "export ", 7) == 0)
-		p += 7;
+	if (end - p > 7 && strncmp(p, "export", 6) == 0 && (p[6] == ' ' || p[6] == '\t')) {
+		p += 6;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+	}
 	key = p;
 	while (p < end && ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
 	    (*p >= '0' && *p <= '9') || *p == '_'))
@@ -99,8 +102,12 @@ static int parse_line(const char *path, int lineno, char *p, char *end)
 	if (klen == 0 || p == end || *p != '=')
 		return nitro_error(NITRO_EPARSE, "%s:%d: expected KEY=VALUE", path, lineno);
 	p++;
+	v = p;
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
+	/* "KEY= # note" is an empty value with a comment ("KEY=#x" is "#x"). */
+	if (p < end && *p == '#' && p > v)
+		p = end;
 	v = out = p;
 	if (p < end && (*p == '"' || *p == '\'')) {
 		char q = *p++;

@@ -41,6 +41,9 @@ int main(void)
 	    "NITRO_DEBUG=yes\n"
 	    "NITRO_RATIO=0.25\n"
 	    "NITRO_EMPTY=\n"
+	    "NITRO_NOTE= # only a comment\n"
+	    "NITRO_COLOR=#fff\n"
+	    "export \t NITRO_SPACED=1\n"
 	    "OTHER_KEY=ignored\n"
 	    "NITRO_PORT=9090\n"), 0, "write .env");
 	T_EQ_INT(nitro_config_load(path), 0, "load .env");
@@ -52,6 +55,9 @@ int main(void)
 	T_EQ_INT(nitro_config_bool("NITRO_DEBUG", 0), 1, "boolean yes");
 	T_OK(nitro_config_real("NITRO_RATIO", 0) == 0.25, "real");
 	T_EQ_STR(nitro_config_str("NITRO_EMPTY", "d"), "", "empty value is a value");
+	T_EQ_STR(nitro_config_str("NITRO_NOTE", "d"), "", "KEY= # comment is an empty value");
+	T_EQ_STR(nitro_config_str("NITRO_COLOR", "d"), "#fff", "KEY=#x keeps the #");
+	T_EQ_STR(nitro_config_str("NITRO_SPACED", "d"), "1", "export with several blanks");
 	T_EQ_STR(nitro_config_str("OTHER_KEY", "d"), "d", "only NITRO_* keys are read from the file");
 	T_EQ_STR(nitro_config_str("NITRO_MISSING", "dflt"), "dflt", "default");
 	T_EQ_INT(nitro_config_int("NITRO_MISSING", 42, 0, 100), 42, "integer default");
