@@ -110,7 +110,8 @@ url=http://127.0.0.1:$port
 page=$(it_curl "$url/")
 t_like "$page" '<title>demo</title>' "its page is served"
 t_like "$page" '<ul id="notes"></ul>' "with an empty list of notes"
-t_like "$page" "data-init=\"@get\(&#x27;/sse/notes&#x27;\)\"" "and opens the live stream"
+t_like "$page" "data-init=\"@get\(&#x27;/sse/notes&#x27;, \{retry: &#x27;always&#x27;\}\)\"" \
+    "and opens the live stream, again after any end"
 # The live stream: the whole list first, then each note as it is added.
 it_curl -N --max-time 4 "$url/sse/notes" >"$IT_DIR/sse.out" 2>/dev/null &
 sse=$!

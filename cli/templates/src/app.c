@@ -64,8 +64,9 @@ static int page(nitro_req *req, void *udata)
 		/* Two signals: the field being typed and the last error. */
 		nitro_ds_signal(&h, "title", "''");
 		nitro_ds_signal(&h, "error", "''");
-		/* Open the live stream once the page is up. */
-		nitro_ds_init(&h, NULL, "@get('/sse/notes')");
+		/* Open the live stream once the page is up, and again after
+		 * any end (a worker restarting ends its streams). */
+		nitro_ds_init(&h, NULL, "@get('/sse/notes', {retry: 'always'})");
 		nitro_html_elem(&h, "h1", "@NAME@");
 		NITRO_HTML(&h, "form") {
 			nitro_ds_on_action(&h, "submit", "prevent", "post", "/notes", NULL);
