@@ -3,11 +3,13 @@
  * bytes.  The whole list is encoded or nothing: on a malformed event the
  * buffer is cut back to where it was and NITRO_EPARSE returned.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "views/internal.h"
 
-/* The member key of obj if it is of type t; NULL when absent. */
+/* The member key of obj if it is of type t; NULL when absent.  A member
+ * of another type sets *bad and leaves a message naming it. */
 static json_object *member(json_object *obj, const char *key, json_type t, int *bad)
 {
 	json_object *v;
@@ -15,6 +17,8 @@ static json_object *member(json_object *obj, const char *key, json_type t, int *
 	if (!json_object_object_get_ex(obj, key, &v) || v == NULL)
 		return NULL;
 	if (!json_object_is_type(v, t)) {
+		if (!*bad)
+			nitro_error(NITRO_EPARSE, "%s is not a JSON %s", key, json_type_to_name(t));
 		*bad = 1;
 		return NULL;
 	}
@@ -43,19 +47,21 @@ static int one_event(nitro_buf *b, json_object *ev)
 	int bad = 0, rc;
 
 	if (!json_object_is_type(ev, json_type_object))
-		return NITRO_EPARSE;
+		return nitro_error(NITRO_EPARSE, "not an object");
 	type = str(ev, "type", &bad);
 	id = str(ev, "eventId", &bad);
 	if ((v = member(ev, "retryDuration", json_type_int, &bad)) != NULL) {
 		int64_t r = json_object_get_int64(v);
 
 		if (r < 0 || r > 86400000)
-			return NITRO_EPARSE;
+			return nitro_error(NITRO_EPARSE, "retryDuration is out of 0..86400000");
 		/* 0 is a value here ("retry: 0"), not the encoder's unset. */
 		retry = r == 0 ? NITRO_SSE_RETRY_NOW : (long)r;
 	}
-	if (bad || type == NULL)
+	if (bad)
 		return NITRO_EPARSE;
+	if (type == NULL)
+		return nitro_error(NITRO_EPARSE, "no type");
 
 	if (strcmp(type, "patchElements") == 0) {
 		struct nitro_sse_patch p = { 0 };
@@ -64,7 +70,7 @@ static int one_event(nitro_buf *b, json_object *ev)
 		p.retry_ms = retry;
 		p.selector = str(ev, "selector", &bad);
 		if ((s = str(ev, "mode", &bad)) != NULL && nitro_ds_mode_parse(s, &p.mode))
-			return NITRO_EPARSE;
+			return nitro_error(NITRO_EPARSE, "unknown mode \"%.20s\"", s);
 		p.view_transition = flag(ev, "useViewTransition", 0, &bad);
 		s = str(ev, "elements", &bad);
 		if (bad)
@@ -79,7 +85,8 @@ static int one_event(nitro_buf *b, json_object *ev)
 		else if ((v = member(ev, "signals", json_type_object, &bad)) != NULL && !bad)
 			rc = nitro_sse_patch_signals(b, v, missing, &o);
 		else
-			return NITRO_EPARSE;
+			return bad ? NITRO_EPARSE :
+			    nitro_error(NITRO_EPARSE, "patchSignals without signals");
 	} else if (strcmp(type, "executeScript") == 0) {
 		struct nitro_sse_script so = { 0 };
 
@@ -88,11 +95,13 @@ static int one_event(nitro_buf *b, json_object *ev)
 		so.keep = !flag(ev, "autoRemove", 1, &bad);
 		so.attributes = member(ev, "attributes", json_type_object, &bad);
 		s = str(ev, "script", &bad);
-		if (bad || s == NULL)
+		if (bad)
 			return NITRO_EPARSE;
+		if (s == NULL)
+			return nitro_error(NITRO_EPARSE, "executeScript without script");
 		rc = nitro_sse_execute_script(b, s, &so);
 	} else {
-		return NITRO_EPARSE;
+		return nitro_error(NITRO_EPARSE, "unknown type \"%.30s\"", type);
 	}
 	return rc;
 }
@@ -115,9 +124,14 @@ int nitro_sse_from_sdk_test(nitro_buf *b, json_object *input)
 				b->len = mark;
 				b->data[mark] = '\0';
 			}
-			if (rc == NITRO_EPARSE || rc == NITRO_EINVAL)
+			/* Keep what was wrong (the encoder's message or ours). */
+			if (rc == NITRO_EPARSE || rc == NITRO_EINVAL) {
+				char why[160];
+
+				snprintf(why, sizeof why, "%s", nitro_errmsg());
 				return nitro_error(NITRO_EPARSE,
-				    "sdk test: event %zu is malformed", i);
+				    "sdk test: event %zu is malformed: %s", i, why);
+			}
 			return rc;
 		}
 	}

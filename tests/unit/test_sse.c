@@ -274,17 +274,28 @@ static void test_sdk(void)
 		  PS "data: signals {}\n\n" },
 		{ "{\"events\":[]}", "" },
 	};
-	const char *bad[] = { "[]", "{}", "{\"events\":{}}", "{\"events\":[1]}",
-	    "{\"events\":[{}]}", "{\"events\":[{\"type\":\"nope\"}]}",
-	    "{\"events\":[{\"type\":\"patchElements\",\"mode\":\"sideways\"}]}",
-	    "{\"events\":[{\"type\":\"patchElements\",\"elements\":5}]}",
-	    "{\"events\":[{\"type\":\"patchSignals\"}]}",
-	    "{\"events\":[{\"type\":\"patchSignals\",\"signals\":\"x\"}]}",
-	    "{\"events\":[{\"type\":\"executeScript\"}]}",
-	    "{\"events\":[{\"type\":\"patchElements\",\"eventId\":\"a\\nb\"}]}",
-	    "{\"events\":[{\"type\":\"patchElements\",\"retryDuration\":-1}]}",
-	    "{\"events\":[{\"type\":\"patchElements\",\"elements\":\"<a>\"},{\"type\":\"bad\"}]}",
-	    NULL };
+	/* Malformed input, and what the message must say about it. */
+	static const char *const bad[][2] = {
+	    { "[]", "expected {\"events\": [...]}" },
+	    { "{}", "expected {\"events\": [...]}" },
+	    { "{\"events\":{}}", "expected {\"events\": [...]}" },
+	    { "{\"events\":[1]}", "event 0 is malformed: not an object" },
+	    { "{\"events\":[{}]}", "event 0 is malformed: no type" },
+	    { "{\"events\":[{\"type\":\"nope\"}]}", "unknown type \"nope\"" },
+	    { "{\"events\":[{\"type\":\"patchElements\",\"mode\":\"sideways\"}]}",
+	      "unknown mode \"sideways\"" },
+	    { "{\"events\":[{\"type\":\"patchElements\",\"elements\":5}]}",
+	      "elements is not a JSON string" },
+	    { "{\"events\":[{\"type\":\"patchSignals\"}]}", "patchSignals without signals" },
+	    { "{\"events\":[{\"type\":\"patchSignals\",\"signals\":\"x\"}]}",
+	      "signals is not a JSON object" },
+	    { "{\"events\":[{\"type\":\"executeScript\"}]}", "executeScript without script" },
+	    { "{\"events\":[{\"type\":\"patchElements\",\"eventId\":\"a\\nb\"}]}", "event 0 is malformed: " },
+	    { "{\"events\":[{\"type\":\"patchElements\",\"retryDuration\":-1}]}",
+	      "retryDuration is out of 0..86400000" },
+	    { "{\"events\":[{\"type\":\"patchElements\",\"elements\":\"<a>\"},{\"type\":\"bad\"}]}",
+	      "event 1 is malformed: unknown type \"bad\"" },
+	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		json_object *in = parse(cases[i].in);
@@ -295,10 +306,13 @@ static void test_sdk(void)
 		EV(nitro_sse_from_sdk_test(&b, in), cases[i].out, name);
 		json_object_put(in);
 	}
-	for (size_t i = 0; bad[i]; i++) {
-		json_object *in = parse(bad[i]);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		json_object *in = parse(bad[i][0]);
 
-		EV_FAIL(nitro_sse_from_sdk_test(&b, in), NITRO_EPARSE, bad[i]);
+		EV_FAIL(nitro_sse_from_sdk_test(&b, in), NITRO_EPARSE, bad[i][0]);
+		T_OK(strstr(nitro_errmsg(), bad[i][1]) != NULL, bad[i][1]);
+		if (strstr(nitro_errmsg(), bad[i][1]) == NULL)
+			printf("#   message: %s\n", nitro_errmsg());
 		json_object_put(in);
 	}
 }
