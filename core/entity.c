@@ -8,7 +8,8 @@
  *           -> repository -> after_delete hook -> "<e>.deleted"
  *
  * Events carry the entity as payload and the schema as sender, so that a
- * handler can subscribe with {.sender = &todo_schema}.
+ * handler can subscribe with {.sender = &todo_schema}.  Inside a unit of
+ * work, "<e>.saved" and "<e>.deleted" wait for its commit (uow.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 #include "nitro/core.h"
 #include "core/repo.h"
+#include "core/uow.h"
 
 #define BATCH_MAX 100000
 
@@ -107,6 +109,15 @@ static int ensure_uuid(const struct nitro__schema_rt *rt, void *obj)
 	return 0;
 }
 
+/* "<e>.saved" or "<e>.deleted": inside a unit of work of the entity's
+ * repository, held until it commits (uow.c). */
+static void emit_after(struct nitro__schema_rt *rt, const char *name, const nitro_schema *s,
+    void *obj)
+{
+	if (nitro__uow_defer(rt->repo, rt->bus, name, s, obj) <= 0)
+		(void)nitro_bus_emit_entity(rt->bus, name, s, s, obj);
+}
+
 static int save_batch(const nitro_schema *s, struct nitro__schema_rt *rt,
     void *const *objs, size_t n, int key)
 {
@@ -128,7 +139,7 @@ static int save_batch(const nitro_schema *s, struct nitro__schema_rt *rt,
 	for (size_t i = 0; i < n; i++) {
 		if (h->after_save)
 			(void)h->after_save(s, objs[i], h->udata);
-		(void)nitro_bus_emit_entity(rt->bus, rt->ev_saved, s, s, objs[i]);
+		emit_after(rt, rt->ev_saved, s, objs[i]);
 	}
 	rc = 0;
 out:
@@ -240,7 +251,7 @@ int nitro_entity_delete(const nitro_schema *s, nitro_id id)
 		goto done;
 	if (h->after_delete)
 		(void)h->after_delete(s, obj, h->udata);
-	(void)nitro_bus_emit_entity(rt->bus, rt->ev_deleted, s, s, obj);
+	emit_after(rt, rt->ev_deleted, s, obj);
 	rc = 0;
 done:
 	nitro_entity_clear(s, obj);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/uow.h"
 #include "sql/internal.h"
 
 int nitro__sql_error(sqlite3 *db, int rc, const char *what)
@@ -290,8 +291,10 @@ int nitro_sql_begin(nitro_repo *r)
 		snprintf(sp, sizeof sp, "SAVEPOINT nitro_uow%d", c->depth);
 		rc = nitro__sql_exec(c, sp);
 	}
-	if (rc == 0)
+	if (rc == 0) {
 		c->depth++;
+		(void)nitro__uow_enter(r);	/* 32 levels here, 64 there */
+	}
 	return rc;
 }
 
@@ -310,14 +313,17 @@ static int uow_end(nitro_repo *r, int commit)
 		rc = nitro__sql_exec(c, commit ? "COMMIT" : "ROLLBACK");
 		if (rc < 0 && !sqlite3_get_autocommit(c->db))
 			sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-		return rc;
+	} else {
+		if (commit)
+			snprintf(sp, sizeof sp, "RELEASE nitro_uow%d", c->depth);
+		else
+			snprintf(sp, sizeof sp, "ROLLBACK TO nitro_uow%d; RELEASE nitro_uow%d",
+			    c->depth, c->depth);
+		rc = nitro__sql_exec(c, sp);
 	}
-	if (commit)
-		snprintf(sp, sizeof sp, "RELEASE nitro_uow%d", c->depth);
-	else
-		snprintf(sp, sizeof sp, "ROLLBACK TO nitro_uow%d; RELEASE nitro_uow%d",
-		    c->depth, c->depth);
-	return nitro__sql_exec(c, sp);
+	/* The events its changes made go out now, or never. */
+	nitro__uow_leave(r, commit && rc == 0);
+	return rc;
 }
 
 int nitro_sql_commit(nitro_repo *r)

@@ -434,6 +434,57 @@ static void test_relations(void)
 	nitro_repo_free(r);
 }
 
+/* What a bus handler saw: event names and the e-mail of each record. */
+static char seen[512];
+
+static int on_user(nitro_event *ev, void *udata)
+{
+	const struct user *u = ev->payload;
+
+	(void)udata;
+	snprintf(seen + strlen(seen), sizeof seen - strlen(seen), "%s:%s ", ev->name,
+	    u && u->email ? u->email : "?");
+	return 0;
+}
+
+/* "<e>.saved" and "<e>.deleted" wait for the commit of the unit of work
+ * they happened in, and a rollback drops them. */
+static void test_uow_events(nitro_repo *r)
+{
+	nitro_bus *bus = nitro_bus_new(NULL);
+	int64_t id;
+
+	T_OK(bus != NULL && nitro_bus_on(bus, "user.saved", on_user, NULL, NULL) >= 0 &&
+	    nitro_bus_on(bus, "user.deleted", on_user, NULL, NULL) >= 0, "subscribe");
+	nitro_entity_bind(&user_schema, r, bus);
+	seen[0] = '\0';
+	add_user("now@x", NULL, NULL, 1);
+	T_EQ_STR(seen, "user.saved:now@x ", "outside a unit of work: at once");
+	seen[0] = '\0';
+	nitro_sql_begin(r);
+	id = add_user("held@x", NULL, NULL, 1);
+	T_EQ_STR(seen, "", "inside one: held");
+	nitro_sql_begin(r);
+	add_user("inner@x", NULL, NULL, 1);
+	T_EQ_INT(nitro_sql_rollback(r), 0, "inner rollback");
+	nitro_sql_begin(r);
+	user_delete(nitro_id_int(id));
+	T_EQ_INT(nitro_sql_commit(r), 0, "inner commit");
+	T_EQ_STR(seen, "", "an inner commit still holds them");
+	T_EQ_INT(nitro_sql_commit(r), 0, "outer commit");
+	T_EQ_STR(seen, "user.saved:held@x user.deleted:held@x ",
+	    "the commit sends them in order, without the rolled-back one");
+	seen[0] = '\0';
+	nitro_sql_begin(r);
+	add_user("gone@x", NULL, NULL, 1);
+	T_EQ_INT(nitro_sql_rollback(r), 0, "rollback");
+	T_EQ_STR(seen, "", "a rollback drops them");
+	add_user("after@x", NULL, NULL, 1);
+	T_EQ_STR(seen, "user.saved:after@x ", "and the next change is sent at once again");
+	nitro_entity_bind(&user_schema, r, NULL);
+	nitro_bus_free(bus);
+}
+
 static void test_uow(void)
 {
 	nitro_repo *r = open_db(1, NULL);
@@ -464,6 +515,7 @@ static void test_uow(void)
 	T_EQ_INT(peek("SELECT count(*) FROM nitro_events WHERE topic='user.gone'"), 0,
 	    "the event went with it (outbox)");
 	T_EQ_INT(nitro_sql_begin(NULL), NITRO_EINVAL, "not a repository");
+	test_uow_events(r);
 	nitro_repo_free(r);
 }
 
