@@ -52,6 +52,7 @@ struct seg {
 				 * already escaped the same way */
 	int keep;		/* a later hole copies this one's output */
 	enum op op;
+	const char *run;	/* the static bytes (text + off) */
 	size_t need;		/* output room for the rest after this hole */
 };
 
@@ -486,6 +487,7 @@ static void plan(nitro_tpl *t)
 	for (size_t i = t->nsegs; i-- > 0;) {
 		struct seg *s = &t->segs[i];
 
+		s->run = t->text + s->off;
 		s->need = need;
 		need += s->len;
 		if (s->ctx == C_NONE) {
@@ -706,35 +708,17 @@ int nitro__tpl_variant(int want)
 	return __atomic_load_n(&tpl_variant, __ATOMIC_RELAXED);
 }
 
-int nitro_tpl_render(nitro_html *h, const nitro_tpl *t, const char *const *args, size_t n)
+/* Exact appends: this path serves buffers with a limit, and every
+ * renderer when the vector loops are not built. */
+static __attribute__((noinline)) int render_plain(nitro_html *h, const nitro_tpl *t,
+    const char *const *args)
 {
 	nitro_buf *b = h->out;
-	int rc;
 
-	if ((rc = nitro__html_content(h)) != 0)
-		return rc;
-	if (t == NULL || n != t->holes || (n > 0 && args == NULL))
-		return nitro__html_fail(h, NITRO_EINVAL, "template: %zu values for %zu holes",
-		    n, t ? t->holes : 0);
-#ifdef __SSE2__
-	if (b->max == 0 && b->data != NULL && !b->err) {
-		int v = __atomic_load_n(&tpl_variant, __ATOMIC_RELAXED);
-
-		if (v < 0)
-			v = nitro__tpl_variant(-1);
-#ifdef TPL_AVX2
-		if (v == NITRO_TPL_AVX2)
-			return avx2_render(h, t, args);
-#endif
-		if (v == NITRO_TPL_SSE2)
-			return sse2_render(h, t, args);
-	}
-#endif
 	for (size_t i = 0; i < t->nsegs; i++) {
 		const struct seg *s = &t->segs[i];
 		const char *v;
 
-		/* Exact appends: this path serves buffers with a limit. */
 		if (nitro_buf_append(b, t->text + s->off, s->len))
 			return b->err;
 		if (s->ctx == C_NONE)
@@ -766,4 +750,35 @@ int nitro_tpl_render(nitro_html *h, const nitro_tpl *t, const char *const *args,
 		}
 	}
 	return b->err;
+}
+
+int nitro_tpl_render(nitro_html *h, const nitro_tpl *t, const char *const *args, size_t n)
+{
+	nitro_buf *b = h->out;
+
+	/* An open start tag to end, or an error: the writer's slow path. */
+	if (h->err || h->in_tag || b->err) {
+		int rc = nitro__html_content(h);
+
+		if (rc != 0)
+			return rc;
+	}
+	if (t == NULL || n != t->holes || (n > 0 && args == NULL))
+		return nitro__html_fail(h, NITRO_EINVAL, "template: %zu values for %zu holes",
+		    n, t ? t->holes : 0);
+#ifdef __SSE2__
+	if (b->max == 0 && b->data != NULL && !b->err) {
+		int v = __atomic_load_n(&tpl_variant, __ATOMIC_RELAXED);
+
+		if (v < 0)
+			v = nitro__tpl_variant(-1);
+#ifdef TPL_AVX2
+		if (v == NITRO_TPL_AVX2)
+			return avx2_render(h, t, args);
+#endif
+		if (v == NITRO_TPL_SSE2)
+			return sse2_render(h, t, args);
+	}
+#endif
+	return render_plain(h, t, args);
 }

@@ -154,7 +154,7 @@ static TL_TARGET int TL_NAME(render)(nitro_html *h, const nitro_tpl *t,
 	for (;; s++) {
 		const char *v;
 
-		TL_NAME(copy)(c.d, t->text + s->off, s->len);
+		TL_NAME(copy)(c.d, s->run, s->len);
 		c.d += s->len;
 		if (s->op == OP_END)
 			break;

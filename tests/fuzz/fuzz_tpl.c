@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "nitro/views.h"
+#include "views/internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -47,6 +48,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (!static_evil && b.len > 0 && memmem(b.data, b.len, "<>&javascript:", 14))
 			abort();
+		/* Every renderer (plain C, SSE2, AVX2 where there) writes the
+		 * same bytes. */
+		for (int var = NITRO_TPL_PLAIN, best = nitro__tpl_variant(NITRO_TPL_AVX2);
+		    var <= best; var++) {
+			nitro_buf o;
+			nitro_html oh;
+
+			nitro_buf_init(&o, 0);
+			nitro_buf_grow(&o, 1);
+			nitro_html_init(&oh, &o);
+			nitro__tpl_variant(var);
+			if (nitro_tpl_render(&oh, t, vals, nitro_tpl_holes(t)) != 0 ||
+			    nitro_html_finish(&oh) != 0 || o.len != b.len ||
+			    (b.len > 0 && memcmp(o.data, b.data, b.len) != 0))
+				abort();
+			nitro_buf_free(&o);
+		}
 		nitro_buf_free(&b);
 	}
 	nitro_tpl_free(t);
