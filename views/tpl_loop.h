@@ -54,52 +54,70 @@ TL_NAME(copy)(char *d, const char *s, size_t n)
 }
 
 /*
+ * Walk one block of a value: v is the vector at src, m the specials and
+ * NUL in its first lim bytes with a sentinel bit at lim, so that the walk
+ * ends without a test of its own: every step copies the run up to the
+ * next special (or the block's end) with one vector move and writes the
+ * special's entity.  Returns the new end; *nul: the value ended.
+ */
+static inline __attribute__((always_inline)) TL_TARGET char *
+TL_NAME(block)(char *d, const unsigned char *src, TL_VEC v, unsigned long long m,
+    unsigned lim, int *nul)
+{
+	unsigned at = (unsigned)__builtin_ctzll(m), prev;
+
+	TL_STORE(d, v);
+	d += at;
+	while (at < lim) {
+		unsigned ch = src[at];
+		uint64_t e;
+
+		if (ch == 0) {
+			*nul = 1;
+			return d;
+		}
+		e = esc_ent[ch & 63];
+		memcpy(d, &e, 8);
+		d += e >> 56;
+		prev = at + 1;
+		m &= m - 1;
+		at = (unsigned)__builtin_ctzll(m);
+		TL_STORE(d, TL_LOAD(src + prev));
+		d += at - prev;
+	}
+	return d;
+}
+
+/*
  * HTML-escape the NUL-terminated value p at c->d, which has room for one
  * block (ESC_HOLE bytes and the slack); rest is the room the template
- * needs after this value.  The mask of a block has a sentinel bit at
- * TL_W, so that the walk over its specials ends without a test of its
- * own: every step copies the run up to the next special (or the block's
- * end) with one vector move and writes the special's entity.
+ * needs after this value.
  */
 static inline __attribute__((always_inline)) TL_TARGET int
 TL_NAME(value)(nitro_buf *b, struct esc_cur *c, const unsigned char *p, size_t rest)
 {
 	char *d = c->d;
+	int nul = 0;
 
 	for (;;) {
 		if (TL_OK(p)) {
 			TL_VEC v = TL_LOAD(p);
-			unsigned long long m = TL_HTML(v) | 1ull << TL_W;
-			unsigned at = (unsigned)__builtin_ctzll(m), prev;
 
-			TL_STORE(d, v);
-			d += at;
-			while (at < TL_W) {
-				unsigned ch = p[at];
-				uint64_t e;
-
-				if (ch == 0) {
-					c->d = d;
-					return 0;
-				}
-				e = esc_ent[ch & 63];
-				memcpy(d, &e, 8);
-				d += e >> 56;
-				prev = at + 1;
-				m &= m - 1;
-				at = (unsigned)__builtin_ctzll(m);
-				TL_STORE(d, TL_LOAD(p + prev));
-				d += at - prev;
+			d = TL_NAME(block)(d, p, v, TL_HTML(v) | 1ull << TL_W, TL_W, &nul);
+			if (nul) {
+				c->d = d;
+				return 0;
 			}
+			p += TL_W;
 		} else {
-			/* Near the end of a page (or under a sanitizer): a byte at
-			 * a time. */
+#ifdef NITRO_NO_OVERREAD
+			/* Under a sanitizer: a byte at a time. */
 			for (unsigned i = 0; i < TL_W; i++) {
 				unsigned char k = esc_class[p[i]];
 
 				if (p[i] == '\0') {
-					c->d = d;
-					return 0;
+					nul = 1;
+					break;
 				}
 				if (k == 0) {
 					*d++ = (char)p[i];
@@ -108,8 +126,32 @@ TL_NAME(value)(nitro_buf *b, struct esc_cur *c, const unsigned char *p, size_t r
 					d += esc_len[k];
 				}
 			}
+			p += TL_W;
+#else
+			/* Near the end of a page: park the page's last 64 bytes
+			 * (and zeros) on the stack and walk the bytes up to the
+			 * page's end there, at most a block of them. */
+			_Alignas(32) unsigned char tmp[64 + 2 * TL_W];
+			const unsigned char *pe = (const unsigned char *)
+			    (((uintptr_t)p | 4095) + 1);
+			unsigned lim = (unsigned)(pe - p), off = 64 - lim;
+			unsigned long long m;
+			TL_VEC v;
+
+			memcpy(tmp, pe - 64, 64);
+			memset(tmp + 64, 0, 2 * TL_W);
+			if (lim > TL_W)
+				lim = TL_W;
+			v = TL_LOAD(tmp + off);
+			m = (TL_HTML(v) & ((1ull << lim) - 1)) | 1ull << lim;
+			d = TL_NAME(block)(d, tmp + off, v, m, lim, &nul);
+			p += lim;
+#endif
 		}
-		p += TL_W;
+		if (nul) {
+			c->d = d;
+			return 0;
+		}
 		/* A value longer than a block: room for the next one. */
 		if ((size_t)(c->end - d) <= ESC_HOLE + rest) {
 			c->d = d;

@@ -143,6 +143,30 @@ static void test_page_edge(void)
 	munmap(m, (size_t)pg * 2);
 }
 
+/* Values that start in the last bytes of a page and go on into the next
+ * one: the loops see the page's end mid-value. */
+static void test_page_cross(void)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	char *m = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (!T_OK(m != MAP_FAILED, "mmap two pages"))
+		return;
+	for (size_t k = 1; k <= 72; k++)
+		for (size_t n = k > 8 ? k - 8 : 0; n <= k + 40; n += 3) {
+			char *s = m + pg - k;
+
+			fill(s, n, -1, 0);
+			compare(s);
+			for (size_t pos = 0; pos < n; pos++) {
+				fill(s, n, (long)pos, specials[(pos + k) % 5]);
+				compare(s);
+			}
+		}
+	munmap(m, (size_t)pg * 2);
+}
+
 int main(void)
 {
 	char name[128];
@@ -157,6 +181,7 @@ int main(void)
 	T_EQ_INT(nitro__tpl_variant(-1), NITRO_TPL_PLAIN, "the choice sticks");
 	test_lengths();
 	test_page_edge();
+	test_page_cross();
 	for (int var = 0; var < variants; var++)
 		for (int k = 0; k < NTPL; k++) {
 			snprintf(name, sizeof name, "variant %d, %s: %s", var, srcs[k],
