@@ -83,15 +83,16 @@ static int ref_set(struct ref *r, const char *k, size_t kn, char *v)
 /* One line s[0..n) without its newline: 0, or -1 when malformed. */
 static int ref_line(struct ref *r, const char *s, size_t n, int *full)
 {
-	size_t i = 0, k0, kn, vn = 0;
+	size_t i = 0, k0, kn, k, vn = 0;
 	char *v;
 
 	while (i < n && blank(s[i]))
 		i++;
 	if (i == n || s[i] == '#')
 		return 0;
-	if (n - i > 7 && memcmp(s + i, "export ", 7) == 0)
-		i += 7;
+	if (n - i > 7 && memcmp(s + i, "export", 6) == 0 && blank(s[i + 6]))
+		for (i += 6; i < n && blank(s[i]); i++)
+			;
 	for (k0 = i; i < n && key_char(s[i]); i++)
 		;
 	kn = i - k0;
@@ -99,8 +100,10 @@ static int ref_line(struct ref *r, const char *s, size_t n, int *full)
 		i++;
 	if (kn == 0 || i == n || s[i] != '=')
 		return -1;
-	for (i++; i < n && blank(s[i]); i++)
+	for (k = ++i; i < n && blank(s[i]); i++)
 		;
+	if (i < n && s[i] == '#' && i > k)	/* "KEY= # note": empty */
+		i = n;
 	v = malloc(n - i + 1);
 	CHECK(v != NULL);
 	if (i < n && (s[i] == '"' || s[i] == '\'')) {
