@@ -26,7 +26,6 @@ struct held {
 	const nitro_schema *schema;
 	void *obj;			/* a copy, owned here */
 	char name[80];
-	const nitro_repo *repo;
 };
 
 static _Thread_local struct {
@@ -116,7 +115,6 @@ int nitro__uow_defer(const nitro_repo *repo, nitro_bus *bus, const char *name,
 	}
 	h->bus = bus;
 	h->schema = s;
-	h->repo = repo;
 	snprintf(h->name, sizeof h->name, "%s", name);
 	uow.n++;
 	return 1;
