@@ -86,6 +86,50 @@ live_wait_hello() {
 # live_hello_pid NAME: the worker that served NAME's fresh stream.
 live_hello_pid() { sed -nE 's/^- hello [0-9]+ pid ([0-9]+)$/\1/p' "$IT_DIR/$1.ev" | head -n 1; }
 
+# live_listen_many COUNT SECONDS: COUNT clients s1..sCOUNT expecting
+# $K events within SECONDS; sets LIVE_NAMES and LIVE_PIDS.
+live_listen_many() {
+	local i
+	LIVE_NAMES=() LIVE_PIDS=()
+	for ((i = 1; i <= $1; i++)); do
+		live_listen "s$i" --expect "$K" --timeout "$2"
+		LIVE_NAMES+=("s$i")
+		LIVE_PIDS+=("$LIVE_LAST_PID")
+	done
+}
+
+# live_workers_serving: how many workers serve the LIVE_NAMES streams.
+live_workers_serving() {
+	local n
+	for n in "${LIVE_NAMES[@]}"; do live_hello_pid "$n"; done | sort -u | wc -l
+}
+
+# live_pub_spread GAP: $K events on topic t.a, one POST each, GAP seconds
+# apart (nginx sends each to the next worker); prints how many workers
+# published them.
+live_pub_spread() {
+	local i
+	for ((i = 1; i <= K; i++)); do
+		live_pub t.a 1 | sed -nE 's/^pid ([0-9]+) .*/\1/p'
+		sleep "$1"
+	done | sort -u | wc -l
+}
+
+# live_all_exited: every LIVE_PIDS client got its events and ended (20 s).
+live_all_exited() {
+	local p ok=1
+	for p in "${LIVE_PIDS[@]}"; do
+		live_wait_exit "$p" 20 || ok=0
+	done
+	[ $ok -eq 1 ]
+}
+
+# live_check_all: the client's check of every LIVE_NAMES stream against
+# ids 1..$K ("ok events N replayed R p50 X p99 Y max Z" or "bad ...").
+live_check_all() {
+	python3 "$LIVE_CLIENT" check $(printf "$IT_DIR/%s.ev " "${LIVE_NAMES[@]}") --ids "1-$K"
+}
+
 # live_pub TOPIC N: publish N events through nginx (whichever worker).
 live_pub() { it_curl -X POST "$IT_URL/pub?topic=$1&n=$2"; }
 

@@ -12,28 +12,13 @@ export LIVE_POLL_MS=5000
 live_start 2
 K=20		# events
 
-names=()
-for i in 1 2 3 4; do
-	live_listen "s$i" --expect $K --timeout 30
-	names+=("s$i")
-	pids+=("$LIVE_LAST_PID")
-done
-t_run "four streams open and say hello" live_wait_hello "${names[@]}"
-served=$(for n in "${names[@]}"; do live_hello_pid "$n"; done | sort -u | wc -l)
-t_is "$served" 2 "the streams are parked in both workers"
+live_listen_many 4 30
+t_run "four streams open and say hello" live_wait_hello "${LIVE_NAMES[@]}"
+t_is "$(live_workers_serving)" 2 "the streams are parked in both workers"
+t_is "$(live_pub_spread 0.05)" 2 "the events were published by both workers"
 
-publishers=$(for ((i = 1; i <= K; i++)); do
-	live_pub t.a 1 | sed -nE 's/^pid ([0-9]+) .*/\1/p'
-	sleep 0.05
-done | sort -u | wc -l)
-t_is "$publishers" 2 "the events were published by both workers"
-
-ok=1
-for p in "${pids[@]}"; do
-	live_wait_exit "$p" 20 || ok=0
-done
-t_is "$ok" 1 "every stream received its $K events and ended"
-res=$(python3 "$LIVE_CLIENT" check $(printf "$IT_DIR/%s.ev " "${names[@]}") --ids "1-$K")
+t_run "every stream received its $K events and ended" live_all_exited
+res=$(live_check_all)
 t_like "$res" "^ok events $((K * 4)) replayed 0 " \
     "each stream got events 1..$K exactly once, in order"
 diag "delivery latency across workers, polling every 5 s (ms): $res"

@@ -10,30 +10,16 @@ it_setup
 live_start 3
 K=200		# events
 
-names=()
-for i in 1 2 3 4 5 6; do
-	live_listen "s$i" --expect $K --timeout 60
-	names+=("s$i")
-	pids+=("$LIVE_LAST_PID")
-done
-t_run "six streams open and say hello" live_wait_hello "${names[@]}"
-served=$(for n in "${names[@]}"; do live_hello_pid "$n"; done | sort -u | wc -l)
-t_is "$served" 3 "the streams are parked in all three workers"
+live_listen_many 6 60
+t_run "six streams open and say hello" live_wait_hello "${LIVE_NAMES[@]}"
+t_is "$(live_workers_serving)" 3 "the streams are parked in all three workers"
 t_is "$(live_field "$(live_info)" streams)" 2 "a worker holds two of them"
 
 # One event per POST, 5 ms apart: each lands on the next worker.
-publishers=$(for ((i = 1; i <= K; i++)); do
-	live_pub t.a 1 | sed -nE 's/^pid ([0-9]+) .*/\1/p'
-	sleep 0.005
-done | sort -u | wc -l)
-t_is "$publishers" 3 "the events were published by all three workers"
+t_is "$(live_pub_spread 0.005)" 3 "the events were published by all three workers"
 
-ok=1
-for p in "${pids[@]}"; do
-	live_wait_exit "$p" 20 || ok=0
-done
-t_is "$ok" 1 "every stream received its $K events and ended"
-res=$(python3 "$LIVE_CLIENT" check $(printf "$IT_DIR/%s.ev " "${names[@]}") --ids "1-$K")
+t_run "every stream received its $K events and ended" live_all_exited
+res=$(live_check_all)
 t_like "$res" "^ok events $((K * 6)) replayed 0 " \
     "each stream got events 1..$K exactly once, in order, none replayed"
 diag "delivery latency across workers (ms): $res"
