@@ -127,10 +127,9 @@ static int same(const nitro_schema *s, const nitro_field *f, const void *a,
 		return strcmp(*(char *const *)ma, *(char *const *)mb) == 0;
 	case NITRO_T_JSON: {
 		/*
-		 * The same JSON text: that is what a round trip keeps.  Not
-		 * json_object_equal, which compares types: json-c reads the
-		 * malformed number "1E" as the double 1, writes it as "1", and
-		 * reads that back as an integer.  NaN never equals itself.
+		 * The same JSON text: that is what a round trip keeps (not
+		 * json_object_equal, which also compares how a number was
+		 * stored).  NaN never equals itself.
 		 */
 		char *x = strdup(json_object_to_json_string_ext(
 		    *(struct json_object *const *)ma, JSON_C_TO_STRING_PLAIN));
