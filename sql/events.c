@@ -8,7 +8,6 @@
  * in this process or another, commits; that is the cheap "anything new?"
  * a worker polls before reading the events after the last id it saw.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
