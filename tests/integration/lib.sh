@@ -9,8 +9,10 @@
 #
 # Output is TAP: ok / not ok lines from the t_* helpers, and it_done
 # prints the plan at the end (so a script that dies early has no plan and
-# counts as failed) and exits non-zero when a check failed.  Without nginx, spawn-fcgi
-# or curl a script prints "1..0 # SKIP ..." and exits 0.
+# counts as failed) and exits non-zero when a check failed.  Before that,
+# it_done stops the workers and fails one more check when a sanitizer
+# reported anything on their stderr (kept in $IT_DIR/*.stderr).  Without
+# nginx, spawn-fcgi or curl a script prints "1..0 # SKIP ..." and exits 0.
 #
 # Environment: top_srcdir and top_builddir (set by make check; default .),
 # NGINX (default /usr/sbin/nginx, else from PATH), IT_KEEP=1 keeps the
@@ -71,8 +73,34 @@ t_run() {
 	if "$@"; then pass "$desc"; else fail "$desc" "command failed: $*"; fi
 }
 
+# it_check_sanitizers: stop the workers (a leak is reported at exit) and
+# fail a check when any *.stderr in IT_DIR holds a sanitizer report.  The
+# workers of a sanitizer build would otherwise report into files nobody
+# reads, and a test that only looks at HTTP answers would pass.
+it_check_sanitizers() {
+	local pid f found=""
+	for pid in "${IT_WORKERS[@]}" "${IT_PIDS[@]}"; do
+		it_stop "$pid" TERM
+	done
+	for f in "$IT_DIR"/*.stderr; do
+		[ -s "$f" ] || continue
+		if grep -qE 'ERROR: (Address|Leak|Thread|Memory)Sanitizer|WARNING: ThreadSanitizer|runtime error: ' "$f"; then
+			found+="$f "
+		fi
+	done
+	if [ -z "$found" ]; then
+		pass "no sanitizer report from the processes started here"
+		return 0
+	fi
+	fail "no sanitizer report from the processes started here" "reports in: $found"
+	for f in $found; do
+		grep -m 1 -A 12 -E 'ERROR: |WARNING: ThreadSanitizer|runtime error: ' "$f" | sed 's/^/# /'
+	done
+}
+
 # it_done: the exit status of the script.
 it_done() {
+	[ -n "$IT_DIR" ] && it_check_sanitizers
 	echo "1..$t_n"
 	if [ "$t_failed" -ne 0 ]; then
 		diag "$t_failed of $t_n checks failed"
@@ -256,23 +284,35 @@ it_start_nginx() {
 	exit 1
 }
 
-# it_start_workers N [APP-ARGS...]: N workers under spawn-fcgi on
-# $IT_DIR/w.sock with mode 0660; their PIDs go to IT_WORKERS.
-it_start_workers() {
-	local n=$1 out pid
-	shift
-	out=$IT_DIR/spawn-fcgi.out
+# it_spawn SOCK N APP [APP-ARGS...]: N workers of APP under spawn-fcgi on
+# SOCK with mode 0660; their PIDs are added to IT_WORKERS and set as
+# IT_SPAWNED.  spawn-fcgi points a worker's stderr at /dev/null; a shell
+# that execs the app (the PID stays the worker's) sends it to
+# $IT_DIR/workers.stderr instead, for it_dump_logs and it_check_sanitizers.
+it_spawn() {
+	local sock=$1 n=$2 app=$3 out=$IT_DIR/spawn-fcgi.out pid
+	shift 3
 	: >"$out"
-	if ! spawn-fcgi -s "$IT_DIR/w.sock" -M 0660 -F "$n" -- "$IT_APP" "$@" \
+	if ! spawn-fcgi -s "$sock" -M 0660 -F "$n" -- /bin/sh -c \
+	    'e=$1; shift; exec "$0" "$@" 2>>"$e"' "$app" "$IT_DIR/workers.stderr" "$@" \
 	    >"$out" 2>&1; then
 		echo "Bail out! spawn-fcgi failed: $(cat "$out")"; exit 1
 	fi
+	IT_SPAWNED=()
 	for pid in $(sed -nE 's/.*child spawned successfully: PID: ([0-9]+).*/\1/p' "$out"); do
+		IT_SPAWNED+=("$pid")
 		IT_WORKERS+=("$pid")
 	done
-	if [ "${#IT_WORKERS[@]}" -ne "$n" ]; then
+	if [ "${#IT_SPAWNED[@]}" -ne "$n" ]; then
 		echo "Bail out! expected $n workers: $(cat "$out")"; exit 1
 	fi
+}
+
+# it_start_workers N [APP-ARGS...]: N workers of IT_APP on $IT_DIR/w.sock.
+it_start_workers() {
+	local n=$1
+	shift
+	it_spawn "$IT_DIR/w.sock" "$n" "$IT_APP" "$@"
 }
 
 # it_start_listener NAME ADDRESS [APP-ARGS...]: the app in the background,

@@ -21,14 +21,10 @@ live_require() {
 # live_spawn SOCK [APP-ARGS...]: one worker under spawn-fcgi on SOCK; its
 # PID goes to IT_WORKERS and LIVE_LAST_PID.
 live_spawn() {
-	local sock=$1 out=$IT_DIR/spawn-fcgi.out
+	local sock=$1
 	shift
-	if ! spawn-fcgi -s "$sock" -M 0660 -F 1 -- "$IT_APP" "$@" >"$out" 2>&1; then
-		echo "Bail out! spawn-fcgi failed: $(cat "$out")"; exit 1
-	fi
-	LIVE_LAST_PID=$(sed -nE 's/.*child spawned successfully: PID: ([0-9]+).*/\1/p' "$out")
-	[ -n "$LIVE_LAST_PID" ] || { echo "Bail out! no worker: $(cat "$out")"; exit 1; }
-	IT_WORKERS+=("$LIVE_LAST_PID")
+	it_spawn "$sock" 1 "$IT_APP" "$@"
+	LIVE_LAST_PID=${IT_SPAWNED[0]}
 	LIVE_SOCKS+=("$sock")
 }
 

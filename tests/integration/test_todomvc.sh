@@ -12,11 +12,7 @@ it_setup
 export NITRO_DB=$IT_DIR/todo.db NITRO_DATASTAR_JS=$IT_DIR/datastar.js
 printf '// Datastar stand-in\n' >"$NITRO_DATASTAR_JS"
 for i in 0 1; do
-	if ! spawn-fcgi -s "$IT_DIR/w$i.sock" -M 0660 -F 1 -- /bin/sh -c \
-	    'exec "$0" 2>>"$1"' "$IT_APP" "$IT_DIR/w$i.stderr" >"$IT_DIR/spawn.out" 2>&1; then
-		echo "Bail out! spawn-fcgi failed: $(cat "$IT_DIR/spawn.out")"; exit 1
-	fi
-	IT_WORKERS+=("$(sed -nE 's/.*PID: ([0-9]+).*/\1/p' "$IT_DIR/spawn.out")")
+	it_spawn "$IT_DIR/w$i.sock" 1 "$IT_APP"
 done
 it_start_nginx "unix:$IT_DIR/w0.sock; server unix:$IT_DIR/w1.sock"
 
