@@ -191,21 +191,29 @@ it_setup() {
 	trap 'exit 143' TERM
 }
 
-# it_free_port: print a TCP port on 127.0.0.1 that nobody listens on.
+# it_free_port: print a TCP port on 127.0.0.1 that nobody listens on.  It
+# is drawn below the kernel's ephemeral range (ip_local_port_range), so
+# that the outgoing connections of curl, nginx and the tests cannot take
+# it between this check and the bind of whoever uses it; only another
+# test drawing the same port could.
 it_free_port() {
-	local p i
-	if command -v python3 >/dev/null 2>&1 && python3 -c '
-import socket
+	local lo=32768 p i
+	read -r lo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || lo=32768
+	[ "$lo" -gt 12000 ] || lo=32768
+	for i in $(seq 200); do
+		p=$((10000 + RANDOM % (lo - 10000)))
+		if command -v python3 >/dev/null 2>&1; then
+			python3 -c '
+import socket, sys
 s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])' 2>/dev/null; then
-		return 0
-	fi
-	for i in $(seq 100); do
-		p=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"; return 0
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)' "$p" 2>/dev/null || continue
+		elif (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			continue
 		fi
+		echo "$p"; return 0
 	done
 	return 1
 }
