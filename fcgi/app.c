@@ -57,6 +57,7 @@ nitro_app *nitro_app_new(void)
 	app->access_log = 1;
 	app->csrf_check = 1;
 	app->wake_fd = -1;
+	app->aside_fd = -1;
 	app->listen_fd = -1;
 	return app;
 }
@@ -68,6 +69,8 @@ void nitro_app_free(nitro_app *app)
 	nitro__router_free(app->router);
 	if (app->wake_fd >= 0)
 		close(app->wake_fd);
+	if (app->aside_fd >= 0)
+		close(app->aside_fd);
 	free(app);
 }
 

@@ -756,7 +756,21 @@ int nitro__hub_reserve(nitro_hub *h)
 		return nitro_error(NITRO_EBUSY, "this worker holds its limit of %zu live streams",
 		    h->o.max_streams);
 	}
+	if (n + 1 == h->o.max_streams && h->app->aside_fd >= 0) {
+		/* Full: wake the accept threads so that they step aside
+		 * for a sibling worker (worker.c). */
+		uint64_t one = 1;
+
+		if (write(h->app->aside_fd, &one, sizeof one) < 0) {
+			/* already readable */
+		}
+	}
 	return 0;
+}
+
+int nitro__hub_full(nitro_hub *h)
+{
+	return atomic_load(&h->count) >= h->o.max_streams;
 }
 
 void nitro__hub_unreserve(nitro_hub *h)

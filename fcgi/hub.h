@@ -17,6 +17,7 @@ void nitro__hub_free(nitro_hub *h);
 /* Count a stream against max_streams before its response starts. */
 int nitro__hub_reserve(nitro_hub *h);
 void nitro__hub_unreserve(nitro_hub *h);
+int nitro__hub_full(nitro_hub *h);	/* holds max_streams (accept threads) */
 int nitro__hub_head(nitro_hub *h, int64_t *id);
 /* Hand a reserved stream's socket to the hub: events with id > after,
  * checking for a gap when after came from Last-Event-ID. */

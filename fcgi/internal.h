@@ -36,6 +36,7 @@ struct nitro_app {
 	int csrf_check;		/* refuse cross-site unsafe requests (on) */
 	atomic_int stopping;
 	int wake_fd;		/* eventfd: readable once stopping */
+	int aside_fd;		/* eventfd: the hub reached max_streams (worker.c) */
 	int listen_fd;
 	atomic_uint in_flight;
 	atomic_uint alive;	/* accept threads still running */

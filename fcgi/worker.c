@@ -11,18 +11,32 @@
  *
  * The listening socket is non-blocking.  Under spawn-fcgi it is shared by
  * every worker process, which are all Nitro workers doing the same.
+ *
+ * The kernel gives a connection to whichever process waits first, not to
+ * the one with the fewest streams, so one worker may hold its limit of
+ * live streams while a sibling holds none.  A worker at its limit would
+ * only answer a new stream with 503; it steps aside instead (see
+ * step_aside) and lets a sibling with room take the connection.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "fcgi/hub.h"
 #include "fcgi/internal.h"
+
+/* How a worker at its stream limit steps aside: it looks every
+ * FULL_STEP_MS, and serves a connection left waiting FULL_WAIT_MS. */
+#define FULL_STEP_MS 5
+#define FULL_WAIT_MS 20
 
 struct worker {
 	nitro_app *app;
@@ -38,6 +52,46 @@ static void sleep_ms(long ms)
 		;
 }
 
+static void drain(int fd)
+{
+	uint64_t v;
+
+	if (read(fd, &v, sizeof v) < 0) {
+		/* EAGAIN: nothing to drain */
+	}
+}
+
+static int hub_full(nitro_app *app)
+{
+	nitro_hub *h = app->hub;
+
+	return h != NULL && nitro__hub_full(h);
+}
+
+/*
+ * While this process holds its limit of live streams, stay out of
+ * epoll_wait: an EPOLLEXCLUSIVE entry whose epoll set has no waiter does
+ * not count as woken, so the kernel wakes a sibling worker sharing the
+ * socket instead.  (Threads already waiting when the limit is reached are
+ * woken by app->aside_fd, which the hub writes then.)  Return when a
+ * place comes free, or when a connection has waited FULL_WAIT_MS
+ * unclaimed (no sibling has room, or there is none): an ordinary request
+ * must still be served, and a stream is then refused with 503 as before.
+ */
+static void step_aside(nitro_app *app)
+{
+	struct pollfd p = {app->listen_fd, POLLIN, 0};
+	long waited = 0;
+
+	while (!atomic_load(&app->stopping) && hub_full(app)) {
+		sleep_ms(FULL_STEP_MS);
+		if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
+			waited = 0;	/* nothing waits, or a sibling took it */
+		else if ((waited += FULL_STEP_MS) >= FULL_WAIT_MS)
+			return;
+	}
+}
+
 /*
  * Wait for a connection.  Returns its fd, or -1 when the app is stopping.
  */
@@ -48,9 +102,11 @@ static int accept_one(struct worker *w)
 	struct epoll_event ev;
 
 	while (!atomic_load(&app->stopping)) {
-		int fd = accept4(app->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		int fd, full = hub_full(app);
 
-		if (fd >= 0)
+		if (full)
+			step_aside(app);
+		if ((fd = accept4(app->listen_fd, NULL, NULL, SOCK_CLOEXEC)) >= 0)
 			return fd;
 		switch (errno) {
 		case EAGAIN:
@@ -58,6 +114,13 @@ static int accept_one(struct worker *w)
 		case EWOULDBLOCK:
 #endif
 			backoff = 0;
+			if (full)
+				break;	/* a sibling took it: step aside again */
+			/* Wait, unless the limit was reached since the check
+			 * above; a later kick leaves aside_fd readable. */
+			drain(app->aside_fd);
+			if (hub_full(app))
+				break;
 			if (epoll_wait(w->epfd, &ev, 1, -1) < 0 && errno != EINTR) {
 				nitro_log(NITRO_LOG_ERROR, "epoll_wait failed",
 				    "error", strerror(errno), NULL);
@@ -210,6 +273,9 @@ int nitro__serve_fcgi(nitro_app *app, int listen_fd)
 	if (flags < 0 || fcntl(listen_fd, F_SETFL, flags | O_NONBLOCK) < 0)
 		return nitro_error(NITRO_EIO, "listening socket: %s", strerror(errno));
 	app->listen_fd = listen_fd;
+	/* Closed with the app: a request still in flight may write it. */
+	if (app->aside_fd < 0 && (app->aside_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
+		return nitro_error(NITRO_EIO, "eventfd: %s", strerror(errno));
 	ws = calloc(app->threads, sizeof *ws);
 	if (ws == NULL)
 		return nitro_error(NITRO_ENOMEM, "out of memory");
@@ -224,7 +290,8 @@ int nitro__serve_fcgi(nitro_app *app, int listen_fd)
 			break;
 		}
 		ev.events = EPOLLIN;
-		if (epoll_ctl(ws[i].epfd, EPOLL_CTL_ADD, app->wake_fd, &ev) < 0) {
+		if (epoll_ctl(ws[i].epfd, EPOLL_CTL_ADD, app->wake_fd, &ev) < 0 ||
+		    epoll_ctl(ws[i].epfd, EPOLL_CTL_ADD, app->aside_fd, &ev) < 0) {
 			rc = nitro_error(NITRO_EIO, "epoll: %s", strerror(errno));
 			break;
 		}
