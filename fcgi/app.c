@@ -91,14 +91,29 @@ void nitro_app_set_threads(nitro_app *app, unsigned n)
 	app->threads = n == 0 ? default_threads() : n > 1024 ? 1024 : n;
 }
 
-void nitro_app_stop(nitro_app *app)
+void nitro__efd_post(int fd)
 {
 	uint64_t one = 1;
 
-	atomic_store(&app->stopping, 1);
-	if (app->wake_fd >= 0 && write(app->wake_fd, &one, sizeof one) < 0) {
-		/* the eventfd is already readable: nothing to do */
+	if (write(fd, &one, sizeof one) < 0) {
+		/* EAGAIN: the counter is full, so it is readable anyway */
 	}
+}
+
+void nitro__efd_drain(int fd)
+{
+	uint64_t v;
+
+	if (read(fd, &v, sizeof v) < 0) {
+		/* EAGAIN: it was not readable */
+	}
+}
+
+void nitro_app_stop(nitro_app *app)
+{
+	atomic_store(&app->stopping, 1);
+	if (app->wake_fd >= 0)
+		nitro__efd_post(app->wake_fd);
 }
 
 /* ---- signals ----------------------------------------------------------- */

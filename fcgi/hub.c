@@ -110,11 +110,8 @@ static void stats_flush(nitro_hub *h)
 static void wake(void *arg)
 {
 	nitro_hub *h = arg;
-	uint64_t one = 1;
 
-	if (write(h->wake_fd, &one, sizeof one) < 0) {
-		/* already readable */
-	}
+	nitro__efd_post(h->wake_fd);
 }
 
 /* ---- creating and ending -------------------------------------------------- */
@@ -645,10 +642,7 @@ static void *hub_main(void *arg)
 		h->now = now_ms();
 		for (int i = 0; i < n; i++) {
 			if (evs[i].data.ptr == h) {
-				uint64_t v;
-				if (read(h->wake_fd, &v, sizeof v) < 0) {
-					/* spurious: nothing to read */
-				}
+				nitro__efd_drain(h->wake_fd);
 			} else if (evs[i].data.ptr == &h->watch_fd) {
 				drain_watch(h);
 				watched = 1;
@@ -756,15 +750,10 @@ int nitro__hub_reserve(nitro_hub *h)
 		return nitro_error(NITRO_EBUSY, "this worker holds its limit of %zu live streams",
 		    h->o.max_streams);
 	}
-	if (n + 1 == h->o.max_streams && h->app->aside_fd >= 0) {
-		/* Full: wake the accept threads so that they step aside
-		 * for a sibling worker (worker.c). */
-		uint64_t one = 1;
-
-		if (write(h->app->aside_fd, &one, sizeof one) < 0) {
-			/* already readable */
-		}
-	}
+	/* Full: wake the accept threads so that they step aside for a
+	 * sibling worker (worker.c). */
+	if (n + 1 == h->o.max_streams && h->app->aside_fd >= 0)
+		nitro__efd_post(h->app->aside_fd);
 	return 0;
 }
 

@@ -145,6 +145,12 @@ void nitro__metrics_request(const char *method, int status, double seconds);
 /* stream.c */
 void nitro__stream_release(nitro_req *req);
 
+/* app.c: an eventfd used as a flag.  Post makes it readable (posting to a
+ * readable one changes nothing that matters); drain makes it quiet again.
+ * Both are async-signal-safe and ignore EAGAIN. */
+void nitro__efd_post(int fd);
+void nitro__efd_drain(int fd);
+
 /* live.c: the hub's life within nitro_app_run(). */
 int nitro__app_hub_start(nitro_app *app);
 void nitro__app_hub_stop(nitro_app *app);

@@ -21,7 +21,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -50,15 +49,6 @@ static void sleep_ms(long ms)
 
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
-}
-
-static void drain(int fd)
-{
-	uint64_t v;
-
-	if (read(fd, &v, sizeof v) < 0) {
-		/* EAGAIN: nothing to drain */
-	}
 }
 
 static int hub_full(nitro_app *app)
@@ -118,7 +108,7 @@ static int accept_one(struct worker *w)
 				break;	/* a sibling took it: step aside again */
 			/* Wait, unless the limit was reached since the check
 			 * above; a later kick leaves aside_fd readable. */
-			drain(app->aside_fd);
+			nitro__efd_drain(app->aside_fd);
 			if (hub_full(app))
 				break;
 			if (epoll_wait(w->epfd, &ev, 1, -1) < 0 && errno != EINTR) {
