@@ -37,6 +37,8 @@
 #define FULL_STEP_MS 5
 #define FULL_WAIT_MS 20
 
+#define EV_ASIDE 1	/* epoll data of app->aside_fd (the others: 0) */
+
 struct worker {
 	nitro_app *app;
 	pthread_t tid;
@@ -106,15 +108,18 @@ static int accept_one(struct worker *w)
 			backoff = 0;
 			if (full)
 				break;	/* a sibling took it: step aside again */
-			/* Wait, unless the limit was reached since the check
-			 * above; a later kick leaves aside_fd readable. */
-			nitro__efd_drain(app->aside_fd);
-			if (hub_full(app))
-				break;
-			if (epoll_wait(w->epfd, &ev, 1, -1) < 0 && errno != EINTR) {
-				nitro_log(NITRO_LOG_ERROR, "epoll_wait failed",
-				    "error", strerror(errno), NULL);
-				sleep_ms(100);
+			/* aside_fd stays readable while the hub is full, so a
+			 * kick that came before this wait ends it at once;
+			 * the thread that finds it readable once there is
+			 * room again quiets it. */
+			if (epoll_wait(w->epfd, &ev, 1, -1) < 0) {
+				if (errno != EINTR) {
+					nitro_log(NITRO_LOG_ERROR, "epoll_wait failed",
+					    "error", strerror(errno), NULL);
+					sleep_ms(100);
+				}
+			} else if (ev.data.u64 == EV_ASIDE && !hub_full(app)) {
+				nitro__efd_drain(app->aside_fd);
 			}
 			break;
 		case EINTR:
@@ -281,7 +286,8 @@ int nitro__serve_fcgi(nitro_app *app, int listen_fd)
 		}
 		ev.events = EPOLLIN;
 		if (epoll_ctl(ws[i].epfd, EPOLL_CTL_ADD, app->wake_fd, &ev) < 0 ||
-		    epoll_ctl(ws[i].epfd, EPOLL_CTL_ADD, app->aside_fd, &ev) < 0) {
+		    epoll_ctl(ws[i].epfd, EPOLL_CTL_ADD, app->aside_fd,
+		    &(struct epoll_event){.events = EPOLLIN, .data.u64 = EV_ASIDE}) < 0) {
 			rc = nitro_error(NITRO_EIO, "epoll: %s", strerror(errno));
 			break;
 		}
