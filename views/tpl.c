@@ -621,14 +621,6 @@ static inline __attribute__((always_inline)) unsigned sse2_js(__m128i v)
 #define TL_HTML(v) sse2_html(v)
 #define TL_JS(v) sse2_js(v)
 #include "views/tpl_loop.h"
-#undef TL_NAME
-#undef TL_TARGET
-#undef TL_W
-#undef TL_VEC
-#undef TL_LOAD
-#undef TL_STORE
-#undef TL_HTML
-#undef TL_JS
 #endif
 
 #ifdef TPL_AVX2
@@ -668,14 +660,6 @@ static inline __attribute__((always_inline)) AVX2 unsigned avx2_js(__m256i v)
 #define TL_HTML(v) avx2_html(v)
 #define TL_JS(v) avx2_js(v)
 #include "views/tpl_loop.h"
-#undef TL_NAME
-#undef TL_TARGET
-#undef TL_W
-#undef TL_VEC
-#undef TL_LOAD
-#undef TL_STORE
-#undef TL_HTML
-#undef TL_JS
 #endif
 
 /* The renderer in use: TPL_PLAIN, TPL_SSE2 or TPL_AVX2 (-1: not chosen

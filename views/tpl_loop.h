@@ -9,6 +9,8 @@
  *	TL_HTML(v)	bit i set: byte i is an HTML special or NUL
  *	TL_JS(v)	bit i set: byte i needs JavaScript escaping or is NUL
  *
+ * and undefines them at its end, ready for the next variant.
+ *
  * The output is reserved once per render for the static text and one
  * vector block per hole (struct seg's need); only a value longer than a
  * block, a repeated value longer than a block's budget or a JavaScript
@@ -254,3 +256,11 @@ static TL_TARGET int TL_NAME(render)(nitro_html *h, const nitro_tpl *t,
 }
 
 #undef TL_OK
+#undef TL_NAME
+#undef TL_TARGET
+#undef TL_W
+#undef TL_VEC
+#undef TL_LOAD
+#undef TL_STORE
+#undef TL_HTML
+#undef TL_JS
