@@ -78,10 +78,8 @@ t_run() {
 # workers of a sanitizer build would otherwise report into files nobody
 # reads, and a test that only looks at HTTP answers would pass.
 it_check_sanitizers() {
-	local pid f found=""
-	for pid in "${IT_WORKERS[@]}" "${IT_PIDS[@]}"; do
-		it_stop "$pid" TERM
-	done
+	local f found=""
+	it_stop_started
 	for f in "$IT_DIR"/*.stderr; do
 		[ -s "$f" ] || continue
 		if grep -qE 'ERROR: (Address|Leak|Thread|Memory)Sanitizer|WARNING: ThreadSanitizer|runtime error: ' "$f"; then
@@ -155,13 +153,18 @@ it_stop() {
 	kill -KILL "$pid" 2>/dev/null
 }
 
-it_cleanup() {
+# it_stop_started: stop the workers and other processes started here.
+it_stop_started() {
 	local pid
-	set +e
-	[ -n "$IT_NGINX_PID" ] && it_stop "$IT_NGINX_PID" TERM
 	for pid in "${IT_WORKERS[@]}" "${IT_PIDS[@]}"; do
 		it_stop "$pid" TERM
 	done
+}
+
+it_cleanup() {
+	set +e
+	[ -n "$IT_NGINX_PID" ] && it_stop "$IT_NGINX_PID" TERM
+	it_stop_started
 	# Reap our own children so no zombie outlives the script.
 	wait 2>/dev/null
 	if [ -n "$IT_DIR" ] && [ -z "${IT_KEEP:-}" ]; then
