@@ -5,9 +5,15 @@
  * be shared between threads that run at once; one per thread needs no
  * lock on the hot path.  Errors are mapped to NITRO_E* codes here.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/file.h>
 
 #include "core/uow.h"
 #include "sql/internal.h"
@@ -67,6 +73,11 @@ int nitro__sql_open(const struct sqlrepo *sr, int readonly, sqlite3 **out)
 		return rc;
 	}
 	sqlite3_extended_result_codes(db, 1);
+	/* SQLite reads a double-quoted name it cannot find as a string
+	 * literal: a column missing from the table would read as its own
+	 * name.  Off, in statements and in schema text alike. */
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DDL, 0, (int *)NULL);
 	sqlite3_busy_timeout(db, sr->o.busy_timeout_ms > 0 ? sr->o.busy_timeout_ms : 0);
 	/* WAL is a property of the file: a read-only open cannot set it. */
 	snprintf(pragmas, sizeof pragmas,
@@ -81,6 +92,46 @@ int nitro__sql_open(const struct sqlrepo *sr, int readonly, sqlite3 **out)
 	}
 	*out = db;
 	return 0;
+}
+
+/*
+ * Several workers started at once may all meet a database that does not
+ * exist yet.  Turning a new file to WAL can answer SQLITE_BUSY at once,
+ * without waiting out busy_timeout, to the processes that lose the race;
+ * so the first setup of a file (its journal mode and Nitro's own tables)
+ * is done by one process at a time, under an flock(2) of the directory
+ * that holds it.  flock is not SQLite's fcntl locking, and no descriptor
+ * of the database file itself is opened or closed here, which would drop
+ * SQLite's own locks.  Returns the descriptor to pass to
+ * nitro__sql_setup_unlock(), or -1 when the directory cannot be locked
+ * (the setup then runs unserialized, as before).
+ */
+int nitro__sql_setup_lock(const struct sqlrepo *sr)
+{
+	char dir[4200];
+	struct timespec nap = {0, 5 * 1000 * 1000};
+	long waited_ms = 0;
+	int fd;
+
+	snprintf(dir, sizeof dir, "%s", sr->path);
+	if ((fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if ((errno != EWOULDBLOCK && errno != EINTR) ||
+		    waited_ms >= sr->o.busy_timeout_ms) {
+			close(fd);
+			return -1;
+		}
+		nanosleep(&nap, NULL);
+		waited_ms += 5;
+	}
+	return fd;
+}
+
+void nitro__sql_setup_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);	/* releases the flock */
 }
 
 static void conn_close(struct sqlconn *c)

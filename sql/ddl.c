@@ -144,6 +144,31 @@ static void fts_ddl(nitro_buf *b, const nitro_schema *s, const struct nitro__sch
 	nitro_buf_puts(b, "); END;\n");
 }
 
+int nitro__sql_column_def(nitro_buf *b, const nitro_field *f)
+{
+	int rc;
+
+	nitro__sql_ident(b, f->name);
+	nitro_buf_printf(b, " %s", col_type(f));
+	if (f->id) {
+		/* AUTOINCREMENT: ids of deleted records never come back. */
+		nitro_buf_puts(b, f->uuid ? " PRIMARY KEY NOT NULL" :
+		    " PRIMARY KEY AUTOINCREMENT");
+		return 0;
+	}
+	if (f->required)
+		nitro_buf_puts(b, " NOT NULL");
+	if (f->unique)
+		nitro_buf_puts(b, " UNIQUE");
+	if (f->def && (rc = put_default(b, f)) < 0)
+		return rc;
+	if (f->ref) {
+		nitro_buf_puts(b, " REFERENCES ");
+		nitro__sql_ident(b, f->ref);
+	}
+	return 0;
+}
+
 int nitro_sql_ddl(const nitro_schema *s, nitro_buf *b)
 {
 	struct nitro__schema_rt *rt = nitro__schema(s);
@@ -165,24 +190,8 @@ int nitro_sql_ddl(const nitro_schema *s, nitro_buf *b)
 			continue;
 		nitro_buf_puts(b, first ? "\t" : ",\n\t");
 		first = 0;
-		nitro__sql_ident(b, f->name);
-		nitro_buf_printf(b, " %s", col_type(f));
-		if (f->id) {
-			/* AUTOINCREMENT: ids of deleted records never come back. */
-			nitro_buf_puts(b, f->uuid ? " PRIMARY KEY NOT NULL" :
-			    " PRIMARY KEY AUTOINCREMENT");
-			continue;
-		}
-		if (f->required)
-			nitro_buf_puts(b, " NOT NULL");
-		if (f->unique)
-			nitro_buf_puts(b, " UNIQUE");
-		if (f->def && (rc = put_default(b, f)) < 0)
+		if ((rc = nitro__sql_column_def(b, f)) < 0)
 			return rc;
-		if (f->ref) {
-			nitro_buf_puts(b, " REFERENCES ");
-			nitro__sql_ident(b, f->ref);
-		}
 	}
 	nitro_buf_puts(b, "\n) STRICT;\n");
 	for (size_t i = 0; i < rt->n; i++) {

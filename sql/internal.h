@@ -72,6 +72,9 @@ int nitro__sql_key_new(struct sqlrepo *sr);
 struct sqlconn *nitro__sql_repo_conn(nitro_repo *r);
 /* The calling thread's connection to sr, opened on first use. */
 struct sqlconn *nitro__sql_conn(struct sqlrepo *sr);
+/* One process at a time sets a new database file up (see conn.c). */
+int nitro__sql_setup_lock(const struct sqlrepo *sr);
+void nitro__sql_setup_unlock(int fd);
 /* A fixed statement of a store, reset and ready to bind. */
 sqlite3_stmt *nitro__sql_fixed(struct sqlconn *c, const struct sqlstore *st, int op);
 /* A statement for sql text (len bytes), cached; reset and ready to bind. */
@@ -96,6 +99,12 @@ struct sqlstore *nitro__sql_store(const nitro_schema *s);
 int nitro__sql_ident_ok(const char *s);
 /* Append "name" (validated identifiers only). */
 void nitro__sql_ident(nitro_buf *b, const char *name);
+/* One column of CREATE TABLE (or ALTER TABLE ADD COLUMN) for field f. */
+int nitro__sql_column_def(nitro_buf *b, const nitro_field *f);
+/* 0 when the table of s has exactly the schema's stored columns; else
+ * NITRO_EUNSUPPORTED naming the difference and the migration to write. */
+int nitro__sql_check_columns(struct sqlconn *c, const nitro_schema *s,
+    const struct nitro__schema_rt *rt);
 
 /* Bind value v to parameter i; text as given (static for the step). */
 int nitro__sql_bind_value(sqlite3_stmt *st, int i, const nitro_value *v);

@@ -504,6 +504,10 @@ static int s_attach(nitro_repo *r, const nitro_schema *s, void **out)
 			    s->name);
 		goto fail;
 	}
+	/* Development mode too: CREATE TABLE IF NOT EXISTS adds no column
+	 * to a table made from an older schema. */
+	if ((rc = nitro__sql_check_columns(c, s, ss->rt)) < 0)
+		goto fail;
 	pthread_mutex_lock(&sr->mu);
 	grown = realloc(sr->stores, (sr->nstores + 1) * sizeof *grown);
 	if (grown == NULL) {
@@ -589,6 +593,7 @@ nitro_repo *nitro_sqlrepo_new(const char *path, const struct nitro_sql_opts *opt
 	struct sqlrepo *sr;
 	struct sqlconn *c;
 	int64_t v;
+	int lock = -1;
 
 	if (path == NULL || *path == '\0' || strlen(path) > 4096) {
 		nitro_error(NITRO_EINVAL, "sqlrepo: a database path of 1 to 4096 bytes is needed");
@@ -619,10 +624,14 @@ nitro_repo *nitro_sqlrepo_new(const char *path, const struct nitro_sql_opts *opt
 		nitro_error(NITRO_ENOMEM, "sqlrepo: no thread-specific key left");
 		return NULL;
 	}
-	if ((c = nitro__sql_conn(sr)) == NULL)
+	if (!sr->o.readonly)
+		lock = nitro__sql_setup_lock(sr);
+	if ((c = nitro__sql_conn(sr)) == NULL ||
+	    (!sr->o.readonly && nitro__sql_exec(c, internal_ddl) < 0)) {
+		nitro__sql_setup_unlock(lock);
 		goto fail;
-	if (!sr->o.readonly && nitro__sql_exec(c, internal_ddl) < 0)
-		goto fail;
+	}
+	nitro__sql_setup_unlock(lock);
 	if (nitro__sql_db_version(c, &v) < 0)
 		goto fail;
 	if (sr->o.code_version > 0 && v > sr->o.code_version) {
