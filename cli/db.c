@@ -5,13 +5,18 @@
  *   nitro db [--db PATH] [--dir DIR] migrate
  *   nitro db [--dir DIR] new NAME
  *
- * PATH defaults to $NITRO_DB (or nitro.db), DIR to $NITRO_MIGRATIONS (or
- * migrations).  Every failure prints one line that says what to do.
+ * The configuration is the application's: ./.env is read first, as the
+ * application reads it (nitro_config_load), so PATH defaults to the same
+ * NITRO_DB the application opens, and DIR to $NITRO_MIGRATIONS (or
+ * migrations).  With no NITRO_DB anywhere and no --db the command says
+ * so instead of guessing a file.  status creates nothing.  Every failure
+ * prints one line that says what to do.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <nitro/core.h>
 #include <nitro/sql.h>
@@ -23,14 +28,14 @@ static int usage(void)
 	fprintf(stderr,
 	    "usage: nitro db [--db PATH] [--dir DIR] status|migrate\n"
 	    "       nitro db [--dir DIR] new NAME\n"
-	    "  --db PATH   the database (default $NITRO_DB or nitro.db)\n"
+	    "  --db PATH   the database (default: NITRO_DB, from the environment or ./.env)\n"
 	    "  --dir DIR   the migrations (default $NITRO_MIGRATIONS or migrations)\n");
 	return 2;
 }
 
 static int fail(const char *what)
 {
-	fprintf(stderr, "nitro db %s: %s\n", what, nitro_errmsg());
+	fprintf(stderr, "nitro db%s%s: %s\n", *what ? " " : "", what, nitro_errmsg());
 	return 1;
 }
 
@@ -40,8 +45,8 @@ static int status(nitro_repo *r, const char *db, const char *dir)
 
 	if (nitro_sql_migrate_status(r, dir, &st) < 0)
 		return fail("status");
-	printf("database    %s\n", db);
-	printf("migrations  %s\n", dir);
+	printf("database    %s%s\n", db, r ? "" : " (does not exist yet)");
+	printf("migrations  %s%s\n", dir, access(dir, F_OK) == 0 ? "" : " (does not exist yet)");
 	printf("version     %lld\n", (long long)st.db_version);
 	printf("latest      %lld\n", (long long)st.latest);
 	printf("pending     %zu\n", st.pending);
@@ -73,10 +78,16 @@ static int migrate(nitro_repo *r, const char *dir)
 
 int nitro_cli_db(int argc, char **argv)
 {
-	const char *db = nitro_config_str("NITRO_DB", "nitro.db");
-	const char *dir = nitro_config_str("NITRO_MIGRATIONS", "migrations");
-	nitro_repo *r;
+	struct nitro_sql_opts ro = {.readonly = 1};
+	const char *db, *dir;
+	nitro_repo *r = NULL;
+	struct stat sb;
 	int i, rc;
+
+	if (nitro_config_load(NULL) < 0)	/* ./.env, as the application */
+		return fail("");
+	db = nitro_config_str("NITRO_DB", NULL);
+	dir = nitro_config_str("NITRO_MIGRATIONS", "migrations");
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
@@ -106,9 +117,22 @@ int nitro_cli_db(int argc, char **argv)
 	}
 	if (i + 1 != argc || (strcmp(argv[i], "status") && strcmp(argv[i], "migrate")))
 		return usage();
-	if ((r = nitro_sqlrepo_new(db, NULL)) == NULL)
-		return fail(argv[i]);
-	rc = strcmp(argv[i], "status") == 0 ? status(r, db, dir) : migrate(r, dir);
+	if (db == NULL || *db == '\0') {
+		fprintf(stderr, "nitro db %s: no database named: set NITRO_DB in ./.env (as "
+		    "the application reads it) or the environment, or pass --db PATH\n",
+		    argv[i]);
+		return 1;
+	}
+	if (strcmp(argv[i], "status") == 0) {
+		/* A question creates nothing: a missing file is version 0. */
+		if (stat(db, &sb) == 0 && (r = nitro_sqlrepo_new(db, &ro)) == NULL)
+			return fail("status");
+		rc = status(r, db, dir);
+	} else {
+		if ((r = nitro_sqlrepo_new(db, NULL)) == NULL)
+			return fail(argv[i]);
+		rc = migrate(r, dir);
+	}
 	nitro_repo_free(r);
 	return rc;
 }

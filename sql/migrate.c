@@ -118,19 +118,23 @@ out:
 
 int nitro_sql_migrate_status(nitro_repo *r, const char *dir, struct nitro_sql_status *st)
 {
-	struct sqlconn *c = nitro__sql_repo_conn(r);
+	struct sqlconn *c = NULL;
 	struct mig *v;
 	size_t n;
 	int rc;
 
-	if (c == NULL)
+	/* No repository: a database that does not exist yet, version 0. */
+	if (r != NULL && (c = nitro__sql_repo_conn(r)) == NULL)
 		return NITRO_EINVAL;
 	if (st == NULL)
 		return nitro_error(NITRO_EINVAL, "status: nowhere to put it");
 	memset(st, 0, sizeof *st);
-	if ((rc = nitro__sql_db_version(c, &st->db_version)) < 0)
+	if (c != NULL && (rc = nitro__sql_db_version(c, &st->db_version)) < 0)
 		return rc;
-	if ((rc = list_dir(dir, &v, &n)) < 0)
+	/* A directory not made yet holds no migrations. */
+	if ((rc = list_dir(dir, &v, &n)) == NITRO_ENOTFOUND)
+		return 0;
+	if (rc < 0)
 		return rc;
 	st->latest = n ? v[n - 1].version : 0;
 	for (size_t i = 0; i < n; i++)

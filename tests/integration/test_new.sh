@@ -65,7 +65,7 @@ t_is "$(ls -A)" "" "refused names create nothing"
 t_is "$?" 0 "nitro new demo succeeds"
 t_like "$(cat "$IT_DIR/out")" 'nitro serve --app \./demo' "and says how to run it"
 t_is "$(cd demo && find . -type f | sort | tr '\n' ' ')" \
-    "./.gitignore ./Makefile.am ./README.md ./autogen.sh ./configure.ac ./src/app.c ./src/app.h ./src/main.c ./tests/test_app.c " \
+    "./.env ./.gitignore ./Makefile.am ./README.md ./autogen.sh ./configure.ac ./src/app.c ./src/app.h ./src/main.c ./tests/test_app.c " \
     "it writes the skeleton's files"
 t_run "autogen.sh is executable" test -x demo/autogen.sh
 t_is "$(grep -rlE '@[A-Z_]+@' demo)" "" "no template marker is left"
@@ -137,4 +137,18 @@ t_run "the database is in var/" test -s var/demo.db
 kill -TERM "$serve"
 wait "$serve"
 t_is "$?" 0 "nitro serve stops on SIGTERM"
+
+# ---- nitro db works on the application's database ----
+t_like "$("$NITRO" db status 2>&1)" 'database +var/demo\.db' \
+    "nitro db reads the database from .env, as the application does"
+t_run "and no other database file appears" test ! -e nitro.db
+t_like "$(./demo ddl)" 'CREATE TABLE IF NOT EXISTS "note"' "./demo ddl prints the tables' SQL"
+"$NITRO" db new create_notes >/dev/null && ./demo ddl >>migrations/0001_create_notes.sql
+export NITRO_DB=var/fresh.db
+t_like "$("$NITRO" db status 2>&1)" 'var/fresh\.db \(does not exist yet\)' \
+    "status of a database not made yet says so"
+t_run "and creates nothing" test ! -e var/fresh.db
+t_like "$("$NITRO" db migrate 2>&1)" 'applied 1 migration' "the printed SQL migrates a new database"
+t_like "$("$NITRO" db status 2>&1)" 'version +1' "which is then at version 1"
+unset NITRO_DB
 it_done

@@ -49,6 +49,29 @@ static int put(const char *file, const char *sql)
 	return fclose(fp);
 }
 
+/* Without --db the command opens what the application opens: NITRO_DB
+ * from ./.env; with none anywhere it says so and creates nothing. */
+static void test_dotenv(void)
+{
+	char here[300], p[300], *argv[] = {"db", "migrate", NULL};
+	FILE *f;
+
+	if (getcwd(here, sizeof here) == NULL || chdir(dir) != 0)
+		return;
+	unsetenv("NITRO_DB");
+	T_EQ_INT(nitro_cli_db(2, argv), 1, "no NITRO_DB and no --db: refused");
+	T_OK(access("nitro.db", F_OK) != 0, "no guessed nitro.db was made");
+	f = fopen(".env", "w");
+	fputs("NITRO_DB=var.db\n", f);
+	fclose(f);
+	printf("# ");
+	T_EQ_INT(nitro_cli_db(2, argv), 0, "NITRO_DB from ./.env");
+	snprintf(p, sizeof p, "%s/var.db", dir);
+	T_OK(access(p, F_OK) == 0, "migrate used the database .env names");
+	if (chdir(here) != 0)
+		printf("# could not go back to %s\n", here);
+}
+
 int main(void)
 {
 	char p[300], cmd[300];
@@ -69,6 +92,10 @@ int main(void)
 	put("0001_create_notes.sql", "CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT);");
 	put("0002_seed.sql", "INSERT INTO note(body) VALUES ('hi');");
 	printf("# ");
+	T_EQ_INT(run("status", NULL, NULL, NULL), 0, "status of a database not made yet");
+	snprintf(p, sizeof p, "%s/app.db", dir);
+	T_OK(access(p, F_OK) != 0, "status created no database file");
+	printf("# ");
 	T_EQ_INT(run("status", NULL, NULL, NULL), 0, "status");
 	printf("# ");
 	T_EQ_INT(run("migrate", NULL, NULL, NULL), 0, "migrate");
@@ -83,6 +110,7 @@ int main(void)
 	T_EQ_INT(run("status", NULL, NULL, NULL), 1, "status: database newer than the code");
 	T_EQ_INT(run("migrate", NULL, NULL, NULL), 1, "migrate refuses it too");
 	T_EQ_INT(run("status", "extra", NULL, NULL), 2, "extra arguments: usage");
+	test_dotenv();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", dir);

@@ -3,12 +3,31 @@
  *
  *   nitro serve --app ./@NAME@          (development: nginx + workers)
  *
- * The notes live in SQLite, in $NITRO_DB (default var/@NAME@.db).
+ * The notes live in SQLite, in $NITRO_DB (./.env sets var/@NAME@.db; `nitro
+ * db` reads the same file).  `./@NAME@ ddl` prints the SQL of the tables,
+ * for a migration.
  */
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "app.h"
+
+/* The CREATE statements of every entity, for the first migration:
+ *   nitro db new create_notes
+ *   ./@NAME@ ddl >> migrations/0001_create_notes.sql */
+static int print_ddl(void)
+{
+	nitro_buf b = NITRO_BUF_INIT;
+	int rc = nitro_sql_ddl(&note_schema, &b);
+
+	if (rc == 0)
+		fputs(b.data, stdout);
+	else
+		fprintf(stderr, "@NAME@ ddl: %s\n", nitro_errmsg());
+	nitro_buf_free(&b);
+	return rc == 0 ? 0 : 1;
+}
 
 int main(int argc, char **argv)
 {
@@ -21,14 +40,14 @@ int main(int argc, char **argv)
 	nitro_app *app = NULL;
 	int rc = -1;
 
+	if (argc == 2 && strcmp(argv[1], "ddl") == 0)
+		return print_ddl();
 	if (nitro_config_load(NULL) < 0) {	/* ./.env, if there is one */
 		fprintf(stderr, "@NAME@: %s\n", nitro_errmsg());
 		return 1;
 	}
-	if ((path = nitro_config_str("NITRO_DB", NULL)) == NULL) {
-		mkdir("var", 0750);
-		path = "var/@NAME@.db";
-	}
+	path = nitro_config_str("NITRO_DB", "var/@NAME@.db");
+	mkdir("var", 0750);	/* where .env puts the database */
 	if ((db = nitro_sqlrepo_new(path, &o)) == NULL ||
 	    nitro_entity_bind(&note_schema, db, NULL) != 0 ||
 	    (events = nitro_sql_transport(db)) == NULL ||
