@@ -26,22 +26,12 @@ todo_php_fpm() {
 
 # Install php-fpm and php-sqlite3 when missing.
 todo_need_php() {
-	local fpm sudo=()
+	local fpm
 	fpm=$(todo_php_fpm)
 	if [ -n "$fpm" ] && "$fpm" -m 2>/dev/null | grep -qx sqlite3; then
 		return 0
 	fi
-	if [ "$(id -u)" -ne 0 ]; then
-		command -v sudo >/dev/null || die "php-fpm and php-sqlite3 are missing; as root: apt-get install -y php-fpm php-sqlite3"
-		sudo=(sudo)
-	fi
-	say "installing php-fpm php-sqlite3"
-	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-		--no-install-recommends php-fpm php-sqlite3 >"$tmp/apt.log" 2>&1 ||
-		{ "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q >>"$tmp/apt.log" 2>&1 &&
-		  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-			--no-install-recommends php-fpm php-sqlite3 >>"$tmp/apt.log" 2>&1; } ||
-		die "apt-get install php-fpm php-sqlite3 failed: $(tail -n 5 "$tmp/apt.log")"
+	bench_install php-fpm php-sqlite3
 }
 
 todo_need_php
