@@ -43,6 +43,8 @@ static int check_topic(const char *topic)
 	return 0;
 }
 
+static void retain(struct sqlconn *c);
+
 int nitro__sql_append(struct sqlconn *c, const char *topic, const char *json, size_t len,
     int64_t *id)
 {
@@ -66,6 +68,7 @@ int nitro__sql_append(struct sqlconn *c, const char *topic, const char *json, si
 		return nitro__sql_error(c->db, rc, "event log");
 	if (id)
 		*id = sqlite3_last_insert_rowid(c->db);
+	retain(c);
 	return 0;
 }
 
@@ -175,13 +178,9 @@ int nitro_sql_events_head(nitro_repo *r, int64_t *id)
 
 int nitro_sql_events_prune(nitro_repo *r, size_t keep, int64_t max_age_ms, size_t *removed)
 {
-	static const char by_count[] =
-		"DELETE FROM nitro_events WHERE id <= "
-		"(SELECT id FROM nitro_events ORDER BY id DESC LIMIT 1 OFFSET ?)";
-	static const char by_age[] = "DELETE FROM nitro_events WHERE time < ?";
 	struct sqlconn *c = nitro__sql_repo_conn(r);
 	size_t gone = 0;
-	int nested, rc;
+	int rc;
 
 	if (removed)
 		*removed = 0;
@@ -189,6 +188,22 @@ int nitro_sql_events_prune(nitro_repo *r, size_t keep, int64_t max_age_ms, size_
 		return NITRO_EINVAL;
 	if (max_age_ms < 0)
 		return nitro_error(NITRO_EINVAL, "prune: a negative age");
+	rc = nitro__sql_prune(c, keep > INT64_MAX ? INT64_MAX : (int64_t)keep, max_age_ms, &gone);
+	if (rc == 0 && removed)
+		*removed = gone;
+	return rc;
+}
+
+int nitro__sql_prune(struct sqlconn *c, int64_t keep, int64_t max_age_ms, size_t *removed)
+{
+	static const char by_count[] =
+		"DELETE FROM nitro_events WHERE id <= "
+		"(SELECT id FROM nitro_events ORDER BY id DESC LIMIT 1 OFFSET ?)";
+	static const char by_age[] = "DELETE FROM nitro_events WHERE time < ?";
+	size_t gone = 0;
+	int nested, rc;
+
+	*removed = 0;
 	if ((rc = nitro__sql_tx_begin(c, &nested)) < 0)
 		return rc;
 	for (int pass = 0; pass < 2 && rc == 0; pass++) {
@@ -202,9 +217,7 @@ int nitro_sql_events_prune(nitro_repo *r, size_t keep, int64_t max_age_ms, size_
 			rc = NITRO_EIO;
 			break;
 		}
-		sqlite3_bind_int64(st, 1, pass == 0 ?
-		    (keep > INT64_MAX ? INT64_MAX : (int64_t)keep) :
-		    nitro_time_now() - max_age_ms);
+		sqlite3_bind_int64(st, 1, pass == 0 ? keep : nitro_time_now() - max_age_ms);
 		rc = sqlite3_step(st);
 		rc = rc == SQLITE_DONE ? 0 : nitro__sql_error(c->db, rc, "prune");
 		if (rc == 0)
@@ -212,9 +225,38 @@ int nitro_sql_events_prune(nitro_repo *r, size_t keep, int64_t max_age_ms, size_
 		sqlite3_reset(st);
 	}
 	rc = nitro__sql_tx_end(c, nested, rc);
-	if (rc == 0 && removed)
+	if (rc == 0)
 		*removed = gone;
 	return rc;
+}
+
+/* A negative option means no limit; 0 means the default. */
+static int64_t retention(int64_t opt, int64_t dflt)
+{
+	return opt < 0 ? 0 : opt == 0 ? dflt : opt;
+}
+
+/*
+ * Retention runs by itself: the log keeps a copy of every change it
+ * carries, and an application has no timer to prune it with.  It runs on
+ * the appending connection, inside the caller's transaction when there is
+ * one (a rollback keeps what it would have removed).  A failure here does
+ * not fail the append: the next run removes what this one left.
+ */
+static void retain(struct sqlconn *c)
+{
+	struct sqlrepo *sr = c->repo;
+	uint64_t n = ++sr->appends;
+	int64_t now = nitro_time_now(), last = sr->retained_ms;
+	int64_t keep = retention(sr->o.events_keep, EVENTS_KEEP_DEFAULT);
+	int64_t age = retention(sr->o.events_max_age_ms, EVENTS_MAX_AGE_DEFAULT_MS);
+	size_t gone;
+
+	if ((keep == 0 && age == 0) ||
+	    (n % RETAIN_EVERY != 0 && now - last < RETAIN_INTERVAL_MS))
+		return;
+	sr->retained_ms = now;
+	(void)nitro__sql_prune(c, keep, age, &gone);
 }
 
 /* ---- followers ------------------------------------------------------------- */

@@ -31,6 +31,7 @@ struct sqlstore {
 	char *cols;			/* "id","name",... the select list */
 	int ncols;			/* stored fields (computed ones have none) */
 	int col[NITRO_MAX_FIELDS];	/* field index of result column k */
+	_Atomic int log_changes;	/* saves and deletes append events */
 };
 
 struct cached {
@@ -59,7 +60,20 @@ struct sqlrepo {
 	struct sqlconn *conns;
 	struct sqlstore **stores;
 	size_t nstores;
+	_Atomic uint64_t appends;	/* events appended through this repository */
+	_Atomic int64_t retained_ms;	/* when retention last ran */
 };
+
+/* The event log's retention (nitro_sql_opts.events_keep and
+ * .events_max_age_ms) runs after every RETAIN_EVERY appends of a process,
+ * and after an append RETAIN_INTERVAL_MS after its last run. */
+#define RETAIN_EVERY 100
+#define RETAIN_INTERVAL_MS 10000
+#define EVENTS_KEEP_DEFAULT 100000
+#define EVENTS_MAX_AGE_DEFAULT_MS (7LL * 24 * 3600 * 1000)
+/* Delete events past keep (0: no count limit) or older than max_age_ms
+ * (0: no age limit) on c; *gone gets how many. */
+int nitro__sql_prune(struct sqlconn *c, int64_t keep, int64_t max_age_ms, size_t *gone);
 
 extern const struct nitro_repo_ops nitro__sql_ops;
 void nitro__sql_repo_free(nitro_repo *r);

@@ -287,7 +287,7 @@ static int s_put(void *store, void *const *objs, size_t n, int key)
 	struct sqlstore *ss = store;
 	struct sqlconn *c = conn_of(ss);
 	struct idsave few[8], *sv = few;
-	int tx = n > 1 || key >= 0 || ss->repo->o.log_changes, nested = 0, rc = 0;
+	int tx = n > 1 || key >= 0 || ss->log_changes, nested = 0, rc = 0;
 	size_t i, tried = 0;
 
 	if (c == NULL)
@@ -305,7 +305,7 @@ static int s_put(void *store, void *const *objs, size_t n, int key)
 		tried++;
 		if ((rc = put_one(c, ss, objs[i], key, &sv[i])) < 0)
 			break;
-		if (ss->repo->o.log_changes)
+		if (ss->log_changes)
 			rc = log_change(c, ss, objs[i], ss->rt->ev_saved);
 	}
 	if (tx)
@@ -333,7 +333,7 @@ static int s_del(void *store, nitro_id id)
 {
 	struct sqlstore *ss = store;
 	struct sqlconn *c = conn_of(ss);
-	int tx = ss->repo->o.log_changes, nested = 0, rc;
+	int tx = ss->log_changes, nested = 0, rc;
 	sqlite3_stmt *st;
 
 	if (c == NULL)
@@ -488,6 +488,7 @@ static int s_attach(nitro_repo *r, const nitro_schema *s, void **out)
 	ss->s = s;
 	ss->rt = s->rt;
 	ss->idf = &s->rt->f[s->rt->id];
+	ss->log_changes = sr->o.log_changes;
 	if ((rc = nitro__sql_store_sql(ss)) < 0)
 		goto fail;
 	if ((c = nitro__sql_conn(sr)) == NULL) {
@@ -538,6 +539,16 @@ const struct nitro_repo_ops nitro__sql_ops = {
 	.query = s_query,
 	.free = nitro__sql_repo_free,
 };
+
+int nitro_sql_log_changes(const nitro_schema *s, int on)
+{
+	struct sqlstore *ss = nitro__sql_store(s);
+
+	if (ss == NULL)
+		return NITRO_EINVAL;
+	ss->log_changes = on != 0;
+	return 0;
+}
 
 struct sqlstore *nitro__sql_store(const nitro_schema *s)
 {

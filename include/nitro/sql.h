@@ -30,12 +30,23 @@ struct nitro_sql_opts {
 	int log_changes;	/* append <entity>.saved/.deleted events */
 	int readonly;		/* open the database read-only */
 	int64_t code_version;	/* newest migration this program knows (0: any) */
+	/* Retention of the event log, run by itself as events are appended:
+	 * the newest events_keep (0: 100000) no older than events_max_age_ms
+	 * (0: 7 days) are kept; negative: no such limit.  A browser that
+	 * reconnects after what it missed is gone gets "nitro.gap". */
+	int64_t events_keep;
+	int64_t events_max_age_ms;
 };
 
 /* Open (or create) the database at path; opts may be NULL.  NULL with
  * nitro_errmsg() when the file cannot be opened or is newer than
  * opts->code_version. */
 NITRO_API nitro_repo *nitro_sqlrepo_new(const char *path, const struct nitro_sql_opts *opts);
+
+/* Whether saves and deletes of s (bound to a SQLite repository) append
+ * events; the repository's log_changes is the default.  Sessions or
+ * caches need not fill the log. */
+NITRO_API int nitro_sql_log_changes(const nitro_schema *s, int on);
 
 /* The CREATE TABLE, CREATE INDEX and full-text statements for a schema
  * (what development mode runs), for writing a migration. */
