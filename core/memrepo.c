@@ -477,12 +477,16 @@ static int cmp_rec(const void *pa, const void *pb, void *arg)
 	const struct rec *a = *(struct rec *const *)pa, *b = *(struct rec *const *)pb;
 	int r;
 
-	for (size_t i = 0; c->q && i < c->q->norder; i++) {
+	size_t n = c->q ? c->q->norder : 0;
+
+	for (size_t i = 0; i < n; i++) {
 		r = nitro__compare(c->st->rt, a->obj, b->obj, c->ord[i]);
 		if (r)
 			return c->q->order[i].desc ? -r : r;
 	}
-	return nitro__compare(c->st->rt, a->obj, b->obj, c->st->rt->id);
+	/* Ties by id, the way the last key goes: "newest first" is one key. */
+	r = nitro__compare(c->st->rt, a->obj, b->obj, c->st->rt->id);
+	return n && c->q->order[n - 1].desc ? -r : r;
 }
 
 static int match(const struct store *st, const nitro_query *q, const int *fa,

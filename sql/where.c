@@ -242,6 +242,9 @@ void nitro__sql_order(const struct sqlstore *ss, const nitro_order *o, size_t n,
 		nitro__sql_ident(sql, ss->rt->f[nitro__field_index(ss->s, o[i].field)].name);
 		nitro_buf_puts(sql, o[i].desc ? " DESC, " : ", ");
 	}
-	/* Ties go by id, as in every repository. */
+	/* Ties go by id the way the last key goes, as in every repository:
+	 * "newest first" needs no second key. */
 	nitro__sql_ident(sql, ss->idf->name);
+	if (n && o[n - 1].desc)
+		nitro_buf_puts(sql, " DESC");
 }

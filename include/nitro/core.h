@@ -394,7 +394,8 @@ typedef struct nitro_order {
  * WHERE (all[0] AND all[1] ...) AND (any[0] OR any[1] ...), ORDER BY
  * order..., id; LIMIT limit (0: none) OFFSET offset.  As in SQL, a
  * comparison with NULL is false, and NULLs sort first ascending and last
- * descending; ties are broken by id.
+ * descending; ties are broken by id, descending when the last order key
+ * is (so "newest first" is one key).
  */
 typedef struct nitro_query {
 	const nitro_cond *all;

@@ -93,7 +93,7 @@ typedef struct nitro_sql_cond {
 
 typedef struct nitro_sql_select {
 	const nitro_sql_cond *where;	/* NULL: every row */
-	const nitro_order *order;	/* then by id */
+	const nitro_order *order;	/* then by id, as the last key goes */
 	size_t norder;
 	size_t limit;			/* 0: none */
 	size_t offset;
