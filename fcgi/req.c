@@ -162,6 +162,36 @@ const char *nitro_req_param(nitro_req *req, const char *name)
 	return NULL;
 }
 
+int nitro_req_param_int(nitro_req *req, const char *name, int64_t *out)
+{
+	const char *v = nitro_req_param(req, name), *p;
+	int64_t n = 0;
+	int neg;
+
+	*out = 0;
+	if (v == NULL)
+		return nitro_error(NITRO_ENOTFOUND, "the route has no parameter {%s}", name);
+	/* Decimal digits only, as ids are written: no sign but '-', no
+	 * blanks, no hex, nothing after; the range is checked digit by digit. */
+	neg = *v == '-';
+	p = v + neg;
+	if (*p == '\0')
+		goto bad;
+	for (; *p; p++) {
+		int d = *p - '0';
+
+		if (d < 0 || d > 9)
+			goto bad;
+		if (neg ? n < (INT64_MIN + d) / 10 : n > (INT64_MAX - d) / 10)
+			goto bad;
+		n = n * 10 + (neg ? -d : d);
+	}
+	*out = n;
+	return 0;
+bad:
+	return nitro_error(NITRO_EPARSE, "%s: not a whole number in range", name);
+}
+
 const char *nitro_req_header(nitro_req *req, const char *name)
 {
 	char env[300];

@@ -31,7 +31,6 @@
  * loads it in place of the CDN copy (offline use, browser tests).
  */
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -471,18 +470,12 @@ static void title_error(const nitro_verrors *errs, char *msg, size_t size)
 	snprintf(msg, size, "Title %s", errs->n > 0 ? errs->e[0].msg : "is not valid");
 }
 
-/* The {id} of the path; 0 when it is not a positive number. */
+/* The {id} of the path; 0 (no todo has it) when it is not a number. */
 static int64_t path_id(nitro_req *req)
 {
-	const char *s = nitro_req_param(req, "id");
-	char *end;
-	long long n;
+	int64_t id;
 
-	if (s == NULL || *s < '1' || *s > '9')
-		return 0;
-	errno = 0;
-	n = strtoll(s, &end, 10);
-	return errno == 0 && *end == '\0' ? n : 0;
+	return nitro_req_param_int(req, "id", &id) == 0 ? id : 0;
 }
 
 /* An unknown id is a 404; other failures are the runtime's 500. */

@@ -116,6 +116,9 @@ NITRO_API const char *nitro_req_path(const nitro_req *req);
 NITRO_API const char *nitro_req_query_string(const nitro_req *req);
 /* A path parameter of the matched route, decoded; NULL when absent. */
 NITRO_API const char *nitro_req_param(nitro_req *req, const char *name);
+/* The same parameter as a 64-bit integer: NITRO_EPARSE unless it is all
+ * decimal digits (an optional '-' first) within range. */
+NITRO_API int nitro_req_param_int(nitro_req *req, const char *name, int64_t *out);
 /* First query parameter with that name, decoded; NULL when absent. */
 NITRO_API const char *nitro_req_query(nitro_req *req, const char *name);
 /* A request header by its HTTP name ("User-Agent"), any case. */

@@ -107,6 +107,9 @@ NITRO_API int nitro_html_attr_bool(nitro_html *h, const char *name, int on);
  * (not sticky: the page stays usable).
  */
 NITRO_API int nitro_html_attr_url(nitro_html *h, const char *name, const char *url);
+/* Append s percent-encoded for one URL component (a path segment or a
+ * query value): every byte but A-Z a-z 0-9 - . _ ~ becomes %XX. */
+NITRO_API int nitro_url_encode(nitro_buf *b, const char *s);
 /* The escape hatch for attributes: allows on* names; the value is still
  * entity-escaped, which is always correct inside quotes. */
 NITRO_API int nitro_html_attr_raw(nitro_html *h, const char *name, const char *value);

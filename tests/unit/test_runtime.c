@@ -158,6 +158,52 @@ static int h_stream(nitro_req *req, void *u)
 	return 0;
 }
 
+/* GET /n/{id}: the parameter as an integer, or the reason it is not. */
+static int h_number(nitro_req *req, void *u)
+{
+	int64_t id, none;
+
+	(void)u;
+	if (nitro_req_param_int(req, "id", &id) < 0)
+		return nitro_resp_error(req, 404, nitro_errmsg());
+	T_EQ_INT(nitro_req_param_int(req, "nope", &none), NITRO_ENOTFOUND,
+	    "param_int: a name the route lacks is ENOTFOUND");
+	nitro_buf_printf(nitro_resp_body(req), "id=%lld", (long long)id);
+	return 0;
+}
+
+static void test_param_int(struct result *r)
+{
+	static const struct { const char *path, *want; } cases[] = {
+		{"/n/42", "id=42"},
+		{"/n/-7", "id=-7"},
+		{"/n/0", "id=0"},
+		{"/n/9223372036854775807", "id=9223372036854775807"},
+		{"/n/-9223372036854775808", "id=-9223372036854775808"},
+		{"/n/9223372036854775808", NULL},
+		{"/n/-9223372036854775809", NULL},
+		{"/n/12abc", NULL},
+		{"/n/+5", NULL},
+		{"/n/%205", NULL},
+		{"/n/0x10", NULL},
+		{"/n/-", NULL},
+		{"/n/1e3", NULL},
+	};
+	char uri[100], name[160];
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(uri, sizeof uri, "REQUEST_URI=%s", cases[i].path);
+		run((char *[]){"REQUEST_METHOD=GET", uri, NULL}, r);
+		snprintf(name, sizeof name, "param_int %s: %s", cases[i].path,
+		    cases[i].want ? cases[i].want : "404");
+		if (cases[i].want)
+			T_OK(strstr(r->out, "Status: 200") && strstr(r->out, cases[i].want), name);
+		else
+			T_OK(strncmp(r->out, "Status: 404", 11) == 0 &&
+			    strstr(r->out, "id: not a whole number") != NULL, name);
+	}
+}
+
 #define ENV(...) ((char *[]){__VA_ARGS__, NULL})
 
 int main(void)
@@ -175,6 +221,7 @@ int main(void)
 	nitro_route(app, "GET /sse", h_stream, NULL);
 	nitro_route(app, "POST /login", h_login, NULL);
 	nitro_route(app, "GET /twice", h_twice, NULL);
+	nitro_route(app, "GET /n/{id}", h_number, NULL);
 	T_EQ_INT(nitro_app_serve_metrics(app, NULL), 0, "metrics route added");
 	/* sockets buffer the 200 KB response while we are the only thread */
 	int sz = 1 << 20;
@@ -304,6 +351,7 @@ int main(void)
 	    "OPTIONS counted");
 	T_OK(strstr(r->out, "nitro_http_request_duration_seconds_count{method=\"GET\"}") != NULL,
 	    "latency histogram present");
+	test_param_int(r);	/* after the counts above: its 404s would change them */
 
 	/* A stream whose client has gone. */
 	{
