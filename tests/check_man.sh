@@ -7,7 +7,10 @@
 # and for every page in man/:
 #   - it is installed (listed in dist_man_MANS by a man/*.inc fragment);
 #   - it renders without warnings: groff -man with every warning on, which
-#     is stricter than man --warnings (skipped when groff is not installed).
+#     is stricter than man --warnings, and mandoc -T lint at level warning
+#     (each skipped when its program is not installed);
+#   - its rendered text shows no escape sequence as text (a "\e(dq" in
+#     the source prints "\(dq" where a quote was meant).
 # A NITRO_API line that cannot be parsed is a failure, so that a function
 # cannot escape the check by the way its prototype is written.
 set -u
@@ -31,10 +34,11 @@ done < <(grep -h '^NITRO_API' include/nitro/*.h)
 mapfile -t funcs < <(printf '%s\n' "${funcs[@]}" | sort -u)
 pages=(man/*.[0-9])
 sections=("NAME" "SYNOPSIS" "DESCRIPTION" "RETURN VALUES?" "THREAD SAFETY" "EXAMPLES?")
-have_groff=0
+have_groff=0 have_mandoc=0
 command -v groff >/dev/null 2>&1 && have_groff=1
+command -v mandoc >/dev/null 2>&1 && have_mandoc=1
 
-echo "1..$(( ${#bad[@]} + ${#funcs[@]} * 2 + ${#pages[@]} * 2 ))"
+echo "1..$(( ${#bad[@]} + ${#funcs[@]} * 2 + ${#pages[@]} * 4 ))"
 
 for line in "${bad[@]}"; do
 	nok "cannot find the function name in: $line"
@@ -69,8 +73,20 @@ for page in "${pages[@]}"; do
 	else
 		nok "$page is not in dist_man_MANS (add it to a man/*.inc fragment)"
 	fi
+	if [ $have_mandoc -eq 0 ]; then
+		skip "$page passes mandoc -T lint: mandoc is not installed"
+	else
+		warn=$(mandoc -T lint -W warning "$page" 2>&1)
+		if [ -z "$warn" ]; then
+			ok "$page passes mandoc -T lint"
+		else
+			nok "$page has mandoc lint warnings"
+			sed 's/^/# /' <<<"$warn"
+		fi
+	fi
 	if [ $have_groff -eq 0 ]; then
 		skip "$page renders: groff is not installed"
+		skip "$page shows no escape as text: groff is not installed"
 		continue
 	fi
 	warn=$(groff -man -Tutf8 -ww -z "$page" 2>&1)
@@ -79,6 +95,13 @@ for page in "${pages[@]}"; do
 	else
 		nok "$page renders with warnings"
 		sed 's/^/# /' <<<"$warn"
+	fi
+	shown=$(groff -man -Tutf8 -P-c "$page" 2>/dev/null | grep -nE '\\(\(..|\[[a-z]+\]|e)')
+	if [ -z "$shown" ]; then
+		ok "$page shows no escape as text"
+	else
+		nok "$page shows an escape sequence as text"
+		sed 's/^/# /' <<<"$shown"
 	fi
 done
 [ "$failed" -eq 0 ]
