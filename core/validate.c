@@ -71,29 +71,51 @@ static int one_of(const char *list, const char *v)
 	}
 }
 
-static int fail(nitro_verrors *e, const nitro_field *f, const char *fmt, ...)
-    NITRO_PRINTF(3, 4);
+/* The errors of a validation whose caller passed none: a save's, kept
+ * per thread so that the save can report every field, not a summary. */
+static _Thread_local nitro_verrors last;
 
-static int fail(nitro_verrors *e, const nitro_field *f, const char *fmt, ...)
+const nitro_verrors *nitro_verrors_last(void)
+{
+	return &last;
+}
+
+/* Record that f failed check; the field's own message, when it declares
+ * one (NITRO_F_MSG), replaces the default made from fmt. */
+static int fail(nitro_verrors *e, const nitro_field *f, enum nitro_vcheck check,
+    const char *fmt, ...) NITRO_PRINTF(4, 5);
+
+static int fail(nitro_verrors *e, const nitro_field *f, enum nitro_vcheck check,
+    const char *fmt, ...)
 {
 	va_list ap;
 
 	if (e->n >= NITRO_MAX_FIELDS)
 		return 1;
 	e->e[e->n].field = f->name;
-	va_start(ap, fmt);
-	vsnprintf(e->e[e->n].msg, sizeof e->e[e->n].msg, fmt, ap);
-	va_end(ap);
+	if (f->msg[check] != NULL) {
+		snprintf(e->e[e->n].msg, sizeof e->e[e->n].msg, "%s", f->msg[check]);
+	} else {
+		va_start(ap, fmt);
+		vsnprintf(e->e[e->n].msg, sizeof e->e[e->n].msg, fmt, ap);
+		va_end(ap);
+	}
 	e->n++;
 	return 1;
+}
+
+/* Does validation look at field f?  Not at ids, nor computed fields. */
+static int validated(const nitro_field *f)
+{
+	return f->type != NITRO_T_COMPUTED && !f->id;
 }
 
 static void range(nitro_verrors *e, const nitro_field *f, double v)
 {
 	if (f->has_min && v < f->min)
-		fail(e, f, "must be at least %g", f->min);
+		fail(e, f, NITRO_V_MIN, "must be at least %g", f->min);
 	else if (f->has_max && v > f->max)
-		fail(e, f, "must be at most %g", f->max);
+		fail(e, f, NITRO_V_MAX, "must be at most %g", f->max);
 }
 
 static void text_checks(nitro_verrors *e, const struct nitro__schema_rt *rt,
@@ -103,15 +125,15 @@ static void text_checks(nitro_verrors *e, const struct nitro__schema_rt *rt,
 	long len = utf8_len((const unsigned char *)v);
 
 	if (f->required && *v == '\0') {
-		fail(e, f, "is required");
+		fail(e, f, NITRO_V_REQUIRED, "is required");
 	} else if (len < 0) {
-		fail(e, f, "is not valid UTF-8");
+		fail(e, f, NITRO_V_UTF8, "is not valid UTF-8");
 	} else if (f->min_len && (size_t)len < f->min_len) {
-		fail(e, f, "must be at least %zu characters", f->min_len);
+		fail(e, f, NITRO_V_MINLEN, "must be at least %zu characters", f->min_len);
 	} else if (f->max_len && (size_t)len > f->max_len) {
-		fail(e, f, "must be at most %zu characters", f->max_len);
+		fail(e, f, NITRO_V_MAXLEN, "must be at most %zu characters", f->max_len);
 	} else if (rt->has_re[i] && regexec(&rt->re[i], v, 0, NULL, 0) != 0) {
-		fail(e, f, "has the wrong format");
+		fail(e, f, NITRO_V_PATTERN, "has the wrong format");
 	} else if (f->one_of && !one_of(f->one_of, v)) {
 		char list[100];
 		size_t n = 0;
@@ -126,31 +148,30 @@ static void text_checks(nitro_verrors *e, const struct nitro__schema_rt *rt,
 			}
 		}
 		list[n] = '\0';
-		fail(e, f, "must be one of: %s", list);
+		fail(e, f, NITRO_V_ONE_OF, "must be one of: %s", list);
 	}
 }
 
 int nitro_entity_validate(const nitro_schema *s, const void *obj, nitro_verrors *errs)
 {
 	struct nitro__schema_rt *rt = nitro__schema(s);
-	nitro_verrors local;
 	nitro_buf msg;
 	char mem[512];
 
 	if (rt == NULL)
 		return NITRO_EINVAL;
 	if (errs == NULL)
-		errs = &local;
+		errs = &last;
 	errs->n = 0;
 	for (size_t i = 0; i < rt->n; i++) {
 		const nitro_field *f = &rt->f[i];
 		const char *m = CMEMBER(obj, f);
 
-		if (f->type == NITRO_T_COMPUTED || f->id)
+		if (!validated(f))
 			continue;	/* ids are the repository's business */
 		if (nitro__is_null(rt, obj, (int)i)) {
 			if (f->required)
-				fail(errs, f, "is required");
+				fail(errs, f, NITRO_V_REQUIRED, "is required");
 			continue;
 		}
 		switch (f->type) {
@@ -163,13 +184,13 @@ int nitro_entity_validate(const nitro_schema *s, const void *obj, nitro_verrors 
 			break;
 		case NITRO_T_REAL:
 			if (!isfinite(*(const double *)m))
-				fail(errs, f, "must be a finite number");
+				fail(errs, f, NITRO_V_FINITE, "must be a finite number");
 			else
 				range(errs, f, *(const double *)m);
 			break;
 		case NITRO_T_BLOB:
 			if (f->max_len && ((const nitro_blob *)m)->len > f->max_len)
-				fail(errs, f, "must be at most %zu bytes", f->max_len);
+				fail(errs, f, NITRO_V_MAXLEN, "must be at most %zu bytes", f->max_len);
 			break;
 		}
 	}
@@ -182,6 +203,37 @@ int nitro_entity_validate(const nitro_schema *s, const void *obj, nitro_verrors 
 	nitro_error(NITRO_EVALIDATE, "%s: %s", s->name, msg.data);
 	nitro_buf_free(&msg);
 	return NITRO_EVALIDATE;
+}
+
+int nitro_verrors_patch(const nitro_schema *s, const nitro_verrors *errs,
+    struct json_object **out)
+{
+	struct nitro__schema_rt *rt = nitro__schema(s);
+	struct json_object *o;
+
+	if (rt == NULL)
+		return NITRO_EINVAL;
+	if ((o = json_object_new_object()) == NULL)
+		return nitro_error(NITRO_ENOMEM, "out of memory");
+	for (size_t i = 0; i < rt->n; i++) {
+		const nitro_field *f = &rt->f[i];
+		const char *m = "";
+		struct json_object *v;
+
+		if (!validated(f))
+			continue;
+		for (size_t k = 0; errs && k < errs->n; k++)
+			if (strcmp(errs->e[k].field, f->name) == 0)
+				m = errs->e[k].msg;
+		v = json_object_new_string(m);
+		if (v == NULL || json_object_object_add(o, f->name, v) != 0) {
+			json_object_put(v);
+			json_object_put(o);
+			return nitro_error(NITRO_ENOMEM, "out of memory");
+		}
+	}
+	*out = o;
+	return 0;
 }
 
 int nitro_verrors_to_json(const nitro_verrors *errs, struct json_object **out)

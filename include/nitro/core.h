@@ -304,6 +304,21 @@ typedef struct nitro_blob {
 #define NITRO_CTYPE_BLOB	nitro_blob
 #define NITRO_CTYPE_COMPUTED	unsigned char
 
+/* The checks validation makes, each with a default message that a field
+ * may replace (NITRO_F_MSG). */
+enum nitro_vcheck {
+	NITRO_V_REQUIRED,	/* "is required" */
+	NITRO_V_UTF8,		/* "is not valid UTF-8" */
+	NITRO_V_MINLEN,		/* "must be at least N characters" */
+	NITRO_V_MAXLEN,		/* "must be at most N characters" (bytes: blob) */
+	NITRO_V_PATTERN,	/* "has the wrong format" */
+	NITRO_V_ONE_OF,		/* "must be one of: a, b, c" */
+	NITRO_V_MIN,		/* "must be at least N" */
+	NITRO_V_MAX,		/* "must be at most N" */
+	NITRO_V_FINITE,		/* "must be a finite number" */
+	NITRO_V_COUNT
+};
+
 typedef struct nitro_field {
 	const char *name;
 	int type;
@@ -319,6 +334,7 @@ typedef struct nitro_field {
 	unsigned char search;		/* TEXT in the full-text index */
 	unsigned char index;		/* an index on this column */
 	const char *ref;		/* references this entity's id (a foreign key) */
+	const char *msg[NITRO_V_COUNT];	/* messages replacing the defaults */
 } nitro_field;
 
 /* Constraints, written after the type in a field declaration. */
@@ -338,6 +354,8 @@ typedef struct nitro_field {
 #define NITRO_F_SEARCH		.search = 1	/* full-text searchable (SQL) */
 #define NITRO_F_INDEX		.index = 1	/* indexed (SQL) */
 #define NITRO_F_REF(entity)	.ref = (entity)	/* foreign key to entity's id */
+/* The message for one failed check: NITRO_F_MSG(REQUIRED, "Give a title"). */
+#define NITRO_F_MSG(check, text) .msg[NITRO_V_##check] = (text)
 
 #define NITRO_MAX_FIELDS 64
 
@@ -451,6 +469,13 @@ NITRO_API int nitro_entity_to_json(const nitro_schema *s, const void *obj, struc
 NITRO_API int nitro_entity_from_json(const nitro_schema *s, struct json_object *in, void *out,
     nitro_verrors *errs);
 NITRO_API int nitro_verrors_to_json(const nitro_verrors *errs, struct json_object **out);
+/* Every field validation checks, its message or "" when it passed: a
+ * signals patch that shows the new messages and clears the old ones. */
+NITRO_API int nitro_verrors_patch(const nitro_schema *s, const nitro_verrors *errs,
+    struct json_object **out);
+/* The per-field errors of the calling thread's last failed save (or
+ * validation without errs): a save reports them, not only a summary. */
+NITRO_API const nitro_verrors *nitro_verrors_last(void);
 
 NITRO_API int nitro_entity_get(const nitro_schema *s, nitro_id id, void *out);
 NITRO_API int nitro_entity_save(const nitro_schema *s, void *obj);

@@ -57,6 +57,16 @@ NITRO_ENTITY_DEFINE(order, ORDER);
 #define TEXTID(X) X(id, TEXT, NITRO_F_ID)
 NITRO_ENTITY(textid, TEXTID)
 NITRO_ENTITY_DEFINE(textid, TEXTID);
+/* Messages of its own for some checks, the defaults for the others. */
+#define SIGNUP(X) X(id, INT, NITRO_F_ID) \
+	X(email, TEXT, NITRO_F_REQUIRED, NITRO_F_PATTERN("^[^@ ]+@[^@ ]+$"), \
+	    NITRO_F_MSG(REQUIRED, "Enter your email address"), \
+	    NITRO_F_MSG(PATTERN, "That is not an email address")) \
+	X(name, TEXT, NITRO_F_MAXLEN(5), NITRO_F_MSG(MAXLEN, "Five letters at most")) \
+	X(age, INT, NITRO_F_MIN(18), NITRO_F_MAX(130)) \
+	X(note, TEXT)
+NITRO_ENTITY(signup, SIGNUP)
+NITRO_ENTITY_DEFINE(signup, SIGNUP);
 
 static const char *json_of(const struct todo *t)
 {
@@ -459,6 +469,57 @@ static void test_required_scalars(void)
 	json_object_put(in);
 }
 
+/* Messages per field and check; a save that fails reports every field;
+ * a patch names every field so that old messages are cleared. */
+static void test_messages(void)
+{
+	struct signup u;
+	nitro_verrors e;
+	nitro_repo *r = nitro_memrepo_new(NULL);
+	struct json_object *j = NULL;
+
+	T_EQ_INT(nitro_entity_bind(&signup_schema, r, NULL), 0, "signup bound");
+	signup_init(&u);
+	T_EQ_INT(signup_validate(&u, &e), NITRO_EVALIDATE, "an empty signup fails");
+	T_EQ_STR(err_of(&e, "email"), "Enter your email address",
+	    "the field's own message for required");
+	u.email = strdup("not-an-address");
+	u.name = strdup("Alexandra");
+	u.age = 12;
+	signup_validate(&u, &e);
+	T_EQ_STR(err_of(&e, "email"), "That is not an email address",
+	    "the field's own message for its pattern");
+	T_EQ_STR(err_of(&e, "name"), "Five letters at most", "and for its length");
+	T_EQ_STR(err_of(&e, "age"), "must be at least 18", "a check without one keeps the default");
+
+	T_EQ_INT(signup_save(&u), NITRO_EVALIDATE, "save refuses it");
+	T_EQ_INT(nitro_verrors_last()->n, 3, "and reports every failing field");
+	T_EQ_STR(err_of(nitro_verrors_last(), "name"), "Five letters at most",
+	    "with their messages");
+	T_EQ_INT(nitro_verrors_patch(&signup_schema, nitro_verrors_last(), &j), 0, "a patch");
+	T_EQ_STR(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN),
+	    "{\"email\":\"That is not an email address\",\"name\":\"Five letters at most\","
+	    "\"age\":\"must be at least 18\",\"note\":\"\"}",
+	    "names every field, \"\" for those that passed");
+	json_object_put(j);
+
+	free(u.email);
+	u.email = strdup("a@b.example");
+	free(u.name);
+	u.name = strdup("Al");
+	u.age = 40;
+	T_EQ_INT(signup_save(&u), 0, "a good signup saves");
+	T_EQ_INT(nitro_verrors_last()->n, 0, "and leaves no errors behind");
+	T_EQ_INT(nitro_verrors_patch(&signup_schema, nitro_verrors_last(), &j), 0,
+	    "a patch after success");
+	T_EQ_STR(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN),
+	    "{\"email\":\"\",\"name\":\"\",\"age\":\"\",\"note\":\"\"}",
+	    "clears every message");
+	json_object_put(j);
+	nitro_entity_clear(&signup_schema, &u);
+	nitro_repo_free(r);
+}
+
 int main(void)
 {
 	nitro_log_set_level(NITRO_LOG_OFF);
@@ -468,5 +529,6 @@ int main(void)
 	test_json();
 	test_time_uuid();
 	test_hooks();
+	test_messages();
 	return t_done();
 }
