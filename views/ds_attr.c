@@ -73,11 +73,11 @@ int nitro_ds_signal(nitro_html *h, const char *key, const char *expr)
 	return with_expr(h, "signals", key, NULL, expr);
 }
 
-int nitro_ds_signals(nitro_html *h, json_object *obj, int if_missing)
+int nitro_ds_signals(nitro_html *h, json_object *obj, int only_if_missing)
 {
 	if (!json_object_is_type(obj, json_type_object))
 		return nitro__html_fail(h, NITRO_EINVAL, "data-signals needs a JSON object");
-	return nitro_ds_data(h, "signals", NULL, if_missing ? "ifmissing" : NULL,
+	return nitro_ds_data(h, "signals", NULL, only_if_missing ? "ifmissing" : NULL,
 	    json_object_to_json_string_ext(obj,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 }

@@ -8,7 +8,7 @@
 #include "views/internal.h"
 
 int nitro_ds_signals_entity(nitro_html *h, const nitro_schema *s, const void *obj,
-    int if_missing)
+    int only_if_missing)
 {
 	struct json_object *j = NULL;
 	int rc;
@@ -19,7 +19,7 @@ int nitro_ds_signals_entity(nitro_html *h, const nitro_schema *s, const void *ob
 		return nitro__html_fail(h, NITRO_EINVAL, "data-signals: no entity");
 	if ((rc = nitro_entity_to_json(s, obj, &j)) != 0)
 		return nitro__html_fail(h, rc, "data-signals: %s", nitro_errmsg());
-	rc = nitro_ds_signals(h, j, if_missing);
+	rc = nitro_ds_signals(h, j, only_if_missing);
 	json_object_put(j);
 	return rc;
 }

@@ -264,7 +264,7 @@ int nitro__html_attr(nitro_html *h, const char *name, size_t nlen,
 		goto bad;
 	if (!allow_on && nlen >= 2 && (name[0] | 0x20) == 'o' && (name[1] | 0x20) == 'n')
 		return nitro__html_fail(h, NITRO_EINVAL,
-		    "event handler attribute %.40s needs nitro_html_attr_raw", name);
+		    "event handler attribute %.40s needs nitro_html_attr_handler", name);
 	if (nlen + 3 >= b->cap - b->len && nitro_buf_grow(b, nlen + 3))
 		return b->err;
 	d = b->data + b->len;
@@ -306,7 +306,7 @@ int nitro_html_attr(nitro_html *h, const char *name, const char *value)
 	return nitro__html_attr(h, name, name ? strlen(name) : 0, value, strlen(value), 0);
 }
 
-int nitro_html_attr_raw(nitro_html *h, const char *name, const char *value)
+int nitro_html_attr_handler(nitro_html *h, const char *name, const char *value)
 {
 	return nitro__html_attr(h, name, name ? strlen(name) : 0, value,
 	    value ? strlen(value) : 0, 1);

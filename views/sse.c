@@ -156,7 +156,7 @@ int nitro_sse_remove_elements(nitro_buf *b, const char *selector,
 	return nitro_sse_patch_elements(b, NULL, 0, &p);
 }
 
-int nitro_sse_patch_signals_raw(nitro_buf *b, const char *json, size_t len,
+int nitro_sse_patch_signals_json(nitro_buf *b, const char *json, size_t len,
     int only_if_missing, const struct nitro_sse_opts *o)
 {
 	size_t mark = b->len;
@@ -186,7 +186,7 @@ int nitro_sse_patch_signals(nitro_buf *b, json_object *signals, int only_if_miss
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 	if (s == NULL)
 		return nitro_error(NITRO_ENOMEM, "sse: cannot serialise signals");
-	return nitro_sse_patch_signals_raw(b, s, len, only_if_missing, o);
+	return nitro_sse_patch_signals_json(b, s, len, only_if_missing, o);
 }
 
 /* Set the dotted path to null in obj, making objects on the way. */

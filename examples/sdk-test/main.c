@@ -5,12 +5,14 @@
  *   POST /test   with the same JSON as the body
  *
  * The handler reads the input as Datastar signals, encodes every event in
- * order with the views encoders (nitro_sse_from_sdk_test) and streams them,
+ * order with the views encoders (sdk_test_events() in events.c) and streams them,
  * then ends the response.  Run it with `nitro serve` or behind nginx:
  *
  *   ./sdk-test --listen unix:/run/nitro/sdk-test.sock
  */
 #include <nitro.h>
+
+#include "events.h"
 
 static int sdk_test(nitro_req *req, void *udata)
 {
@@ -28,7 +30,7 @@ static int sdk_test(nitro_req *req, void *udata)
 	}
 	/* Encode first: a malformed list is a 400, not half a stream. */
 	nitro_buf_init_on(&ev, mem, sizeof mem, 1 << 20);
-	if (nitro_sse_from_sdk_test(&ev, input) != 0) {
+	if (sdk_test_events(&ev, input) != 0) {
 		rc = nitro_resp_error(req, 400, nitro_errmsg());
 		nitro_buf_free(&ev);
 		return rc;

@@ -2,8 +2,8 @@
  * <nitro/views.h>: HTML made reactive with Datastar.
  *
  * - The HTML writer (nitro_html_*) appends to any nitro_buf, usually the
- *   response body.  Text and attribute values are escaped; raw HTML goes
- *   only through nitro_html_raw().  Mistakes by the program (a bad element
+ *   response body.  Text and attribute values are escaped; "raw" means
+ *   unescaped, and markup goes unescaped only through nitro_html_raw().  Mistakes by the program (a bad element
  *   or attribute name, an end tag that does not match) set a sticky error:
  *   later calls do nothing and nitro_html_finish() reports it.
  * - Datastar attributes (nitro_ds_*) and JavaScript expressions
@@ -110,9 +110,9 @@ NITRO_API int nitro_html_attr_url(nitro_html *h, const char *name, const char *u
 /* Append s percent-encoded for one URL component (a path segment or a
  * query value): every byte but A-Z a-z 0-9 - . _ ~ becomes %XX. */
 NITRO_API int nitro_url_encode(nitro_buf *b, const char *s);
-/* The escape hatch for attributes: allows on* names; the value is still
- * entity-escaped, which is always correct inside quotes. */
-NITRO_API int nitro_html_attr_raw(nitro_html *h, const char *name, const char *value);
+/* An event handler attribute: the escape hatch that allows on* names; the
+ * value is still entity-escaped, which is always correct inside quotes. */
+NITRO_API int nitro_html_attr_handler(nitro_html *h, const char *name, const char *value);
 
 /* Escaped text content. */
 NITRO_API int nitro_html_text(nitro_html *h, const char *text);
@@ -212,11 +212,11 @@ NITRO_API int nitro_ds_data(nitro_html *h, const char *plugin, const char *key,
 /* data-signals:key="expr" */
 NITRO_API int nitro_ds_signal(nitro_html *h, const char *key, const char *expr);
 /* data-signals[__ifmissing]="{compact json}" from a json-c object. */
-NITRO_API int nitro_ds_signals(nitro_html *h, json_object *obj, int if_missing);
+NITRO_API int nitro_ds_signals(nitro_html *h, json_object *obj, int only_if_missing);
 /* data-signals from an entity, as nitro_entity_to_json() writes it
  * (secret fields left out). */
 NITRO_API int nitro_ds_signals_entity(nitro_html *h, const nitro_schema *s,
-    const void *obj, int if_missing);
+    const void *obj, int only_if_missing);
 /* data-computed:key="expr" */
 NITRO_API int nitro_ds_computed(nitro_html *h, const char *key, const char *expr);
 /* data-bind:key */
@@ -322,7 +322,7 @@ NITRO_API int nitro_sse_remove_elements(nitro_buf *b, const char *selector,
 NITRO_API int nitro_sse_patch_signals(nitro_buf *b, json_object *signals,
     int only_if_missing, const struct nitro_sse_opts *o);
 /* Signals as JSON text, sent as is. */
-NITRO_API int nitro_sse_patch_signals_raw(nitro_buf *b, const char *json, size_t len,
+NITRO_API int nitro_sse_patch_signals_json(nitro_buf *b, const char *json, size_t len,
     int only_if_missing, const struct nitro_sse_opts *o);
 /* Patch the dotted paths to null: {"a":{"b":null}}. */
 NITRO_API int nitro_sse_remove_signals(nitro_buf *b, const char *const *paths,
@@ -342,13 +342,6 @@ NITRO_API int nitro_sse_replace_url(nitro_buf *b, const char *url,
  * document, bubbling, cancelable and composed. */
 NITRO_API int nitro_sse_dispatch_event(nitro_buf *b, const char *name,
     json_object *detail, const struct nitro_sse_opts *o);
-
-/*
- * The Datastar SDK conformance input: {"events": [...]} as described in
- * datastar.md, encoded event after event into b.  NITRO_EPARSE (nothing
- * appended) when the input is not of that shape.
- */
-NITRO_API int nitro_sse_from_sdk_test(nitro_buf *b, json_object *input);
 
 /* ---- replies through the worker runtime (thin wrappers) --------------- */
 
@@ -396,7 +389,8 @@ struct nitro_ui_button {
 };
 NITRO_API int nitro_ui_button(nitro_html *h, const struct nitro_ui_button *b);
 
-/* <div class="card"><h3 class="card-title">title</h3><div class="card-body"> */
+/* <div class="nitro-card">, <h3 class="nitro-card-title">title</h3> when title
+ * is not NULL, then an open <div class="nitro-card-body">. */
 NITRO_API int nitro_ui_card_begin(nitro_html *h, const char *title);
 NITRO_API int nitro_ui_card_end(nitro_html *h);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "nitro/views.h"
+#include "../../examples/sdk-test/events.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (in == NULL)
 		return 0;
 	nitro_buf_init(&b, 1 << 20);
-	rc = nitro_sse_from_sdk_test(&b, in);
+	rc = sdk_test_events(&b, in);
 	if (rc != 0 && b.len != 0)
 		abort();	/* a refused list must leave nothing behind */
 	if (rc == 0 && b.len > 0) {

@@ -227,9 +227,9 @@ static void test_attrs(void)
 
 	begin();
 	nitro_html_open(&h, "b");
-	nitro_html_attr_raw(&h, "onclick", "go(\"x\")");
+	nitro_html_attr_handler(&h, "onclick", "go(\"x\")");
 	nitro_html_close(&h, "b");
-	EXPECT("<b onclick=\"go(&quot;x&quot;)\"></b>", "attr_raw allows on*, still escapes");
+	EXPECT("<b onclick=\"go(&quot;x&quot;)\"></b>", "attr_handler allows on*, still escapes");
 
 	begin();
 	nitro_html_open(&h, "b");

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "nitro/views.h"
+#include "../../examples/sdk-test/events.h"
 #include "t.h"
 
 static nitro_buf b;
@@ -134,10 +135,10 @@ static void test_signals(void)
 	EV_FAIL(nitro_sse_patch_signals(&b, NULL, 0, NULL), NITRO_EINVAL, "NULL refused");
 
 	const char *raw = "{\n  \"a\": 1,\r\n  \"b\": 2\n}";
-	EV(nitro_sse_patch_signals_raw(&b, raw, strlen(raw), 0, NULL),
+	EV(nitro_sse_patch_signals_json(&b, raw, strlen(raw), 0, NULL),
 	    PS "data: signals {\ndata: signals   \"a\": 1,\ndata: signals   \"b\": 2\n"
 	    "data: signals }\n\n", "raw signals split into lines");
-	EV_FAIL(nitro_sse_patch_signals_raw(&b, "", 0, 0, NULL), NITRO_EINVAL, "empty raw refused");
+	EV_FAIL(nitro_sse_patch_signals_json(&b, "", 0, 0, NULL), NITRO_EINVAL, "empty raw refused");
 
 	const char *paths[] = { "user.name", "user.email", "count", "a.b.c" };
 	EV(nitro_sse_remove_signals(&b, paths, 4, NULL),
@@ -303,13 +304,13 @@ static void test_sdk(void)
 
 		snprintf(name, sizeof name, "sdk-test case %zu", i + 1);
 		T_OK(in != NULL, "sdk-test input parses");
-		EV(nitro_sse_from_sdk_test(&b, in), cases[i].out, name);
+		EV(sdk_test_events(&b, in), cases[i].out, name);
 		json_object_put(in);
 	}
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		json_object *in = parse(bad[i][0]);
 
-		EV_FAIL(nitro_sse_from_sdk_test(&b, in), NITRO_EPARSE, bad[i][0]);
+		EV_FAIL(sdk_test_events(&b, in), NITRO_EPARSE, bad[i][0]);
 		T_OK(strstr(nitro_errmsg(), bad[i][1]) != NULL, bad[i][1]);
 		if (strstr(nitro_errmsg(), bad[i][1]) == NULL)
 			printf("#   message: %s\n", nitro_errmsg());

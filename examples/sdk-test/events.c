@@ -1,12 +1,14 @@
 /*
  * The Datastar SDK conformance input ({"events": [...]}) turned into SSE
- * bytes.  The whole list is encoded or nothing: on a malformed event the
- * buffer is cut back to where it was and NITRO_EPARSE returned.
+ * bytes with the public encoders.  The whole list is encoded or nothing:
+ * on a malformed event the buffer is cut back to where it was and
+ * NITRO_EPARSE returned.  A test format, so it lives with the example
+ * that serves it, not in the library.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "views/internal.h"
+#include "events.h"
 
 /* The member key of obj if it is of type t; NULL when absent.  A member
  * of another type sets *bad and leaves a message naming it. */
@@ -81,7 +83,7 @@ static int one_event(nitro_buf *b, json_object *ev)
 		int missing = flag(ev, "onlyIfMissing", 0, &bad);
 
 		if ((s = str(ev, "signals-raw", &bad)) != NULL)
-			rc = nitro_sse_patch_signals_raw(b, s, strlen(s), missing, &o);
+			rc = nitro_sse_patch_signals_json(b, s, strlen(s), missing, &o);
 		else if ((v = member(ev, "signals", json_type_object, &bad)) != NULL && !bad)
 			rc = nitro_sse_patch_signals(b, v, missing, &o);
 		else
@@ -106,7 +108,7 @@ static int one_event(nitro_buf *b, json_object *ev)
 	return rc;
 }
 
-int nitro_sse_from_sdk_test(nitro_buf *b, json_object *input)
+int sdk_test_events(nitro_buf *b, json_object *input)
 {
 	json_object *events;
 	size_t mark = b->len, n;
