@@ -13,7 +13,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/transport.h"
 #include "fcgi/internal.h"
+
+/* Events the in-memory transport keeps for replay (see nitro_app_opts). */
+enum { LOCAL_EVENTS = 4096 };
 
 void nitro_limits_default(struct nitro_limits *lim)
 {
@@ -37,28 +41,55 @@ static unsigned default_threads(void)
 	return n < 2 ? 2 : n > 64 ? 64 : (unsigned)n;
 }
 
-nitro_app *nitro_app_new(void)
+/* A zero field of o takes the default's. */
+static void limits_merge(struct nitro_limits *d, const struct nitro_limits *o)
 {
+#define NITRO__MERGE(f) if (o->f) d->f = o->f
+	NITRO__MERGE(body_bytes); NITRO__MERGE(params); NITRO__MERGE(name_bytes);
+	NITRO__MERGE(value_bytes); NITRO__MERGE(header_bytes); NITRO__MERGE(cookies);
+	NITRO__MERGE(parts); NITRO__MERGE(part_bytes); NITRO__MERGE(part_header_bytes);
+	NITRO__MERGE(json_depth); NITRO__MERGE(path_bytes);
+}
+
+static void hub_merge(struct nitro_hub_opts *d, const struct nitro_hub_opts *o)
+{
+	NITRO__MERGE(max_streams); NITRO__MERGE(heartbeat_ms); NITRO__MERGE(poll_ms);
+	NITRO__MERGE(queue_bytes); NITRO__MERGE(write_timeout_ms);
+#undef NITRO__MERGE
+}
+
+nitro_app *nitro_app_new(const struct nitro_app_opts *opts)
+{
+	static const struct nitro_app_opts none;
+	const struct nitro_app_opts *o = opts ? opts : &none;
 	nitro_app *app = calloc(1, sizeof *app);
 
 	if (app == NULL) {
 		nitro_error(NITRO_ENOMEM, "out of memory");
 		return NULL;
 	}
+	app->wake_fd = -1;
+	app->aside_fd = -1;
+	app->listen_fd = -1;
 	app->router = nitro__router_new();
-	if (app->router == NULL) {
-		free(app);
+	app->transport = o->transport;
+	if (app->transport == NULL) {
+		app->transport = nitro__mem_transport_new(LOCAL_EVENTS);
+		app->own_transport = 1;
+	}
+	if (app->router == NULL || app->transport == NULL) {
+		nitro_app_free(app);
 		nitro_error(NITRO_ENOMEM, "out of memory");
 		return NULL;
 	}
 	nitro_limits_default(&app->limits);
-	app->threads = default_threads();
-	app->grace = 10;
-	app->access_log = 1;
-	app->csrf_check = 1;
-	app->wake_fd = -1;
-	app->aside_fd = -1;
-	app->listen_fd = -1;
+	limits_merge(&app->limits, &o->limits);
+	app->hub_opts = (struct nitro_hub_opts){10000, 15000, 10, 256u << 10, 10000};
+	hub_merge(&app->hub_opts, &o->hub);
+	app->threads = o->threads == 0 ? default_threads() : o->threads > 1024 ? 1024 : o->threads;
+	app->grace = o->grace_seconds ? o->grace_seconds : 10;
+	app->access_log = !o->no_access_log;
+	app->csrf_check = !o->no_csrf_check;
 	return app;
 }
 
@@ -67,6 +98,8 @@ void nitro_app_free(nitro_app *app)
 	if (app == NULL)
 		return;
 	nitro__router_free(app->router);
+	if (app->own_transport)
+		nitro_transport_free(app->transport);
 	if (app->wake_fd >= 0)
 		close(app->wake_fd);
 	if (app->aside_fd >= 0)
@@ -81,14 +114,9 @@ int nitro_route(nitro_app *app, const char *pattern, nitro_handler h, void *udat
 	return nitro__router_add(app->router, pattern, h, udata);
 }
 
-struct nitro_limits *nitro_app_limits(nitro_app *app) { return &app->limits; }
-void nitro_app_set_grace(nitro_app *app, unsigned s) { app->grace = s; }
-void nitro_app_set_access_log(nitro_app *app, int on) { app->access_log = !!on; }
-void nitro_app_set_csrf_check(nitro_app *app, int on) { app->csrf_check = !!on; }
-
-void nitro_app_set_threads(nitro_app *app, unsigned n)
+nitro_transport *nitro_app_transport(nitro_app *app)
 {
-	app->threads = n == 0 ? default_threads() : n > 1024 ? 1024 : n;
+	return app->transport;
 }
 
 void nitro__efd_post(int fd)

@@ -60,7 +60,6 @@ struct nitro_hub {
 	nitro_app *app;
 	struct nitro_hub_opts o;
 	nitro_transport *t;
-	int own_transport;
 	void *reader;
 	pthread_t tid;
 	int started;
@@ -131,12 +130,6 @@ nitro_hub *nitro__hub_new(nitro_app *app, const struct nitro_hub_opts *o,
 	pthread_mutex_init(&h->mu, NULL);
 	nitro_buf_init(&h->out, 0);
 	nitro_buf_init(&h->frame, 0);
-	if (t == NULL) {
-		/* No transport: this process's events, 4096 kept for replay. */
-		if ((t = nitro__mem_transport_new(4096)) == NULL)
-			goto fail;
-		h->own_transport = 1;
-	}
 	h->t = t;
 	h->epfd = epoll_create1(EPOLL_CLOEXEC);
 	h->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -197,11 +190,8 @@ void nitro__hub_free(nitro_hub *h)
 	}
 	if (h->reader != NULL)
 		h->t->ops->unfollow(h->reader);
-	if (h->t != NULL) {
+	if (h->t != NULL)
 		nitro__transport_on_publish(h->t, NULL, NULL);
-		if (h->own_transport)
-			nitro_transport_free(h->t);
-	}
 	if (h->epfd >= 0)
 		close(h->epfd);
 	if (h->wake_fd >= 0)
@@ -806,11 +796,6 @@ oom:
 		stream_free(s);
 	}
 	return nitro_error(NITRO_ENOMEM, "hub: out of memory");
-}
-
-int nitro__hub_publish(nitro_hub *h, const char *topic, const char *json, int64_t *id)
-{
-	return nitro_publish(h->t, topic, json, id);
 }
 
 void nitro__hub_stats(nitro_hub *h, struct nitro_hub_stats *st)

@@ -6,7 +6,6 @@
 
 typedef struct nitro_hub nitro_hub;
 
-/* t NULL: an in-memory transport of this process's own events. */
 nitro_hub *nitro__hub_new(nitro_app *app, const struct nitro_hub_opts *o,
     nitro_transport *t);
 int nitro__hub_start(nitro_hub *h);
@@ -23,7 +22,6 @@ int nitro__hub_head(nitro_hub *h, int64_t *id);
  * checking for a gap when after came from Last-Event-ID. */
 int nitro__hub_park(nitro_hub *h, int fd, int request_id,
     const struct nitro_live_opts *o, int64_t after, int check_gap);
-int nitro__hub_publish(nitro_hub *h, const char *topic, const char *json, int64_t *id);
 void nitro__hub_stats(nitro_hub *h, struct nitro_hub_stats *st);
 
 #endif

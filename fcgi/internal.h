@@ -40,7 +40,8 @@ struct nitro_app {
 	int listen_fd;
 	atomic_uint in_flight;
 	atomic_uint alive;	/* accept threads still running */
-	nitro_transport *transport;	/* the app's; NULL: in-memory */
+	nitro_transport *transport;	/* never NULL (nitro_app_transport) */
+	int own_transport;		/* the in-memory one, freed with the app */
 	struct nitro_hub_opts hub_opts;
 	struct nitro_hub *hub;		/* live streams (FastCGI only) */
 };

@@ -8,25 +8,6 @@
 
 #include "fcgi/hub.h"
 
-void nitro_app_set_transport(nitro_app *app, nitro_transport *t)
-{
-	app->transport = t;
-}
-
-void nitro_app_hub_opts(nitro_app *app, const struct nitro_hub_opts *o)
-{
-	struct nitro_hub_opts d = {10000, 15000, 10, 256u << 10, 10000};
-
-	if (o != NULL) {
-		if (o->max_streams) d.max_streams = o->max_streams;
-		if (o->heartbeat_ms) d.heartbeat_ms = o->heartbeat_ms;
-		if (o->poll_ms) d.poll_ms = o->poll_ms;
-		if (o->queue_bytes) d.queue_bytes = o->queue_bytes;
-		if (o->write_timeout_ms) d.write_timeout_ms = o->write_timeout_ms;
-	}
-	app->hub_opts = d;
-}
-
 nitro_app *nitro_req_app(nitro_req *req)
 {
 	return req->app;
@@ -34,8 +15,6 @@ nitro_app *nitro_req_app(nitro_req *req)
 
 int nitro__app_hub_start(nitro_app *app)
 {
-	if (app->hub_opts.max_streams == 0)
-		nitro_app_hub_opts(app, NULL);
 	app->hub = nitro__hub_new(app, &app->hub_opts, app->transport);
 	if (app->hub == NULL || nitro__hub_start(app->hub) != 0) {
 		nitro__hub_free(app->hub);
@@ -50,15 +29,6 @@ void nitro__app_hub_stop(nitro_app *app)
 	nitro__hub_join(app->hub);
 	nitro__hub_free(app->hub);
 	app->hub = NULL;
-}
-
-int nitro_app_publish(nitro_app *app, const char *topic, const char *json, int64_t *id)
-{
-	if (app->hub != NULL)
-		return nitro__hub_publish(app->hub, topic, json, id);
-	if (app->transport != NULL)
-		return nitro_publish(app->transport, topic, json, id);
-	return nitro_error(NITRO_EINVAL, "publish: no transport, and the app is not running");
 }
 
 void nitro_app_hub_stats(nitro_app *app, struct nitro_hub_stats *st)

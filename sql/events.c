@@ -72,7 +72,7 @@ int nitro__sql_append(struct sqlconn *c, const char *topic, const char *json, si
 	return 0;
 }
 
-int nitro_sql_event_append(nitro_repo *r, const char *topic, const char *json, int64_t *id)
+int nitro__sql_event_append(nitro_repo *r, const char *topic, const char *json, int64_t *id)
 {
 	struct sqlconn *c = nitro__sql_repo_conn(r);
 	int rc;
@@ -86,16 +86,11 @@ int nitro_sql_event_append(nitro_repo *r, const char *topic, const char *json, i
 	return nitro__sql_append(c, topic, json, strlen(json), id);
 }
 
-void nitro_sql_events_free(nitro_sql_event *ev, size_t n)
-{
-	nitro_tevents_free(ev, n);
-}
-
 /* Step "SELECT id, time, topic, payload ..." into an array. */
 static int read_events(sqlite3 *db, sqlite3_stmt *st, int64_t after, size_t limit,
-    nitro_sql_event **out, size_t *n)
+    nitro_tevent **out, size_t *n)
 {
-	nitro_sql_event *ev = NULL;
+	nitro_tevent *ev = NULL;
 	size_t cap = 0, k = 0;
 	int rc;
 
@@ -110,7 +105,7 @@ static int read_events(sqlite3 *db, sqlite3_stmt *st, int64_t after, size_t limi
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (k == cap) {
 			size_t ncap = cap ? cap * 2 : 16;
-			nitro_sql_event *grown = realloc(ev, ncap * sizeof *grown);
+			nitro_tevent *grown = realloc(ev, ncap * sizeof *grown);
 
 			if (grown == NULL) {
 				rc = nitro_error(NITRO_ENOMEM, "out of memory");
@@ -139,7 +134,7 @@ static int read_events(sqlite3 *db, sqlite3_stmt *st, int64_t after, size_t limi
 	return 0;
 fail:
 	sqlite3_reset(st);
-	nitro_sql_events_free(ev, k);
+	nitro_tevents_free(ev, k);
 	return rc;
 }
 
@@ -147,7 +142,7 @@ static const char read_sql[] =
 	"SELECT id, time, topic, payload FROM nitro_events WHERE id > ? ORDER BY id LIMIT ?";
 
 int nitro_sql_events_after(nitro_repo *r, int64_t after, size_t limit,
-    nitro_sql_event **out, size_t *n)
+    nitro_tevent **out, size_t *n)
 {
 	struct sqlconn *c = nitro__sql_repo_conn(r);
 	sqlite3_stmt *st;
@@ -315,7 +310,7 @@ int nitro_sql_follower_changed(nitro_sql_follower *f)
 }
 
 int nitro_sql_follower_read(nitro_sql_follower *f, int64_t after, size_t limit,
-    nitro_sql_event **out, size_t *n)
+    nitro_tevent **out, size_t *n)
 {
 	if (f == NULL)
 		return nitro_error(NITRO_EINVAL, "follower: none");

@@ -150,6 +150,11 @@ int nitro__sql_fts_query(const char *text, nitro_buf *out);
 /* A migration file name: NNNN_name.sql -> version and name. */
 int nitro__sql_migration_name(const char *file, int64_t *version, char *name, size_t cap);
 
+/* The SQLite transport's publish: append an event on the calling
+ * thread's connection, so it commits or vanishes with the caller's
+ * transaction (an outbox).  *id (may be NULL) gets its id. */
+int nitro__sql_event_append(nitro_repo *r, const char *topic, const char *json,
+    int64_t *id);
 /* Append an event on c (inside the caller's transaction). */
 int nitro__sql_append(struct sqlconn *c, const char *topic, const char *json,
     size_t len, int64_t *id);

@@ -9,7 +9,7 @@
 
 static int t_publish(void *self, const char *topic, const char *json, int64_t *id)
 {
-	return nitro_sql_event_append(self, topic, json, id);
+	return nitro__sql_event_append(self, topic, json, id);
 }
 
 static int t_head(void *self, int64_t *id)

@@ -20,7 +20,7 @@ int main(int argc, char **argv)
 	nitro_app *app;
 	int rc;
 
-	app = nitro_app_new();
+	app = nitro_app_new(NULL);
 	if (app == NULL) {
 		fprintf(stderr, "hello_nitro: %s\n", nitro_errmsg());
 		return 1;

@@ -29,7 +29,7 @@ static int render(const struct nitro_live_event *ev, nitro_buf *out, void *udata
 	(void)udata;
 	if (ev->id == 0)
 		return 0;	/* nitro.gap: nothing to re-render here */
-	return nitro_sse_patch_signals_raw(out, ev->payload, strlen(ev->payload), 0, &o);
+	return nitro_sse_patch_signals_json(out, ev->payload, strlen(ev->payload), 0, &o);
 }
 
 static int stream(nitro_req *req, void *udata)
@@ -58,7 +58,7 @@ static int publish(nitro_req *req, void *udata)
 		return nitro_resp_error(req, 400, "a JSON body of 1 to 4096 bytes is needed");
 	memcpy(json, body, len);
 	json[len] = '\0';
-	if (nitro_app_publish(nitro_req_app(req), topics[0], json, NULL) < 0)
+	if (nitro_publish(nitro_app_transport(nitro_req_app(req)), topics[0], json, NULL) < 0)
 		return nitro_resp_error(req, 400, nitro_errmsg());
 	return nitro_resp_send(req, 200, "text/plain", "ok\n", 3);
 }
@@ -71,13 +71,13 @@ static int fail(const char *what)
 
 int main(int argc, char **argv)
 {
-	struct nitro_hub_opts ho = {
+	struct nitro_app_opts o = {.hub = {
 		.max_streams = 10000,
 		.heartbeat_ms = 15000,
 		.poll_ms = 10,
 		.queue_bytes = 256 * 1024,
 		.write_timeout_ms = 10000,
-	};
+	}};
 	const char *db = getenv("NITRO_BENCH_DB"), *max = getenv("NITRO_BENCH_MAX_STREAMS");
 	nitro_transport *t;
 	nitro_repo *repo;
@@ -89,15 +89,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (max != NULL && atol(max) > 0)
-		ho.max_streams = (size_t)atol(max);
+		o.hub.max_streams = (size_t)atol(max);
 	if ((repo = nitro_sqlrepo_new(db, NULL)) == NULL)
 		return fail(db);
 	if ((t = nitro_sql_transport(repo)) == NULL)
 		return fail("transport");
-	if ((app = nitro_app_new()) == NULL)
+	o.transport = t;
+	if ((app = nitro_app_new(&o)) == NULL)
 		return fail("app");
-	nitro_app_set_transport(app, t);
-	nitro_app_hub_opts(app, &ho);
 	if (nitro_route(app, "GET /stream", stream, NULL) < 0 ||
 	    nitro_route(app, "POST /publish", publish, NULL) < 0)
 		return fail("route");

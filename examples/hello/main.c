@@ -125,7 +125,7 @@ int main(int argc, char **argv)
 
 	if (db_open() != 0)
 		return 1;
-	if ((app = nitro_app_new()) == NULL ||
+	if ((app = nitro_app_new(NULL)) == NULL ||
 	    nitro_route(app, "GET /", home, NULL) != 0 ||
 	    nitro_route(app, "GET /sse/clock", clock_sse, NULL) != 0) {
 		fprintf(stderr, "hello: %s\n", nitro_errmsg());

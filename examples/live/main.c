@@ -406,7 +406,7 @@ int main(int argc, char **argv)
 	int rc = -1;
 
 	if (load_datastar() != 0 || open_db() != 0 ||
-	    (events = nitro_sql_transport(db)) == NULL || (app = nitro_app_new()) == NULL ||
+	    (events = nitro_sql_transport(db)) == NULL || (app = nitro_app_new(&(struct nitro_app_opts){.transport = events})) == NULL ||
 	    nitro_route(app, "GET /", home, NULL) != 0 ||
 	    nitro_route(app, "GET /datastar.js", datastar, NULL) != 0 ||
 	    nitro_route(app, "GET /live", live, NULL) != 0 ||
@@ -414,7 +414,6 @@ int main(int argc, char **argv)
 	    nitro_route(app, "POST /chat", chat_post, NULL) != 0) {
 		nitro_log(NITRO_LOG_ERROR, "live: cannot start", "error", nitro_errmsg(), NULL);
 	} else {
-		nitro_app_set_transport(app, events);
 		rc = nitro_app_run(app, argc, argv);
 	}
 	nitro_app_free(app);

@@ -57,7 +57,7 @@ static int sdk_test_routes(nitro_app *app)
 #ifndef NITRO_SDKTEST_NO_MAIN
 int main(int argc, char **argv)
 {
-	nitro_app *app = nitro_app_new();
+	nitro_app *app = nitro_app_new(NULL);
 	int rc;
 
 	if (app == NULL || sdk_test_routes(app) != 0)

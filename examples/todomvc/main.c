@@ -391,7 +391,8 @@ static int change_end(nitro_req *req, int rc)
 	int64_t id = 0;
 
 	if (rc == 0)
-		rc = nitro_app_publish(nitro_req_app(req), "todos.changed", "{}", &id);
+		rc = nitro_publish(nitro_app_transport(nitro_req_app(req)), "todos.changed",
+		    "{}", &id);
 	if (rc == 0)
 		rc = nitro_sql_commit(db);
 	else
@@ -425,7 +426,7 @@ static int reply_list(nitro_req *req, nitro_buf *ev, const char *signals)
 	if (ev == NULL)
 		ev = &own;
 	/* Signals first: an editor closes before its item may vanish. */
-	rc = signals ? nitro_sse_patch_signals_raw(ev, signals, strlen(signals), 0, NULL) : 0;
+	rc = signals ? nitro_sse_patch_signals_json(ev, signals, strlen(signals), 0, NULL) : 0;
 	if (rc == 0)
 		rc = patch_list(ev, filter_of(nitro_req_signals(req)));
 	if (rc != 0) {
@@ -570,7 +571,7 @@ static int edit(nitro_req *req, void *u)
 		old = title;
 		patch_todo(&ev, &t, msg);
 		snprintf(msg, sizeof msg, "{\"editing\":\"%lld\"}", (long long)id);
-		nitro_sse_patch_signals_raw(&ev, msg, strlen(msg), 0, NULL);
+		nitro_sse_patch_signals_json(&ev, msg, strlen(msg), 0, NULL);
 		todo_clear(&t);
 		free(old);
 		return refuse(req, &ev);
@@ -790,10 +791,9 @@ int main(int argc, char **argv)
 
 	if ((*js != '\0' && load_datastar(js) != 0) || items_prepare() != 0 || open_db() != 0 ||
 	    (events = nitro_sql_transport(db)) == NULL ||
-	    (app = nitro_app_new()) == NULL || routes(app) != 0) {
+	    (app = nitro_app_new(&(struct nitro_app_opts){.transport = events})) == NULL || routes(app) != 0) {
 		nitro_log(NITRO_LOG_ERROR, "todomvc: cannot start", "error", nitro_errmsg(), NULL);
 	} else {
-		nitro_app_set_transport(app, events);
 		rc = nitro_app_run(app, argc, argv);
 	}
 	nitro_app_free(app);

@@ -1,5 +1,14 @@
 /*
- * <nitro/core.h>: errors, memory (arenas and growable buffers), logging.
+ * <nitro/core.h>: what every layer builds on, knowing nothing of SQL,
+ * HTML or HTTP: errors, memory (arenas and growable buffers), logging,
+ * the event bus, entities and the repository interface (with the memory
+ * repository), metrics, configuration, and the event transport that
+ * publishes events to every worker process.
+ *
+ * Objects take their settings when they are made, as a struct of options
+ * whose zero fields mean the defaults (nitro_bus_new(),
+ * nitro_memrepo_new(), and nitro_sqlrepo_new() and nitro_app_new() in the
+ * other layers); opts may be NULL.
  *
  * Functions that can fail return 0 or a negative NITRO_E* code and leave a
  * message for the calling thread in nitro_errmsg().  Nothing here calls
@@ -657,9 +666,11 @@ typedef struct nitro_transport nitro_transport;
 NITRO_API nitro_transport *nitro_transport_new(const struct nitro_transport_ops *ops, void *self);
 NITRO_API void nitro_transport_free(nitro_transport *t);
 /*
- * Publish an event: topic is a name like "todo.saved", json valid JSON
- * text.  Processes following the transport see it within their poll
- * interval; this process's hub is woken at once.
+ * Publish an event: the one way to publish, whatever carries it (the
+ * application's transport is nitro_app_transport() in <nitro/fcgi.h>).
+ * topic is a name like "todo.saved", json valid JSON text.  Processes
+ * following the transport see it within their poll interval; this
+ * process's hub is woken at once.
  */
 NITRO_API int nitro_publish(nitro_transport *t, const char *topic, const char *json,
     int64_t *id);

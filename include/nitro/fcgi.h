@@ -48,12 +48,53 @@ struct nitro_limits {
 	size_t path_bytes;		/* request path (4 KiB) */
 };
 
-/* The defaults above. */
+/* The defaults above (what a zero field of nitro_app_opts.limits means). */
 NITRO_API void nitro_limits_default(struct nitro_limits *lim);
 
 /* ---- application ------------------------------------------------------- */
 
-NITRO_API nitro_app *nitro_app_new(void);
+/*
+ * Settings of the stream hub (see live streams below); a zero field takes
+ * the default in parentheses.
+ */
+struct nitro_hub_opts {
+	size_t max_streams;		/* per process (10000) */
+	unsigned heartbeat_ms;		/* comment every (15000) */
+	unsigned poll_ms;		/* transport poll interval (10) */
+	size_t queue_bytes;		/* pending bytes per stream (256 KiB) */
+	unsigned write_timeout_ms;	/* a stream stuck this long is closed (10000) */
+};
+
+/*
+ * Everything an application is configured with, given once to
+ * nitro_app_new(); a zero field takes the default.
+ */
+struct nitro_app_opts {
+	unsigned threads;		/* accept threads per process (online CPUs, 2 to 64) */
+	unsigned grace_seconds;		/* SIGTERM waits for requests in flight (10) */
+	int no_access_log;		/* 1: no access log line per request */
+	/*
+	 * Cross-site request forgery protection is on unless this is 1: a
+	 * POST, PUT, PATCH or DELETE that a browser sent from another site
+	 * (Sec-Fetch-Site cross-site or same-site, or an Origin whose host is
+	 * not Host) is answered 403 before any handler runs.  Requests
+	 * without those headers are not a browser's and pass.  Turn it off
+	 * only for endpoints meant to be posted to from other sites, behind
+	 * their own checks.
+	 */
+	int no_csrf_check;
+	struct nitro_limits limits;	/* per request (nitro_limits_default()) */
+	struct nitro_hub_opts hub;	/* live streams */
+	/* The transport live streams follow and events are published to
+	 * (nitro_app_transport()); the caller keeps it and frees it after
+	 * nitro_app_free().  NULL: an in-memory transport that carries only
+	 * this process's events (the 4096 newest are kept for replay). */
+	nitro_transport *transport;
+};
+
+/* opts may be NULL (every default).  NULL with nitro_errmsg() when memory
+ * runs out. */
+NITRO_API nitro_app *nitro_app_new(const struct nitro_app_opts *opts);
 NITRO_API void nitro_app_free(nitro_app *app);
 
 /*
@@ -66,24 +107,10 @@ NITRO_API void nitro_app_free(nitro_app *app);
 NITRO_API int nitro_route(nitro_app *app, const char *pattern,
     nitro_handler h, void *udata);
 
-/* Limits in force for every request; change them before nitro_app_run(). */
-NITRO_API struct nitro_limits *nitro_app_limits(nitro_app *app);
-
-/* Accept threads per process (default: online CPUs, at least 2). */
-NITRO_API void nitro_app_set_threads(nitro_app *app, unsigned n);
-/* Seconds SIGTERM waits for in-flight requests (default 10). */
-NITRO_API void nitro_app_set_grace(nitro_app *app, unsigned seconds);
-/* Access log lines on (default) or off. */
-NITRO_API void nitro_app_set_access_log(nitro_app *app, int on);
-/*
- * Cross-site request forgery protection, on by default: a POST, PUT,
- * PATCH or DELETE that a browser sent from another site (Sec-Fetch-Site
- * cross-site or same-site, or an Origin whose host is not Host) is
- * answered 403 before any handler runs.  Requests without those headers
- * are not a browser's and pass.  Turn off only for endpoints meant to be
- * posted to from other sites, behind their own checks.
- */
-NITRO_API void nitro_app_set_csrf_check(nitro_app *app, int on);
+/* The transport of opts.transport, or the app's in-memory one: publish
+ * with nitro_publish(nitro_app_transport(app), ...) so that live streams
+ * of every worker see the event.  Never NULL. */
+NITRO_API nitro_transport *nitro_app_transport(nitro_app *app);
 
 /*
  * Run until SIGTERM or SIGINT.  argv may carry:
@@ -112,7 +139,7 @@ NITRO_API void nitro_app_stop(nitro_app *app);
 NITRO_API const char *nitro_req_method(const nitro_req *req);
 /* The path without the query, percent-decoding not applied. */
 NITRO_API const char *nitro_req_path(const nitro_req *req);
-/* The raw query string ("" when none). */
+/* The query string as sent, not decoded ("" when none). */
 NITRO_API const char *nitro_req_query_string(const nitro_req *req);
 /* A path parameter of the matched route, decoded; NULL when absent. */
 NITRO_API const char *nitro_req_param(nitro_req *req, const char *name);
@@ -141,7 +168,7 @@ struct nitro_upload {
 /* A file part of a multipart form; NULL when absent. */
 NITRO_API const struct nitro_upload *nitro_req_file(nitro_req *req, const char *name);
 
-/* The raw body, read once and bounded by limits.body_bytes.  0, or a
+/* The body as sent, read once and bounded by limits.body_bytes.  0, or a
  * negative NITRO_E* with the request marked failed. */
 NITRO_API int nitro_req_body(nitro_req *req, const char **data, size_t *len);
 
@@ -229,8 +256,8 @@ NITRO_API void nitro_stream_close(nitro_stream *s);
  * back to serving requests while the hub pushes every event whose topic
  * matches one of the stream's patterns ("todo.*", "*.saved", exact names)
  * through the stream's render callback.  Events come from the app's
- * transport (nitro_app_set_transport), so an event published by any worker
- * process reaches the streams of every worker.
+ * transport (nitro_app_opts.transport), so an event published by any
+ * worker process reaches the streams of every worker.
  *
  * Every batch written for an event carries the event's id as its SSE id
  * (the hub adds the id line when the callback did not), so a browser that
@@ -265,20 +292,6 @@ struct nitro_live_opts {
 	int (*first)(nitro_stream *s, void *udata);
 };
 
-/* The transport the hub follows and nitro_app_publish() writes to.  The
- * caller keeps it and frees it after nitro_app_free().  Without one, live
- * streams only see nitro_app_publish() events of their own process. */
-NITRO_API void nitro_app_set_transport(nitro_app *app, nitro_transport *t);
-
-struct nitro_hub_opts {
-	size_t max_streams;		/* per process (10000) */
-	unsigned heartbeat_ms;		/* comment every (15000) */
-	unsigned poll_ms;		/* transport poll interval (10) */
-	size_t queue_bytes;		/* pending bytes per stream (256 KiB) */
-	unsigned write_timeout_ms;	/* a stream stuck this long is closed (10000) */
-};
-NITRO_API void nitro_app_hub_opts(nitro_app *app, const struct nitro_hub_opts *o);
-
 /*
  * Open a live stream for this request and park it.  Returns 0 (the
  * handler then returns at once and never touches the stream), or a
@@ -286,11 +299,6 @@ NITRO_API void nitro_app_hub_opts(nitro_app *app, const struct nitro_hub_opts *o
  * process holds max_streams, 501 under plain CGI.
  */
 NITRO_API int nitro_live(nitro_req *req, const struct nitro_live_opts *o);
-
-/* Publish through the app's transport, or only to this process's hub when
- * it has none.  *id (may be NULL) gets the event id. */
-NITRO_API int nitro_app_publish(nitro_app *app, const char *topic, const char *json,
-    int64_t *id);
 
 struct nitro_hub_stats {
 	size_t streams;		/* parked now */

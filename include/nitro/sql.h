@@ -56,9 +56,9 @@ NITRO_API int nitro_sql_ddl(const nitro_schema *s, nitro_buf *out);
 
 /*
  * A unit of work on the calling thread's connection: every entity
- * operation on schemas bound to r, and every event appended, between
- * begin and commit is one transaction.  Begin nests (an inner begin is a
- * savepoint).  Events on the bus fire as each operation succeeds, not at
+ * operation on schemas bound to r, and every event published through
+ * nitro_sql_transport(r), between begin and commit is one transaction.
+ * Begin nests (an inner begin is a savepoint).  Events on the bus fire as each operation succeeds, not at
  * commit; the durable event log (below) is what commits with the data.
  */
 NITRO_API int nitro_sql_begin(nitro_repo *r);
@@ -124,21 +124,17 @@ NITRO_API int nitro_sql_linked(const nitro_schema *a, nitro_id ida, const nitro_
 /* ---- the durable event log --------------------------------------------- */
 
 /*
- * The table nitro_events (id, topic, payload JSON, time in ms).  An event
- * appended inside a transaction commits or vanishes with it (an outbox);
- * with opts.log_changes every save and delete appends one in the same
- * transaction as the change.  Ids only grow, and are never reused.
+ * The table nitro_events (id, topic, payload JSON, time in ms), as a
+ * transport: publish with nitro_publish(nitro_sql_transport(r), ...).  An
+ * event published inside a transaction commits or vanishes with it (an
+ * outbox); with opts.log_changes every save and delete appends one in the
+ * same transaction as the change.  Ids only grow, and are never reused.
+ * Events read here are the transport's (nitro_tevent, freed with
+ * nitro_tevents_free()).
  */
-/* {id, time_ms, topic, payload}: the transport's event (<nitro/core.h>). */
-typedef nitro_tevent nitro_sql_event;
-
-/* Append one event; json must be valid JSON.  *id (may be NULL) gets its id. */
-NITRO_API int nitro_sql_event_append(nitro_repo *r, const char *topic, const char *json,
-    int64_t *id);
 /* Up to limit (1 to 10000) events with id > after, in id order. */
 NITRO_API int nitro_sql_events_after(nitro_repo *r, int64_t after, size_t limit,
-    nitro_sql_event **out, size_t *n);
-NITRO_API void nitro_sql_events_free(nitro_sql_event *ev, size_t n);
+    nitro_tevent **out, size_t *n);
 /* Keep at most keep events (0: no count limit) and none older than
  * max_age_ms (0: no age limit); *removed (may be NULL) gets the count. */
 NITRO_API int nitro_sql_events_prune(nitro_repo *r, size_t keep, int64_t max_age_ms,
@@ -154,7 +150,7 @@ typedef struct nitro_sql_follower nitro_sql_follower;
 NITRO_API nitro_sql_follower *nitro_sql_follow(nitro_repo *r);
 NITRO_API int nitro_sql_follower_changed(nitro_sql_follower *f);
 NITRO_API int nitro_sql_follower_read(nitro_sql_follower *f, int64_t after, size_t limit,
-    nitro_sql_event **out, size_t *n);
+    nitro_tevent **out, size_t *n);
 NITRO_API void nitro_sql_follower_free(nitro_sql_follower *f);
 /* A descriptor that turns readable when another connection may have
  * committed (inotify on the WAL file), or -1: then poll changed(). */

@@ -293,7 +293,8 @@ int main(int argc, char **argv)
 		{ "GET /redirect", h_redirect },
 		{ "DELETE /hello/{name}", h_hello },
 	};
-	nitro_app *app = nitro_app_new();
+	/* Short grace so that the SIGTERM test does not wait long. */
+	nitro_app *app = nitro_app_new(&(struct nitro_app_opts){.grace_seconds = 5});
 	int rc;
 
 	if (app == NULL) {
@@ -308,8 +309,6 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	/* Short grace so that the SIGTERM test does not wait long. */
-	nitro_app_set_grace(app, 5);
 	rc = nitro_app_run(app, argc, argv);
 	nitro_app_free(app);
 	return rc == 0 ? 0 : 1;

@@ -110,7 +110,8 @@ static int h_pub(nitro_req *req, void *udata)
 			nitro_buf_putc(json, '"');
 		}
 		nitro_buf_putc(json, '}');
-		if (json->err || nitro_app_publish(nitro_req_app(req), topic, json->data, &id) != 0)
+		if (json->err || nitro_publish(nitro_app_transport(nitro_req_app(req)), topic,
+		    json->data, &id) != 0)
 			return text(req, 500, nitro_errmsg());
 		if (k == 1)
 			first_id = id;
@@ -159,12 +160,15 @@ static size_t env_num(const char *name)
 
 int main(int argc, char **argv)
 {
-	struct nitro_hub_opts ho = {
-		.max_streams = env_num("LIVE_MAX"),
-		.heartbeat_ms = (unsigned)env_num("LIVE_BEAT_MS"),
-		.queue_bytes = env_num("LIVE_QUEUE"),
-		.write_timeout_ms = (unsigned)env_num("LIVE_WRITE_MS"),
-		.poll_ms = (unsigned)env_num("LIVE_POLL_MS"),
+	struct nitro_app_opts o = {
+		.no_access_log = 1,
+		.hub = {
+			.max_streams = env_num("LIVE_MAX"),
+			.heartbeat_ms = (unsigned)env_num("LIVE_BEAT_MS"),
+			.queue_bytes = env_num("LIVE_QUEUE"),
+			.write_timeout_ms = (unsigned)env_num("LIVE_WRITE_MS"),
+			.poll_ms = (unsigned)env_num("LIVE_POLL_MS"),
+		},
 	};
 	const char *path = getenv("LIVE_DB");
 	nitro_transport *t = NULL;
@@ -172,16 +176,14 @@ int main(int argc, char **argv)
 	int rc = 1;
 
 	if (path == NULL || (db = nitro_sqlrepo_new(path, NULL)) == NULL ||
-	    (t = nitro_sql_transport(db)) == NULL || (app = nitro_app_new()) == NULL ||
+	    (o.transport = t = nitro_sql_transport(db)) == NULL ||
+	    (app = nitro_app_new(&o)) == NULL ||
 	    nitro_route(app, "GET /sse/live", h_live, NULL) != 0 ||
 	    nitro_route(app, "POST /pub", h_pub, NULL) != 0 ||
 	    nitro_route(app, "POST /prune", h_prune, NULL) != 0 ||
 	    nitro_route(app, "GET /info", h_info, NULL) != 0) {
 		fprintf(stderr, "live_app: %s\n", path ? nitro_errmsg() : "LIVE_DB is not set");
 	} else {
-		nitro_app_set_access_log(app, 0);
-		nitro_app_set_transport(app, t);
-		nitro_app_hub_opts(app, &ho);
 		rc = nitro_app_run(app, argc, argv) == 0 ? 0 : 1;
 	}
 	nitro_app_free(app);

@@ -113,8 +113,7 @@ int main(void)
 	int sz = 1 << 20;
 	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
 	setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &sz, sizeof sz);
-	app = nitro_app_new();
-	nitro_app_set_access_log(app, 0);
+	app = nitro_app_new(&(struct nitro_app_opts){.no_access_log = 1});
 	T_EQ_INT(sdk_test_routes(app), 0, "sdk-test routes");
 	nitro_route(app, "GET /html", h_html, NULL);
 	nitro_route(app, "GET /html2", h_html_plain, NULL);

@@ -14,6 +14,7 @@
 #include "t.h"
 
 static nitro_app *app;
+static nitro_transport *t;	/* the app's in-memory one */
 
 /* Read STDOUT record content from fd until want bytes or timeout (ms). */
 static size_t read_stream(int fd, char *out, size_t cap, size_t want, int timeout)
@@ -103,16 +104,16 @@ static void wait_streams(size_t n)
 
 int main(void)
 {
-	struct nitro_hub_opts o = {.max_streams = 2, .heartbeat_ms = 300,
-		.poll_ms = 5, .queue_bytes = 4096, .write_timeout_ms = 500};
+	struct nitro_app_opts o = {.hub = {.max_streams = 2, .heartbeat_ms = 300,
+		.poll_ms = 5, .queue_bytes = 4096, .write_timeout_ms = 500}};
 	char out[200000];
 	struct nitro_hub_stats st;
 	int a, b, c, d;
 	int64_t id;
 
 	nitro_log_set_level(NITRO_LOG_OFF);
-	app = nitro_app_new();
-	nitro_app_hub_opts(app, &o);
+	app = nitro_app_new(&o);
+	t = nitro_app_transport(app);
 	/* What nitro_app_run sets up before the hub. */
 	struct nitro_app *ap = app;
 	ap->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -122,7 +123,7 @@ int main(void)
 	T_EQ_INT(park(h, &a, "chat.*", 0, 0, render), 0, "stream a parked");
 	T_EQ_INT(park(h, &b, "todo.saved", 0, 0, render), 0, "stream b parked");
 	wait_streams(2);
-	T_EQ_INT(nitro_app_publish(app, "chat.msg", "{\"t\":\"hi\"}", &id), 0, "publish");
+	T_EQ_INT(nitro_publish(t, "chat.msg", "{\"t\":\"hi\"}", &id), 0, "publish");
 	T_EQ_INT(id, 1, "first id is 1");
 	read_stream(a, out, sizeof out, 1, 2000);
 	T_EQ_STR(out, "event: datastar-patch-elements\nid: 1\n"
@@ -130,8 +131,8 @@ int main(void)
 	    "delivered with the event id added after the event line");
 	T_EQ_INT(read_stream(b, out, sizeof out, 1, 200), 0, "other topics are not delivered");
 
-	nitro_app_publish(app, "chat.secret", "{}", NULL);
-	nitro_app_publish(app, "todo.saved", "{\"id\":3}", NULL);
+	nitro_publish(t, "chat.secret", "{}", NULL);
+	nitro_publish(t, "todo.saved", "{\"id\":3}", NULL);
 	read_stream(b, out, sizeof out, 1, 2000);
 	T_OK(strstr(out, "id: 3\n") != NULL && strstr(out, "todo.saved") != NULL,
 	    "exact topic delivered");
@@ -140,7 +141,7 @@ int main(void)
 
 	/* A reconnect after id 1 on chat.*: replayed 2 (rendered empty)
 	 * and nothing else; then live. */
-	nitro_app_publish(app, "chat.two", "{}", NULL);		/* id 4 */
+	nitro_publish(t, "chat.two", "{}", NULL);		/* id 4 */
 	read_stream(a, out, sizeof out, 1, 2000);
 	T_OK(strstr(out, "id: 4\n") != NULL, "live event 4");
 	T_EQ_INT(park(h, &c, "chat.*", 1, 1, render), NITRO_EBUSY,
@@ -156,7 +157,7 @@ int main(void)
 	T_EQ_STR(out, "event: datastar-patch-elements\nid: 4\n"
 	    "data: elements <p>replay chat.two {}</p>\n\n",
 	    "exactly the missed event is replayed, marked as replay");
-	nitro_app_publish(app, "chat.three", "{}", NULL);	/* id 5 */
+	nitro_publish(t, "chat.three", "{}", NULL);	/* id 5 */
 	read_stream(c, out, sizeof out, 1, 2000);
 	T_OK(strstr(out, "id: 5\n") != NULL && strstr(out, "replay") == NULL,
 	    "then it is live, once");
@@ -174,7 +175,7 @@ int main(void)
 
 	T_EQ_INT(park(h, &c, "*", -1, 0, render_with_id), 0, "a stream whose callback sets ids");
 	wait_streams(2);
-	nitro_app_publish(app, "x.y", "{}", NULL);
+	nitro_publish(t, "x.y", "{}", NULL);
 	read_stream(c, out, sizeof out, 1, 2000);
 	T_EQ_STR(out, "event: x\nid: own-6\ndata: y\n\n", "an id the callback wrote is kept");
 	close(c);
@@ -196,14 +197,14 @@ int main(void)
 	big[sizeof big - 2] = '"';
 	big[sizeof big - 1] = '\0';
 	for (int i = 0; i < 200; i++) {
-		nitro_app_publish(app, "chat.flood", big, NULL);
+		nitro_publish(t, "chat.flood", big, NULL);
 		read_stream(a, out, sizeof out, 1, 50);	/* a keeps up */
 	}
 	wait_streams(1);
 	nitro_app_hub_stats(app, &st);
 	T_EQ_INT(st.streams, 1, "the slow client was closed");
 	T_OK(st.dropped_slow >= 1, "and counted as dropped");
-	nitro_app_publish(app, "chat.after", "{}", NULL);
+	nitro_publish(t, "chat.after", "{}", NULL);
 	size_t n = read_stream(a, out, sizeof out, 100000, 500);
 	T_OK(n > 0 && strstr(out, "chat.after") != NULL, "the reader that kept up still gets events");
 	close(d);

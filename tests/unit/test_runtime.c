@@ -211,7 +211,7 @@ int main(void)
 	struct result *r = malloc(sizeof *r);
 
 	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
-	app = nitro_app_new();
+	app = nitro_app_new(NULL);
 	nitro_route(app, "GET /", h_hello, NULL);
 	nitro_route(app, "GET /big", h_big, NULL);
 	nitro_route(app, "GET /headers", h_headers, NULL);
@@ -327,10 +327,17 @@ int main(void)
 	T_OK(strncmp(r->out, "Status: 303", 11) == 0, "a same-origin POST passes");
 	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/", "HTTP_SEC_FETCH_SITE=cross-site"), r);
 	T_OK(strncmp(r->out, "Status: 200", 11) == 0, "a cross-site GET (a link) passes");
-	nitro_app_set_csrf_check(app, 0);
-	run(ENV("REQUEST_METHOD=POST", "REQUEST_URI=/login", "HTTP_SEC_FETCH_SITE=cross-site"), r);
-	T_OK(strncmp(r->out, "Status: 303", 11) == 0, "the check can be turned off");
-	nitro_app_set_csrf_check(app, 1);
+	{
+		nitro_app *checked = app;
+
+		app = nitro_app_new(&(struct nitro_app_opts){.no_csrf_check = 1});
+		nitro_route(app, "POST /login", h_login, NULL);
+		run(ENV("REQUEST_METHOD=POST", "REQUEST_URI=/login",
+		    "HTTP_SEC_FETCH_SITE=cross-site"), r);
+		T_OK(strncmp(r->out, "Status: 303", 11) == 0, "the check can be turned off");
+		nitro_app_free(app);
+		app = checked;
+	}
 
 	run(ENV("REQUEST_METHOD=POST", "REQUEST_URI=/login"), r);
 	T_OK(strncmp(r->out, "Status: 303 See Other\r\nLocation: /home\r\n"

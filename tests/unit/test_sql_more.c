@@ -488,13 +488,14 @@ static void test_uow_events(nitro_repo *r)
 static void test_uow(void)
 {
 	nitro_repo *r = open_db(1, NULL);
+	nitro_transport *t = nitro_sql_transport(r);
 	size_t n;
 
 	bind_all(r);
 	T_EQ_INT(nitro_sql_begin(r), 0, "begin");
 	add_user("t1@x", NULL, NULL, 1);
 	add_user("t2@x", NULL, NULL, 2);
-	T_EQ_INT(nitro_sql_event_append(r, "user.batch", "{\"n\":2}", NULL), 0, "append in tx");
+	T_EQ_INT(nitro_publish(t, "user.batch", "{\"n\":2}", NULL), 0, "append in tx");
 	T_EQ_INT(peek("SELECT count(*) FROM user"), 0, "other connections see nothing yet");
 	T_EQ_INT(nitro_sql_begin(r), 0, "nested begin");
 	add_user("t3@x", NULL, NULL, 3);
@@ -508,7 +509,7 @@ static void test_uow(void)
 	T_EQ_INT(nitro_sql_commit(r), NITRO_EINVAL, "commit without begin");
 	nitro_sql_begin(r);
 	add_user("t4@x", NULL, NULL, 4);
-	nitro_sql_event_append(r, "user.gone", "{}", NULL);
+	nitro_publish(t, "user.gone", "{}", NULL);
 	T_EQ_INT(nitro_sql_rollback(r), 0, "rollback");
 	user_count(NULL, &n);
 	T_EQ_INT(n, 2, "rolled back");
@@ -516,6 +517,7 @@ static void test_uow(void)
 	    "the event went with it (outbox)");
 	T_EQ_INT(nitro_sql_begin(NULL), NITRO_EINVAL, "not a repository");
 	test_uow_events(r);
+	nitro_transport_free(t);
 	nitro_repo_free(r);
 }
 
@@ -579,8 +581,9 @@ static void test_events(void)
 {
 	struct nitro_sql_opts o = {.create_tables = 1, .log_changes = 1};
 	nitro_repo *r = open_db(1, &o);
+	nitro_transport *t = nitro_sql_transport(r);
 	nitro_sql_follower *f;
-	nitro_sql_event *ev;
+	nitro_tevent *ev;
 	size_t n, gone;
 	int64_t id, uid;
 
@@ -601,21 +604,21 @@ static void test_events(void)
 		json_object_put(j);
 	}
 	id = n ? ev[0].id : 0;
-	nitro_sql_events_free(ev, n);
+	nitro_tevents_free(ev, n);
 	user_delete(nitro_id_int(uid));
-	T_EQ_INT(nitro_sql_event_append(r, "custom.thing", "[1,2]", &id), 0, "append");
-	T_EQ_INT(nitro_sql_event_append(r, "custom.thing", "{not json", NULL), NITRO_EPARSE,
+	T_EQ_INT(nitro_publish(t, "custom.thing", "[1,2]", &id), 0, "append");
+	T_EQ_INT(nitro_publish(t, "custom.thing", "{not json", NULL), NITRO_EPARSE,
 	    "invalid JSON refused");
-	T_EQ_INT(nitro_sql_event_append(r, "bad topic", "{}", NULL), NITRO_EINVAL,
+	T_EQ_INT(nitro_publish(t, "bad topic", "{}", NULL), NITRO_EINVAL,
 	    "a topic with a space refused");
 	T_EQ_INT(nitro_sql_events_after(r, 1, 100, &ev, &n), 0, "events after 1");
 	T_OK(n == 2 && strcmp(ev[0].topic, "user.deleted") == 0 &&
 	    strcmp(ev[0].payload, "{\"id\":1}") == 0 && ev[1].id == id &&
 	    strcmp(ev[1].payload, "[1,2]") == 0, "deleted, then custom, in order");
-	nitro_sql_events_free(ev, n);
+	nitro_tevents_free(ev, n);
 	T_EQ_INT(nitro_sql_events_after(r, 0, 2, &ev, &n), 0, "with a limit");
 	T_EQ_INT(n, 2, "limit respected");
-	nitro_sql_events_free(ev, n);
+	nitro_tevents_free(ev, n);
 	T_EQ_INT(nitro_sql_events_after(r, 0, 0, &ev, &n), NITRO_ELIMIT, "limit 0 refused");
 	{
 		/* A failed save logs nothing: the event is in its transaction. */
@@ -624,7 +627,7 @@ static void test_events(void)
 		T_EQ_INT(peek("SELECT count(*) FROM nitro_events"), 4, "one event per commit only");
 	}
 	for (int i = 0; i < 10; i++)
-		nitro_sql_event_append(r, "fill", "{}", NULL);
+		nitro_publish(t, "fill", "{}", NULL);
 	T_EQ_INT(nitro_sql_events_prune(r, 5, 0, &gone), 0, "prune by count");
 	T_EQ_INT(gone, 9, "kept the newest five");
 	T_EQ_INT(peek("SELECT min(id) FROM nitro_events"), 10, "the newest five remain");
@@ -638,11 +641,12 @@ static void test_events(void)
 	}
 	T_EQ_INT(nitro_sql_events_prune(r, 0, 50000, &gone), 0, "prune by age");
 	T_EQ_INT(gone, 2, "the two old ones went");
-	nitro_sql_event_append(r, "after", "{}", &id);
+	nitro_publish(t, "after", "{}", &id);
 	T_EQ_INT(id, 15, "ids are never reused after pruning");
 	nitro_sql_follower_changed(f);
 	test_follower_fd(f);
 	nitro_sql_follower_free(f);
+	nitro_transport_free(t);
 	nitro_repo_free(r);
 }
 

@@ -51,11 +51,11 @@ int main(int argc, char **argv)
 	if ((db = nitro_sqlrepo_new(path, &o)) == NULL ||
 	    nitro_entity_bind(&note_schema, db, NULL) != 0 ||
 	    (events = nitro_sql_transport(db)) == NULL ||
-	    (app = nitro_app_new()) == NULL || app_routes(app) != 0) {
+	    /* Live streams of every worker follow the event log. */
+	    (app = nitro_app_new(&(struct nitro_app_opts){.transport = events})) == NULL ||
+	    app_routes(app) != 0) {
 		nitro_log(NITRO_LOG_ERROR, "cannot start", "error", nitro_errmsg(), NULL);
 	} else {
-		/* Live streams of every worker follow the event log. */
-		nitro_app_set_transport(app, events);
 		rc = nitro_app_run(app, argc, argv);	/* until SIGTERM */
 	}
 	nitro_app_free(app);		/* first: its hub follows events */
