@@ -1,138 +1,230 @@
 /*
- * hello: the smallest Nitro application worth serving.  A welcome page that
- * counts its visits in SQLite ($NITRO_DATA_DIR/hello.db, default ./var) and
- * shows a clock that the server pushes every second over a Datastar SSE
- * stream.
+ * hello: the smallest Nitro application worth copying.  A welcome page
+ * counts its visits, and every open copy of the page sees the count go up
+ * when anyone opens it, whichever worker process served them.
  *
- *   nitro serve --app ./hello            (or ./quickstart demo)
+ *   - The count is an entity (visits) in a SQLite repository opened with
+ *     log_changes: saving it also appends "visits.saved" (the record as
+ *     JSON) to the event log, in the same transaction.
+ *   - The page is written with the HTML writer, which escapes by default.
+ *   - GET /live parks a stream in the worker's hub, which follows the event
+ *     log and turns each visits.saved into a Datastar patch: no thread
+ *     waits for any browser.
+ *   - Datastar comes from NITRO_DATASTAR_JS (served as /datastar.js) when
+ *     it names a file, from the CDN otherwise.
+ *
+ *   NITRO_DB=var/hello.db nitro serve --app ./hello
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-#include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <nitro.h>
 
-static sqlite3 *db;
+#define VISITS_FIELDS(X) \
+	X(id, INT, NITRO_F_ID) \
+	X(n,  INT, NITRO_F_DEFAULT("0"))
+NITRO_ENTITY(visits, VISITS_FIELDS)
+NITRO_ENTITY_DEFINE(visits, VISITS_FIELDS);
 
-/* Open the database once per process; SQLite serialises the threads and
- * the busy timeout lets the workers share the file. */
-static int db_open(void)
+static nitro_repo *db;
+static nitro_buf datastar_js = NITRO_BUF_INIT;	/* NITRO_DATASTAR_JS's bytes */
+
+/* The count, as the page shows it and as every patch replaces it. */
+static void view_count(nitro_html *h, int64_t n)
 {
-	const char *dir = getenv("NITRO_DATA_DIR");
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/hello.db", dir && *dir ? dir : "var");
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-	    SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
-		nitro_log(NITRO_LOG_ERROR, "cannot open the database", "path", path,
-		    "error", db ? sqlite3_errmsg(db) : "out of memory", NULL);
-		return -1;
+	NITRO_HTML(h, "strong") {
+		nitro_html_attr(h, "id", "count");
+		nitro_html_int(h, n);
 	}
-	sqlite3_busy_timeout(db, 5000);
-	if (sqlite3_exec(db, "PRAGMA journal_mode=WAL;"
-	    "CREATE TABLE IF NOT EXISTS visits (id INTEGER PRIMARY KEY CHECK (id = 1),"
-	    " n INTEGER NOT NULL)", NULL, NULL, NULL) != SQLITE_OK) {
-		nitro_log(NITRO_LOG_ERROR, "cannot create the table", "error",
-		    sqlite3_errmsg(db), NULL);
-		return -1;
-	}
-	return 0;
 }
 
-/* Count one more visit; the new count, or -1. */
-static long long visit(void)
+/* The count now (0 before the first visit). */
+static int64_t count(void)
 {
-	sqlite3_stmt *st;
-	long long n = -1;
+	struct visits v;
+	int64_t n = 0;
 
-	if (sqlite3_prepare_v2(db, "INSERT INTO visits (id, n) VALUES (1, 1)"
-	    " ON CONFLICT (id) DO UPDATE SET n = n + 1 RETURNING n", -1, &st,
-	    NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	if (visits_get(nitro_id_int(1), &v) == 0) {
+		n = v.n;
+		visits_clear(&v);
+	}
 	return n;
 }
 
-static void now_hms(char *buf, size_t n)
+/* One more visit.  Read and write in one transaction: it takes the write
+ * lock at once, so that two workers never add to the same old value. */
+static int visit(int64_t *n)
 {
-	time_t t = time(NULL);
-	struct tm tm;
+	struct visits v;
+	int rc;
 
-	localtime_r(&t, &tm);
-	strftime(buf, n, "%H:%M:%S", &tm);
-}
-
-static int home(nitro_req *req, void *u)
-{
-	nitro_buf *b = nitro_resp_body(req);
-	char hms[16];
-
-	now_hms(hms, sizeof(hms));
-	nitro_resp_header(req, "Content-Type", "text/html; charset=utf-8");
-	nitro_buf_printf(b,
-	    "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-	    "<title>Nitro</title>\n"
-	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	    "<script type=\"module\" src=\"https://cdn.jsdelivr.net/gh/starfederation/"
-	    "datastar@1.0.0/bundles/datastar.js\"></script>\n"
-	    "<style>body{font:18px/1.5 system-ui,sans-serif;max-width:40em;"
-	    "margin:4em auto;padding:0 1em}#clock{font:2.5em ui-monospace,monospace}"
-	    "</style></head>\n<body>\n<h1>Welcome to Nitro</h1>\n"
-	    "<p>This page is served by a C program running as FastCGI workers "
-	    "behind nginx.</p>\n"
-	    "<p>Visits so far: <strong>%lld</strong> (kept in SQLite).</p>\n"
-	    "<p>The server pushes the time every second:</p>\n"
-	    "<div data-init=\"@get('/sse/clock')\"><span id=\"clock\">%s</span></div>\n"
-	    "</body></html>\n", visit(), hms);
-	return b->err;
-}
-
-/* The clock: one datastar-patch-elements event a second until the browser
- * leaves (a hidden tab leaves too, and comes back with a new request). */
-static int clock_sse(nitro_req *req, void *u)
-{
-	nitro_stream *s = nitro_stream_open(req);
-
-	if (s == NULL)
-		return NITRO_EIO;
-	for (;;) {
-		struct timespec sec = { 1, 0 };
-		char hms[16], ev[160];
-		int n;
-
-		now_hms(hms, sizeof(hms));
-		n = snprintf(ev, sizeof(ev), "event: datastar-patch-elements\n"
-		    "data: elements <span id=\"clock\">%s</span>\n\n", hms);
-		if (nitro_stream_write(s, ev, (size_t)n) != 0)
-			break;
-		while (nanosleep(&sec, &sec) == -1 && errno == EINTR)
-			;
+	if ((rc = nitro_sql_begin(db)) != 0)
+		return rc;
+	if ((rc = visits_get(nitro_id_int(1), &v)) == NITRO_ENOTFOUND) {
+		rc = visits_init(&v);
+		v.id = 1;
 	}
-	nitro_stream_close(s);
+	if (rc == 0) {
+		*n = ++v.n;
+		rc = visits_save(&v);
+		visits_clear(&v);
+	}
+	if (rc != 0) {
+		nitro_sql_rollback(db);
+		return rc;
+	}
+	return nitro_sql_commit(db);
+}
+
+/* A patch of #count to n. */
+static int patch_count(nitro_buf *out, int64_t n)
+{
+	nitro_buf html = NITRO_BUF_INIT;
+	nitro_html h;
+	int rc;
+
+	nitro_html_init(&h, &html);
+	view_count(&h, n);
+	if ((rc = nitro_html_finish(&h)) == 0)
+		rc = nitro_sse_patch_elements(out, html.data, html.len, NULL);
+	nitro_buf_free(&html);
+	return rc;
+}
+
+/* A fresh stream starts from the count now: a visit between the page and
+ * its stream is not lost. */
+static int first(nitro_stream *s, void *udata)
+{
+	nitro_buf ev = NITRO_BUF_INIT;
+	int rc = patch_count(&ev, count());
+
+	(void)udata;
+	if (rc == 0)
+		rc = nitro_sse_send(s, &ev);
+	nitro_buf_free(&ev);
+	return rc;
+}
+
+/* One event in, one patch out.  Runs on the hub thread: it works from the
+ * payload, and reads the database only after a gap in the events. */
+static int render(const struct nitro_live_event *ev, nitro_buf *out, void *udata)
+{
+	json_object *j;
+	struct visits v;
+	int rc;
+
+	(void)udata;
+	if (strcmp(ev->topic, "nitro.gap") == 0)
+		return patch_count(out, count());
+	j = json_tokener_parse(ev->payload);
+	rc = j ? nitro_entity_from_json(&visits_schema, j, &v, NULL) : NITRO_EPARSE;
+	json_object_put(j);
+	if (rc != 0)
+		return 0;	/* not a record: nothing to show */
+	rc = patch_count(out, v.n);
+	visits_clear(&v);
+	return rc;
+}
+
+static int live(nitro_req *req, void *udata)
+{
+	static const char *const topics[] = { "visits.saved" };
+	struct nitro_live_opts o = {
+		.topics = topics, .ntopics = 1, .render = render, .first = first,
+	};
+
+	(void)udata;
+	nitro_live(req, &o);	/* parked, or refused with the answer set */
 	return 0;
+}
+
+static int home(nitro_req *req, void *udata)
+{
+	struct nitro_page page = {
+		.title = "Welcome to Nitro",
+		.datastar_src = datastar_js.len ? "/datastar.js" : NULL,	/* NULL: the CDN */
+	};
+	nitro_html h;
+	int64_t n = 0;
+	int rc;
+
+	(void)udata;
+	if ((rc = visit(&n)) != 0)
+		return rc;
+	nitro_resp_header(req, "Content-Type", "text/html; charset=utf-8");
+	nitro_html_init(&h, nitro_resp_body(req));
+	nitro_page_begin(&h, &page);
+	NITRO_HTML(&h, "main") {
+		/* Open the stream once the page is up, and again after any end. */
+		nitro_ds_init(&h, NULL, "@get('/live', {retry: 'always'})");
+		nitro_html_elem(&h, "h1", "Welcome to Nitro");
+		nitro_html_elem(&h, "p", "This page is served by a C program running as "
+		    "FastCGI workers behind nginx.");
+		NITRO_HTML(&h, "p") {
+			nitro_html_text(&h, "Visits so far: ");
+			view_count(&h, n);
+			nitro_html_text(&h, ". Open it in another tab and watch this one.");
+		}
+	}
+	nitro_page_end(&h);
+	return nitro_html_finish(&h);
+}
+
+static int datastar(nitro_req *req, void *udata)
+{
+	(void)udata;
+	if (datastar_js.len == 0)
+		return nitro_resp_error(req, 404, "No local Datastar client (NITRO_DATASTAR_JS).");
+	return nitro_resp_send(req, 200, "text/javascript", datastar_js.data, datastar_js.len);
+}
+
+/* Read the local Datastar client (at most 1 MiB), when one is named. */
+static int load_datastar(void)
+{
+	const char *path = nitro_config_str("NITRO_DATASTAR_JS", "");
+	char chunk[8192];
+	size_t n;
+	FILE *f;
+
+	if (*path == '\0')
+		return 0;
+	if ((f = fopen(path, "rb")) == NULL)
+		return nitro_error(NITRO_EIO, "cannot read %s", path);
+	nitro_buf_init(&datastar_js, 1 << 20);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		nitro_buf_append(&datastar_js, chunk, n);
+	fclose(f);
+	return datastar_js.err;
 }
 
 int main(int argc, char **argv)
 {
-	nitro_app *app;
-	int rc;
+	struct nitro_sql_opts so = { .create_tables = 1, .log_changes = 1 };
+	const char *path = nitro_config_str("NITRO_DB", "");
+	nitro_transport *events = NULL;
+	nitro_app *app = NULL;
+	int rc = -1;
 
-	if (db_open() != 0)
-		return 1;
-	if ((app = nitro_app_new(NULL)) == NULL ||
-	    nitro_route(app, "GET /", home, NULL) != 0 ||
-	    nitro_route(app, "GET /sse/clock", clock_sse, NULL) != 0) {
-		fprintf(stderr, "hello: %s\n", nitro_errmsg());
-		return 1;
+	if (*path == '\0') {
+		mkdir("var", 0755);
+		path = "var/hello.db";
 	}
-	rc = nitro_app_run(app, argc, argv);
-	nitro_app_free(app);
-	sqlite3_close(db);
+	if (load_datastar() != 0 || (db = nitro_sqlrepo_new(path, &so)) == NULL ||
+	    nitro_entity_bind(&visits_schema, db, NULL) != 0 ||
+	    /* Every worker's hub follows the event log. */
+	    (events = nitro_sql_transport(db)) == NULL ||
+	    (app = nitro_app_new(&(struct nitro_app_opts){.transport = events})) == NULL ||
+	    nitro_route(app, "GET /", home, NULL) != 0 ||
+	    nitro_route(app, "GET /live", live, NULL) != 0 ||
+	    nitro_route(app, "GET /datastar.js", datastar, NULL) != 0)
+		nitro_log(NITRO_LOG_ERROR, "hello: cannot start", "error", nitro_errmsg(), NULL);
+	else
+		rc = nitro_app_run(app, argc, argv);	/* until SIGTERM */
+	nitro_app_free(app);		/* first: its hub follows events */
+	nitro_transport_free(events);
+	nitro_repo_free(db);
+	nitro_buf_free(&datastar_js);
 	return rc == 0 ? 0 : 1;
 }
