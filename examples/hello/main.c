@@ -15,12 +15,12 @@
  *
  *   NITRO_DB=var/hello.db nitro serve --app ./hello
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include <nitro.h>
+
+#include "../datastar_js.h"
 
 #define VISITS_FIELDS(X) \
 	X(id, INT, NITRO_F_ID) \
@@ -29,7 +29,6 @@ NITRO_ENTITY(visits, VISITS_FIELDS)
 NITRO_ENTITY_DEFINE(visits, VISITS_FIELDS);
 
 static nitro_repo *db;
-static nitro_buf datastar_js = NITRO_BUF_INIT;	/* NITRO_DATASTAR_JS's bytes */
 
 /* The count, as the page shows it and as every patch replaces it. */
 static void view_count(nitro_html *h, int64_t n)
@@ -144,7 +143,7 @@ static int home(nitro_req *req, void *udata)
 {
 	struct nitro_page page = {
 		.title = "Welcome to Nitro",
-		.datastar_src = datastar_js.len ? "/datastar.js" : NULL,	/* NULL: the CDN */
+		.datastar_src = datastar_js_src(),	/* NULL: the CDN */
 	};
 	nitro_html h;
 	int64_t n = 0;
@@ -172,33 +171,6 @@ static int home(nitro_req *req, void *udata)
 	return nitro_html_finish(&h);
 }
 
-static int datastar(nitro_req *req, void *udata)
-{
-	(void)udata;
-	if (datastar_js.len == 0)
-		return nitro_resp_error(req, 404, "No local Datastar client (NITRO_DATASTAR_JS).");
-	return nitro_resp_send(req, 200, "text/javascript", datastar_js.data, datastar_js.len);
-}
-
-/* Read the local Datastar client (at most 1 MiB), when one is named. */
-static int load_datastar(void)
-{
-	const char *path = nitro_config_str("NITRO_DATASTAR_JS", "");
-	char chunk[8192];
-	size_t n;
-	FILE *f;
-
-	if (*path == '\0')
-		return 0;
-	if ((f = fopen(path, "rb")) == NULL)
-		return nitro_error(NITRO_EIO, "cannot read %s", path);
-	nitro_buf_init(&datastar_js, 1 << 20);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		nitro_buf_append(&datastar_js, chunk, n);
-	fclose(f);
-	return datastar_js.err;
-}
-
 int main(int argc, char **argv)
 {
 	struct nitro_sql_opts so = { .create_tables = 1, .log_changes = 1 };
@@ -211,20 +183,20 @@ int main(int argc, char **argv)
 		mkdir("var", 0755);
 		path = "var/hello.db";
 	}
-	if (load_datastar() != 0 || (db = nitro_sqlrepo_new(path, &so)) == NULL ||
+	if ((db = nitro_sqlrepo_new(path, &so)) == NULL ||
 	    nitro_entity_bind(&visits_schema, db, NULL) != 0 ||
 	    /* Every worker's hub follows the event log. */
 	    (events = nitro_sql_transport(db)) == NULL ||
 	    (app = nitro_app_new(&(struct nitro_app_opts){.transport = events})) == NULL ||
 	    nitro_route(app, "GET /", home, NULL) != 0 ||
 	    nitro_route(app, "GET /live", live, NULL) != 0 ||
-	    nitro_route(app, "GET /datastar.js", datastar, NULL) != 0)
+	    datastar_js_route(app) != 0)
 		nitro_log(NITRO_LOG_ERROR, "hello: cannot start", "error", nitro_errmsg(), NULL);
 	else
 		rc = nitro_app_run(app, argc, argv);	/* until SIGTERM */
 	nitro_app_free(app);		/* first: its hub follows events */
 	nitro_transport_free(events);
 	nitro_repo_free(db);
-	nitro_buf_free(&datastar_js);
+	datastar_js_free();
 	return rc == 0 ? 0 : 1;
 }

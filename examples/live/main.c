@@ -27,6 +27,8 @@
 
 #include <nitro.h>
 
+#include "../datastar_js.h"
+
 #define COUNTER_FIELDS(X) \
 	X(id,    INT, NITRO_F_ID) \
 	X(value, INT, NITRO_F_DEFAULT("0"))
@@ -48,7 +50,6 @@ NITRO_ENTITY_DEFINE(chat, CHAT_FIELDS);
 #define KEEP_EVENTS 10000	/* event log kept for reconnects */
 
 static nitro_repo *db;
-static nitro_buf datastar_js = NITRO_BUF_INIT;	/* NITRO_DATASTAR_JS's bytes */
 
 /* ---- views: the same functions render the page and the stream ---------- */
 
@@ -298,7 +299,7 @@ static int home(nitro_req *req, void *udata)
 {
 	struct nitro_page page = {
 		.title = "Nitro live",
-		.datastar_src = datastar_js.len ? "/datastar.js" : NULL,	/* NULL: the CDN */
+		.datastar_src = datastar_js_src(),	/* NULL: the CDN */
 	};
 	nitro_html h;
 	int64_t newest;
@@ -351,36 +352,7 @@ static int home(nitro_req *req, void *udata)
 	return nitro_html_finish(&h);
 }
 
-static int datastar(nitro_req *req, void *udata)
-{
-	(void)udata;
-	if (datastar_js.len == 0)
-		return nitro_resp_error(req, 404, "No local Datastar client (NITRO_DATASTAR_JS).");
-	return nitro_resp_send(req, 200, "text/javascript", datastar_js.data, datastar_js.len);
-}
-
 /* ---- start-up ---------------------------------------------------------------- */
-
-/* Read the local Datastar client (at most 1 MiB), when one is named. */
-static int load_datastar(void)
-{
-	const char *path = getenv("NITRO_DATASTAR_JS");
-	char chunk[8192];
-	size_t n;
-	FILE *f;
-
-	if (path == NULL || *path == '\0')
-		return 0;
-	if ((f = fopen(path, "rb")) == NULL)
-		return nitro_error(NITRO_EIO, "cannot read %s", path);
-	nitro_buf_init(&datastar_js, 1 << 20);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		nitro_buf_append(&datastar_js, chunk, n);
-	if (ferror(f) && datastar_js.err == 0)
-		datastar_js.err = nitro_error(NITRO_EIO, "cannot read %s", path);
-	fclose(f);
-	return datastar_js.err;
-}
 
 static int open_db(void)
 {
@@ -405,10 +377,10 @@ int main(int argc, char **argv)
 	nitro_app *app = NULL;
 	int rc = -1;
 
-	if (load_datastar() != 0 || open_db() != 0 ||
+	if (open_db() != 0 ||
 	    (events = nitro_sql_transport(db)) == NULL || (app = nitro_app_new(&(struct nitro_app_opts){.transport = events})) == NULL ||
 	    nitro_route(app, "GET /", home, NULL) != 0 ||
-	    nitro_route(app, "GET /datastar.js", datastar, NULL) != 0 ||
+	    datastar_js_route(app) != 0 ||
 	    nitro_route(app, "GET /live", live, NULL) != 0 ||
 	    nitro_route(app, "POST /counter/{op}", counter_change, NULL) != 0 ||
 	    nitro_route(app, "POST /chat", chat_post, NULL) != 0) {
@@ -419,6 +391,6 @@ int main(int argc, char **argv)
 	nitro_app_free(app);
 	nitro_transport_free(events);
 	nitro_repo_free(db);
-	nitro_buf_free(&datastar_js);
+	datastar_js_free();
 	return rc == 0 ? 0 : 1;
 }

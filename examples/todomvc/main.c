@@ -37,6 +37,8 @@
 #include <sys/stat.h>
 
 #include <nitro.h>
+
+#include "../datastar_js.h"
 #include <nitro/sql.h>
 
 #define TITLE_MAX 200
@@ -257,14 +259,12 @@ static int patch_todo(nitro_buf *out, const struct todo *t, const char *error)
 
 /* ---- the page ------------------------------------------------------------ */
 
-static const char *datastar_src;	/* NULL: the CDN */
-
 static int page(nitro_req *req, enum filter f)
 {
 	static const char *const css[] = { "/todomvc.css", NULL };
 	struct nitro_page p = {
 		.title = "Nitro \xe2\x80\xa2 TodoMVC", .stylesheets = css,
-		.datastar_src = datastar_src,
+		.datastar_src = datastar_js_src(),	/* NULL: the CDN */
 	};
 	struct list l;
 	nitro_html h;
@@ -708,36 +708,6 @@ static int stylesheet(nitro_req *req, void *u)
 	return nitro_resp_send(req, 200, "text/css; charset=utf-8", css, sizeof css - 1);
 }
 
-static char *datastar_js;	/* NITRO_DATASTAR_JS's bytes */
-static size_t datastar_len;
-
-static int datastar(nitro_req *req, void *u)
-{
-	(void)u;
-	return nitro_resp_send(req, 200, "text/javascript", datastar_js, datastar_len);
-}
-
-/* Read the local Datastar bundle (at most 1 MiB) once, at start-up. */
-static int load_datastar(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 20;
-
-	if (f == NULL || (datastar_js = malloc(cap)) == NULL) {
-		if (f != NULL)
-			fclose(f);
-		return nitro_error(NITRO_EIO, "cannot read %s", path);
-	}
-	datastar_len = fread(datastar_js, 1, cap, f);
-	if (ferror(f) || !feof(f) || fgetc(f) != EOF) {
-		fclose(f);
-		return nitro_error(NITRO_ELIMIT, "%s: unreadable or over 1 MiB", path);
-	}
-	fclose(f);
-	datastar_src = "/datastar.js";
-	return 0;
-}
-
 /* ---- start-up ---------------------------------------------------------------- */
 
 /* Development mode: the repository creates the table.  In production, ship
@@ -777,19 +747,16 @@ static int routes(nitro_app *app)
 
 	for (size_t i = 0; rc == 0 && i < sizeof r / sizeof r[0]; i++)
 		rc = nitro_route(app, r[i].pattern, r[i].h, NULL);
-	if (rc == 0 && datastar_js != NULL)
-		rc = nitro_route(app, "GET /datastar.js", datastar, NULL);
-	return rc;
+	return rc == 0 ? datastar_js_route(app) : rc;
 }
 
 int main(int argc, char **argv)
 {
-	const char *js = nitro_config_str("NITRO_DATASTAR_JS", "");
 	nitro_transport *events = NULL;
 	nitro_app *app = NULL;
 	int rc = -1;
 
-	if ((*js != '\0' && load_datastar(js) != 0) || items_prepare() != 0 || open_db() != 0 ||
+	if (items_prepare() != 0 || open_db() != 0 ||
 	    (events = nitro_sql_transport(db)) == NULL ||
 	    (app = nitro_app_new(&(struct nitro_app_opts){.transport = events})) == NULL || routes(app) != 0) {
 		nitro_log(NITRO_LOG_ERROR, "todomvc: cannot start", "error", nitro_errmsg(), NULL);
@@ -801,6 +768,6 @@ int main(int argc, char **argv)
 	nitro_repo_free(db);
 	nitro_tpl_free(item_tpl[0]);
 	nitro_tpl_free(item_tpl[1]);
-	free(datastar_js);
+	datastar_js_free();
 	return rc == 0 ? 0 : 1;
 }

@@ -54,6 +54,15 @@ live_listen() {
 	IT_PIDS+=("$LIVE_LAST_PID")
 }
 
+# live_keep_newest DB: delete every event of DB's log but the newest, as
+# retention would; a reconnect from before it is then sent nitro.gap.
+live_keep_newest() {
+	python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("DELETE FROM nitro_events WHERE id < (SELECT max(id) FROM nitro_events)")
+db.commit()' "$1"
+}
+
 # live_events NAME: how many events (not hello, not comments) NAME has.
 live_events() {
 	[ -f "$IT_DIR/$1.ev" ] || { echo 0; return; }

@@ -43,10 +43,7 @@ done
 t_is "$(events s1 | cut -d' ' -f1 | tr '\n' ' ')" "3 4 5 " "each patch carries its log id"
 
 # Forget every event but the newest, then come back from event 1.
-python3 -c 'import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-db.execute("DELETE FROM nitro_events WHERE id < (SELECT max(id) FROM nitro_events)")
-db.commit()' "$NITRO_DB"
+live_keep_newest "$NITRO_DB"
 live_listen s3 --last-id 1 --expect 1 --timeout 10
 live_wait_exit "$LIVE_LAST_PID" 10
 t_like "$(events s3)" "^5 elements $(count 5)\$" \
