@@ -206,6 +206,25 @@ static void test_param_int(struct result *r)
 
 #define ENV(...) ((char *[]){__VA_ARGS__, NULL})
 
+/* nitro_app_new's options: a set field is used, a zero one is the default. */
+static void test_opts(struct result *r)
+{
+	int64_t id = 0;
+
+	app = nitro_app_new(&(struct nitro_app_opts){.limits = {.path_bytes = 8}});
+	nitro_route(app, "GET /{name}", h_hello, NULL);
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/a", "HTTP_USER_AGENT=t"), r);
+	T_OK(strncmp(r->out, "Status: 200", 11) == 0,
+	    "a path within limits.path_bytes passes, headers within the default");
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/abcdefghij"), r);
+	T_OK(strncmp(r->out, "Status: 400", 11) == 0, "a path over limits.path_bytes is 400");
+	T_OK(nitro_app_transport(app) != NULL, "an app without a transport has its own");
+	T_EQ_INT(nitro_publish(nitro_app_transport(app), "t.a", "{}", &id), 0,
+	    "which takes events before the app runs");
+	T_EQ_INT(id, 1, "numbered from 1");
+	nitro_app_free(app);
+}
+
 int main(void)
 {
 	struct result *r = malloc(sizeof *r);
@@ -381,6 +400,7 @@ int main(void)
 	}
 
 	nitro_app_free(app);
+	test_opts(r);
 	free(r);
 	return t_done();
 }
