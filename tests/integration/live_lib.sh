@@ -54,6 +54,23 @@ live_listen() {
 	IT_PIDS+=("$LIVE_LAST_PID")
 }
 
+# live_example PROGRAM: the example $IT_BUILD/examples/PROGRAM/PROGRAM as
+# two workers sharing $NITRO_DB, with a stand-in Datastar client in
+# NITRO_DATASTAR_JS, behind nginx; streams on /live.
+live_example() {
+	live_require
+	IT_APP=$IT_BUILD/examples/$1/$1
+	[ -x "$IT_APP" ] || { echo "Bail out! $IT_APP is not built"; exit 1; }
+	it_setup
+	export NITRO_DB=$IT_DIR/$1.db NITRO_DATASTAR_JS=$IT_DIR/datastar.js
+	printf '// Datastar stand-in\n' >"$NITRO_DATASTAR_JS"
+	live_start 2
+	LIVE_PATH=/live
+}
+
+# live_id_events NAME: the events with an id of NAME's stream, as "id data".
+live_id_events() { grep -vE '^[#-]' "$IT_DIR/$1.ev" | cut -d' ' -f1,4-; }
+
 # live_keep_newest DB: delete every event of DB's log but the newest, as
 # retention would; a reconnect from before it is then sent nitro.gap.
 live_keep_newest() {

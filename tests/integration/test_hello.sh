@@ -5,17 +5,8 @@
 # the streams of both; a reconnect beyond the kept events gets the count.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 . "$IT_SRC/tests/integration/live_lib.sh"
-live_require
-IT_APP=$IT_BUILD/examples/hello/hello
-[ -x "$IT_APP" ] || { echo "Bail out! $IT_APP is not built"; exit 1; }
-it_setup
-export NITRO_DB=$IT_DIR/hello.db NITRO_DATASTAR_JS=$IT_DIR/datastar.js
-printf '// Datastar stand-in\n' >"$NITRO_DATASTAR_JS"
-live_start 2
-LIVE_PATH=/live
+live_example hello
 
-# events NAME: the events with an id of NAME's stream, as "id data".
-events() { grep -vE '^[#-]' "$IT_DIR/$1.ev" | cut -d' ' -f1,4-; }
 count() { printf '<strong id="count">%s</strong>' "$1"; }
 
 page=$(it_curl "$IT_URL/")
@@ -37,16 +28,16 @@ t_like "$(grep '^- ' "$IT_DIR/s1.ev")" "^- datastar-patch-elements [0-9]+ elemen
 for i in 1 2 3; do it_curl -o /dev/null "$IT_URL/"; done
 for s in s1 s2; do
 	live_wait_events "$s" 3
-	t_is "$(events "$s" | cut -d' ' -f2-)" "$(for n in 3 4 5; do echo "elements $(count $n)"; done)" \
+	t_is "$(live_id_events "$s" | cut -d' ' -f2-)" "$(for n in 3 4 5; do echo "elements $(count $n)"; done)" \
 	    "$s sees three visits through either worker: 3, 4, 5"
 done
-t_is "$(events s1 | cut -d' ' -f1 | tr '\n' ' ')" "3 4 5 " "each patch carries its log id"
+t_is "$(live_id_events s1 | cut -d' ' -f1 | tr '\n' ' ')" "3 4 5 " "each patch carries its log id"
 
 # Forget every event but the newest, then come back from event 1.
 live_keep_newest "$NITRO_DB"
 live_listen s3 --last-id 1 --expect 1 --timeout 10
 live_wait_exit "$LIVE_LAST_PID" 10
-t_like "$(events s3)" "^5 elements $(count 5)\$" \
+t_like "$(live_id_events s3)" "^5 elements $(count 5)\$" \
     "a reconnect beyond the kept events is sent the count (nitro.gap)"
 for w in "${IT_WORKERS[@]}"; do
 	it_alive "$w" || fail "worker $w died"

@@ -5,18 +5,9 @@
 # and a reconnect beyond the kept events answered with the whole view.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 . "$IT_SRC/tests/integration/live_lib.sh"
-live_require
-IT_APP=$IT_BUILD/examples/live/live
-[ -x "$IT_APP" ] || { echo "Bail out! $IT_APP is not built"; exit 1; }
-it_setup
-export NITRO_DB=$IT_DIR/example.db NITRO_DATASTAR_JS=$IT_DIR/datastar.js
-printf '// Datastar stand-in\n' >"$NITRO_DATASTAR_JS"
-live_start 2
-LIVE_PATH=/live
+live_example live
 DS=(-H 'Datastar-Request: true' -H 'Content-Type: application/json')
 
-# events NAME: the events with an id of NAME's stream, as "id data".
-events() { grep -vE '^[#-]' "$IT_DIR/$1.ev" | cut -d' ' -f1,4-; }
 post() { it_curl -X POST "${DS[@]}" -o /dev/null -w '%{http_code}' "$IT_URL$1" "${@:2}"; }
 
 page=$(it_curl "$IT_URL/")
@@ -43,16 +34,16 @@ t_is "$codes" 204204204204 "+1 three times and -1 once, through both workers: 20
 t_is "$(post /counter/bogus)" 404 "an unknown counter action is 404"
 for s in s1 s2; do
 	live_wait_events "$s" 4
-	t_is "$(events "$s" | cut -d' ' -f2-)" "$(printf 'elements <output id="counter">%s</output>\n' 1 2 3 2)" \
+	t_is "$(live_id_events "$s" | cut -d' ' -f2-)" "$(printf 'elements <output id="counter">%s</output>\n' 1 2 3 2)" \
 	    "$s sees the counter go 1, 2, 3, 2"
 done
-t_is "$(events s1 | cut -d' ' -f1 | tr '\n' ' ')" "1 2 3 4 " "each patch carries its log id"
+t_is "$(live_id_events s1 | cut -d' ' -f1 | tr '\n' ' ')" "1 2 3 4 " "each patch carries its log id"
 
 reply=$(it_curl -X POST "${DS[@]}" -d '{"name":"ann","text":"hi <b>there</b>"}' "$IT_URL/chat")
 t_is "$reply" '{"error":"","text":""}' "a message is taken; the reply clears the field"
 for s in s1 s2; do
 	live_wait_events "$s" 5
-	t_like "$(events "$s" | tail -n 1)" \
+	t_like "$(live_id_events "$s" | tail -n 1)" \
 	    '^5 selector #messages\|mode append\|elements <li id="msg-1" data-init="[^"]+"><b>ann</b> hi &lt;b&gt;there&lt;/b&gt;</li>$' \
 	    "$s gets the message appended, escaped"
 done
@@ -70,7 +61,7 @@ t_like "$page" '<li id="msg-1" [^>]*><b>ann</b> hi &lt;b&gt;there&lt;/b&gt;</li>
 live_keep_newest "$NITRO_DB"
 live_listen s3 --last-id 1 --expect 1 --timeout 10
 live_wait_exit "$LIVE_LAST_PID" 10
-t_like "$(events s3)" '^5 elements <output id="counter">2</output><ul id="messages"><li id="msg-1" ' \
+t_like "$(live_id_events s3)" '^5 elements <output id="counter">2</output><ul id="messages"><li id="msg-1" ' \
     "a reconnect beyond the kept events is sent the whole view (nitro.gap)"
 for w in "${IT_WORKERS[@]}"; do
 	it_alive "$w" || fail "worker $w died"
