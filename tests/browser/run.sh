@@ -2,10 +2,10 @@
 # tests/browser/run.sh: the examples in a real browser.
 #
 # Debian's chromium, headless, driven from Node by playwright-core, goes
-# through examples/todomvc (todomvc.mjs) and examples/live (live.mjs),
-# each served by nginx in front of two workers on two sockets, so that
-# consecutive requests go to different worker processes (see
-# tests/integration/lib.sh).  The pages load Datastar from the
+# through examples/todomvc (todomvc.mjs), examples/live (live.mjs) and
+# examples/hello (hello.mjs), each served by nginx in front of two
+# workers on two sockets, so that consecutive requests go to different
+# worker processes (see tests/integration/lib.sh).  The pages load Datastar from the
 # application, which serves the bundle named by NITRO_DATASTAR_JS.
 #
 # The Datastar v1.0 bundle is not on npm: give its path in
@@ -17,7 +17,7 @@
 #
 # Output is TAP like every integration script; each check is named
 # "suite: what".  NITRO_CHROMIUM overrides /usr/bin/chromium;
-# NITRO_BROWSER_ONLY=todomvc (or live) runs one suite.
+# NITRO_BROWSER_ONLY=todomvc (or live, or hello) runs one suite.
 set -u
 srcdir=${top_srcdir:-.}
 
@@ -158,4 +158,5 @@ suite() {
 
 suite todomvc "$IT_BUILD/examples/todomvc/todomvc"
 suite live "$IT_BUILD/examples/live/live"
+suite hello "$IT_BUILD/examples/hello/hello"
 it_done

@@ -1,0 +1,53 @@
+// examples/hello in a real browser: two pages show the visit count, and
+// a visit in a third, served by either worker, shows in both at once over
+// their live streams.
+import { check, until, eq, launch, open, load, localBundle, finish } from './lib.mjs';
+
+const browser = await launch('hello');
+const a = await open(browser, 'alice');
+const b = await open(browser, 'bob');
+
+function watchLive(page) {
+	page.live = 0;
+	page.on('response', (r) => new URL(r.url()).pathname === '/live' &&
+	    r.status() === 200 && page.live++);
+}
+watchLive(a);
+watchLive(b);
+
+const count = async (page) => Number((await page.textContent('#count')).trim());
+async function reads(page, want) {
+	let seen;
+	try {
+		await until(async () => (seen = await count(page)) === want, 'count');
+	} catch (e) {
+		throw new Error(`the count should read ${want}, not ${seen}`);
+	}
+}
+
+await check('both pages load with the Datastar client', async () => {
+	await load(a);
+	await load(b);
+});
+await check('Datastar is the bundle given, served by the application', () => localBundle(a));
+await check('both live streams open', () =>
+	until(() => a.live > 0 && b.live > 0, 'GET /live in both pages'));
+let n = 0;
+await check("Alice's page shows Bob's visit", async () => {
+	n = await count(b);
+	await reads(a, n);
+});
+const c = await open(browser, 'carol');
+await check('a visit elsewhere shows in both pages', async () => {
+	await load(c);
+	eq(await count(c), n + 1, "Carol's count");
+	await reads(a, n + 1);
+	await reads(b, n + 1);
+});
+await check('and the next one too (the other worker)', async () => {
+	await load(c);
+	await reads(a, n + 2);
+	await reads(b, n + 2);
+});
+
+await finish(browser);
