@@ -10,8 +10,9 @@
  *   - GET /live parks a stream in the worker's hub, which follows the event
  *     log and turns each visits.saved into a Datastar patch: no thread
  *     waits for any browser.
- *   - Datastar comes from NITRO_DATASTAR_JS (served as /datastar.js) when
- *     it names a file, from the CDN otherwise.
+ *   - Datastar comes from NITRO_DATASTAR_JS when it names a file (served
+ *     as /datastar.js by ../datastar_js.c, which the examples share), from
+ *     the CDN otherwise.
  *
  *   NITRO_DB=var/hello.db nitro serve --app ./hello
  */
