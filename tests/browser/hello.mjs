@@ -1,29 +1,18 @@
 // examples/hello in a real browser: two pages show the visit count, and
 // a visit in a third, served by either worker, shows in both at once over
 // their live streams.
-import { check, until, eq, launch, open, load, localBundle, finish } from './lib.mjs';
+import { check, until, eq, launch, open, load, localBundle, finish, settles, watchLive }
+	from './lib.mjs';
 
 const browser = await launch('hello');
 const a = await open(browser, 'alice');
 const b = await open(browser, 'bob');
 
-function watchLive(page) {
-	page.live = 0;
-	page.on('response', (r) => new URL(r.url()).pathname === '/live' &&
-	    r.status() === 200 && page.live++);
-}
 watchLive(a);
 watchLive(b);
 
 const count = async (page) => Number((await page.textContent('#count')).trim());
-async function reads(page, want) {
-	let seen;
-	try {
-		await until(async () => (seen = await count(page)) === want, 'count');
-	} catch (e) {
-		throw new Error(`the count should read ${want}, not ${seen}`);
-	}
-}
+const reads = (page, want) => settles(() => count(page), want, 'the count');
 
 await check('both pages load with the Datastar client', async () => {
 	await load(a);

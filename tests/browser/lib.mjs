@@ -101,6 +101,23 @@ export function eq(got, want, what) {
 		throw new Error(`${what}: got ${g}, want ${w}`);
 }
 
+// Wait until read() gives want; the error says what it gave last.
+export async function settles(read, want, what) {
+	let seen;
+	try {
+		await until(async () => (seen = await read()) === want, what);
+	} catch (e) {
+		throw new Error(`${what} should be ${JSON.stringify(want)}, not ${JSON.stringify(seen)}`);
+	}
+}
+
+// Count in page.live the streams the page opened on path (200 answers).
+export function watchLive(page, path = '/live') {
+	page.live = 0;
+	page.on('response', (r) => new URL(r.url()).pathname === path &&
+	    r.status() === 200 && page.live++);
+}
+
 // Debian's chromium, headless, nothing but the application: no sandbox
 // (containers), no GPU, no QUIC, no background traffic.  Playwright gives
 // the browser a new empty --user-data-dir in a temporary folder.

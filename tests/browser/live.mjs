@@ -4,18 +4,13 @@
 // alternates between them, so of two consecutive clicks one is handled by
 // the worker that does not hold the other browser's stream: both showing
 // there means events cross processes.
-import { check, until, eq, launch, open, load, localBundle, finish, onFailure }
-	from './lib.mjs';
+import { check, until, eq, launch, open, load, localBundle, finish, onFailure, settles,
+	watchLive } from './lib.mjs';
 
 const browser = await launch('live');
 const a = await open(browser, 'alice');
 const b = await open(browser, 'bob');
 
-function watchLive(page) {
-	page.live = 0;
-	page.on('response', (r) => new URL(r.url()).pathname === '/live' &&
-	    r.status() === 200 && page.live++);
-}
 watchLive(a);
 watchLive(b);
 onFailure(async () => {
@@ -25,24 +20,11 @@ onFailure(async () => {
 
 const counter = async (page) => (await page.textContent('#counter')).trim();
 // Wait until the counter of page reads want.
-async function reads(page, want) {
-	let seen;
-	try {
-		await until(async () => (seen = await counter(page)) === want, 'counter');
-	} catch (e) {
-		throw new Error(`the counter should read ${want}, not ${seen}`);
-	}
-}
+const reads = (page, want) => settles(() => counter(page), want, 'the counter');
 const messages = (page) => page.$$eval('#messages > li', (els) =>
 	els.map((li) => li.textContent.replace(/\s+/g, ' ').trim()));
-async function lastMessage(page, want) {
-	let seen;
-	try {
-		await until(async () => (seen = (await messages(page)).at(-1)) === want, 'message');
-	} catch (e) {
-		throw new Error(`the last message should be "${want}", not "${seen}"`);
-	}
-}
+const lastMessage = (page, want) =>
+	settles(async () => (await messages(page)).at(-1), want, 'the last message');
 async function say(page, name, text) {
 	await page.fill('input[placeholder="name"]', name);
 	await page.fill('input[placeholder="message"]', text);

@@ -71,13 +71,16 @@ live_example() {
 # live_id_events NAME: the events with an id of NAME's stream, as "id data".
 live_id_events() { grep -vE '^[#-]' "$IT_DIR/$1.ev" | cut -d' ' -f1,4-; }
 
-# live_keep_newest DB: delete every event of DB's log but the newest, as
-# retention would; a reconnect from before it is then sent nitro.gap.
-live_keep_newest() {
+# live_gap_reconnect NAME: forget every event of $NITRO_DB's log but the
+# newest, as retention would, then reconnect as NAME, a stream that saw
+# only event 1, and wait (10 s) for the one event it is sent: nitro.gap.
+live_gap_reconnect() {
 	python3 -c 'import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 db.execute("DELETE FROM nitro_events WHERE id < (SELECT max(id) FROM nitro_events)")
-db.commit()' "$1"
+db.commit()' "$NITRO_DB"
+	live_listen "$1" --last-id 1 --expect 1 --timeout 10
+	live_wait_exit "$LIVE_LAST_PID" 10
 }
 
 # live_events NAME: how many events (not hello, not comments) NAME has.

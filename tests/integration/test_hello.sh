@@ -33,10 +33,7 @@ for s in s1 s2; do
 done
 t_is "$(live_id_events s1 | cut -d' ' -f1 | tr '\n' ' ')" "3 4 5 " "each patch carries its log id"
 
-# Forget every event but the newest, then come back from event 1.
-live_keep_newest "$NITRO_DB"
-live_listen s3 --last-id 1 --expect 1 --timeout 10
-live_wait_exit "$LIVE_LAST_PID" 10
+live_gap_reconnect s3
 t_like "$(live_id_events s3)" "^5 elements $(count 5)\$" \
     "a reconnect beyond the kept events is sent the count (nitro.gap)"
 for w in "${IT_WORKERS[@]}"; do
