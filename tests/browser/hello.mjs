@@ -1,26 +1,17 @@
 // examples/hello in a real browser: two pages show the visit count, and
 // a visit in a third, served by either worker, shows in both at once over
 // their live streams.
-import { check, until, eq, launch, open, load, localBundle, finish, settles, watchLive }
-	from './lib.mjs';
+import { check, eq, launch, open, load, finish, settles, liveStart } from './lib.mjs';
 
 const browser = await launch('hello');
 const a = await open(browser, 'alice');
 const b = await open(browser, 'bob');
 
-watchLive(a);
-watchLive(b);
 
 const count = async (page) => Number((await page.textContent('#count')).trim());
 const reads = (page, want) => settles(() => count(page), want, 'the count');
 
-await check('both pages load with the Datastar client', async () => {
-	await load(a);
-	await load(b);
-});
-await check('Datastar is the bundle given, served by the application', () => localBundle(a));
-await check('both live streams open', () =>
-	until(() => a.live > 0 && b.live > 0, 'GET /live in both pages'));
+await liveStart([a, b]);
 let n = 0;
 await check("Alice's page shows Bob's visit", async () => {
 	n = await count(b);

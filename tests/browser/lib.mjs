@@ -118,6 +118,21 @@ export function watchLive(page, path = '/live') {
 	    r.status() === 200 && page.live++);
 }
 
+// How a live example's suite starts: every page loads with the bundle the
+// application serves and opens its stream on path.
+export async function liveStart(pages, path = '/live') {
+	for (const p of pages)
+		watchLive(p, path);
+	await check('the pages load with the Datastar client', async () => {
+		for (const p of pages)
+			await load(p);
+	});
+	await check('Datastar is the bundle given, served by the application',
+	    () => localBundle(pages[0]));
+	await check('every page opens its live stream', () =>
+		until(() => pages.every((p) => p.live > 0), `GET ${path} in every page`));
+}
+
 // Debian's chromium, headless, nothing but the application: no sandbox
 // (containers), no GPU, no QUIC, no background traffic.  Playwright gives
 // the browser a new empty --user-data-dir in a temporary folder.

@@ -4,15 +4,13 @@
 // alternates between them, so of two consecutive clicks one is handled by
 // the worker that does not hold the other browser's stream: both showing
 // there means events cross processes.
-import { check, until, eq, launch, open, load, localBundle, finish, onFailure, settles,
-	watchLive } from './lib.mjs';
+import { check, until, eq, launch, open, load, finish, onFailure, settles, liveStart }
+	from './lib.mjs';
 
 const browser = await launch('live');
 const a = await open(browser, 'alice');
 const b = await open(browser, 'bob');
 
-watchLive(a);
-watchLive(b);
 onFailure(async () => {
 	for (const p of [a, b])
 		await p.reload();
@@ -32,13 +30,7 @@ async function say(page, name, text) {
 }
 const press = (page, label) => page.click(`button:text-is("${label}")`);
 
-await check('both pages load with the Datastar client', async () => {
-	await load(a);
-	await load(b);
-});
-await check('Datastar is the bundle given, served by the application', () => localBundle(a));
-await check('both live streams open', () =>
-	until(() => a.live > 0 && b.live > 0, 'GET /live in both pages'));
+await liveStart([a, b]);
 
 // ---- the counter -----------------------------------------------------------
 let n = 0;

@@ -3,7 +3,7 @@
 // browser contexts (two users) where a change in one shows in the other.
 // The application runs behind nginx with two workers on two sockets, so
 // consecutive requests go to different workers.
-import { BASE, check, until, eq, launch, open, load, localBundle, finish, diag,
+import { BASE, check, until, eq, launch, open, load, localBundle, finish, diag, watchLive,
 	onFailure } from './lib.mjs';
 
 const browser = await launch('todomvc');
@@ -39,12 +39,7 @@ async function shows(page, want, left) {
 		    `the count should read "${left}"`);
 }
 
-function watchLive(page) {
-	page.live = 0;
-	page.on('response', (r) => /\/todos\/live/.test(r.url()) && r.status() === 200 &&
-	    page.live++);
-}
-watchLive(a);
+watchLive(a, '/todos/live');
 // After a failure, reload every page: an editor left open or a message
 // left over would fail the next checks too.
 const opened = [a];
@@ -243,7 +238,7 @@ await check('the list survives a reload (SQLite)', async () => {
 
 // ---- two users -------------------------------------------------------------
 const b = await open(browser, 'bob');
-watchLive(b);
+watchLive(b, '/todos/live');
 opened.push(b);
 a.live = 0;
 await a.reload();
