@@ -107,7 +107,8 @@ export async function settles(read, want, what) {
 	try {
 		await until(async () => (seen = await read()) === want, what);
 	} catch (e) {
-		throw new Error(`${what} should be ${JSON.stringify(want)}, not ${JSON.stringify(seen)}`);
+		throw new Error(`${what} should be ${JSON.stringify(want)}, ` +
+		    `not ${JSON.stringify(seen)}`);
 	}
 }
 
