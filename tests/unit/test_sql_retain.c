@@ -26,6 +26,16 @@ NITRO_ENTITY_DEFINE(cache, CACHE);
 
 static char dir[] = "/tmp/nitro-sqlretain-XXXXXX";
 
+/* Publish one event to r's log, as an application does. */
+static int append(nitro_repo *r, const char *topic, const char *json, int64_t *id)
+{
+	nitro_transport *t = nitro_sql_transport(r);
+	int rc = t ? nitro_publish(t, topic, json, id) : -1;
+
+	nitro_transport_free(t);
+	return rc;
+}
+
 static nitro_repo *open_db(const char *name, const struct nitro_sql_opts *o)
 {
 	char path[300];
@@ -36,7 +46,7 @@ static nitro_repo *open_db(const char *name, const struct nitro_sql_opts *o)
 
 static size_t count(nitro_repo *r, int64_t *first)
 {
-	nitro_sql_event *ev;
+	nitro_tevent *ev;
 	size_t n = 0;
 
 	*first = 0;
@@ -44,7 +54,7 @@ static size_t count(nitro_repo *r, int64_t *first)
 		return (size_t)-1;
 	if (n)
 		*first = ev[0].id;
-	nitro_sql_events_free(ev, n);
+	nitro_tevents_free(ev, n);
 	return n;
 }
 
@@ -56,7 +66,7 @@ static void test_by_count(void)
 	int ok = 1;
 
 	for (int i = 0; i < 1000 && ok; i++)
-		ok = nitro_sql_event_append(r, "t", "{}", &id) == 0;
+		ok = append(r, "t", "{}", &id) == 0;
 	T_OK(ok, "1000 events appended");
 	T_EQ_INT(count(r, &first), 50, "the log keeps the newest 50 by itself");
 	T_EQ_INT(first, 951, "and they are the newest");
@@ -67,7 +77,7 @@ static void test_by_count(void)
 	o.events_keep = -1;
 	r = open_db("all", &o);
 	for (int i = 0; i < 300 && ok; i++)
-		ok = nitro_sql_event_append(r, "t", "{}", NULL) == 0;
+		ok = append(r, "t", "{}", NULL) == 0;
 	T_EQ_INT(count(r, &first), 300, "events_keep < 0: no count limit");
 	nitro_repo_free(r);
 }
@@ -81,9 +91,9 @@ static void test_by_age(void)
 	int ok = 1;
 
 	for (int i = 0; i < 99 && ok; i++)
-		ok = nitro_sql_event_append(r, "t", "{}", NULL) == 0;
+		ok = append(r, "t", "{}", NULL) == 0;
 	nanosleep(&nap, NULL);
-	ok = ok && nitro_sql_event_append(r, "t", "{}", NULL) == 0;
+	ok = ok && append(r, "t", "{}", NULL) == 0;
 	T_OK(ok, "100 events appended, the last one 120 ms after the others");
 	T_EQ_INT(count(r, &first), 1, "events older than 50 ms are gone by themselves");
 	T_EQ_INT(first, 100, "the new one stays");
@@ -99,10 +109,10 @@ static void test_rollback(void)
 	int ok = 1;
 
 	for (int i = 0; i < 99 && ok; i++)
-		ok = nitro_sql_event_append(r, "t", "{}", NULL) == 0;
+		ok = append(r, "t", "{}", NULL) == 0;
 	T_EQ_INT(count(r, &first), 99, "99 events: retention has not run yet");
 	ok = ok && nitro_sql_begin(r) == 0 &&
-	    nitro_sql_event_append(r, "t", "{}", NULL) == 0 && nitro_sql_rollback(r) == 0;
+	    append(r, "t", "{}", NULL) == 0 && nitro_sql_rollback(r) == 0;
 	T_OK(ok, "the 100th append rolled back");
 	T_EQ_INT(count(r, &first), 99, "and so did its retention");
 	nitro_repo_free(r);
@@ -112,7 +122,7 @@ static void test_per_entity(void)
 {
 	struct nitro_sql_opts o = {.create_tables = 1, .log_changes = 1};
 	nitro_repo *r = open_db("entity", &o);
-	nitro_sql_event *ev = NULL;
+	nitro_tevent *ev = NULL;
 	struct note n = {.body = "kept"};
 	struct cache c = {.val = "not logged"};
 	size_t k = 0;
@@ -125,12 +135,12 @@ static void test_per_entity(void)
 	T_OK(nitro_sql_events_after(r, 0, 100, &ev, &k) == 0, "the log is read");
 	T_EQ_INT(k, 1, "one event: the note's");
 	T_EQ_STR(k ? ev[0].topic : NULL, "note.saved", "note.saved");
-	nitro_sql_events_free(ev, k);
+	nitro_tevents_free(ev, k);
 	T_EQ_INT(nitro_sql_log_changes(&cache_schema, 1), 0, "switched on again");
 	T_OK(cache_save(&c) == 0, "the entry saved again");
 	T_OK(nitro_sql_events_after(r, 0, 100, &ev, &k) == 0 && k == 2 &&
 	    strcmp(ev[1].topic, "cache.saved") == 0, "now it is logged");
-	nitro_sql_events_free(ev, k);
+	nitro_tevents_free(ev, k);
 	nitro_repo_free(r);
 	T_EQ_INT(nitro_sql_log_changes(&note_schema, 0) < 0, 1,
 	    "a schema not bound to SQLite is refused");
