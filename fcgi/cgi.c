@@ -12,7 +12,7 @@ extern char **environ;
 
 int nitro__serve_cgi(nitro_app *app)
 {
-	struct nitro_conn conn = {NITRO_CONN_CGI, NULL, STDOUT_FILENO, 0, 0};
+	struct nitro_conn conn = {.mode = NITRO_CONN_CGI, .fd = STDOUT_FILENO};
 	nitro_req req;
 
 	signal(SIGPIPE, SIG_IGN);

@@ -159,7 +159,7 @@ static void stream_free(struct hub_stream *s)
 static void stream_close(nitro_hub *h, struct hub_stream *s, int clean)
 {
 	if (clean && s->queue.len == 0) {
-		struct nitro_conn c = {NITRO_CONN_FCGI, NULL, s->fd, s->request_id, 0};
+		struct nitro_conn c = {.mode = NITRO_CONN_FCGI, .fd = s->fd, .request_id = s->request_id};
 		nitro__conn_end(&c);	/* best effort: the socket is non-blocking */
 	}
 	epoll_ctl(h->epfd, EPOLL_CTL_DEL, s->fd, NULL);
@@ -667,7 +667,7 @@ static void *hub_main(void *arg)
 	while (h->streams != NULL) {
 		struct hub_stream *s = h->streams;
 
-		struct nitro_conn c = {NITRO_CONN_FCGI, NULL, s->fd, s->request_id, 0};
+		struct nitro_conn c = {.mode = NITRO_CONN_FCGI, .fd = s->fd, .request_id = s->request_id};
 
 		nitro__conn_abort(&c);
 		stream_close(h, s, 0);

@@ -49,7 +49,7 @@ done:
 
 static void run(char **envp)
 {
-	struct nitro_conn conn = {NITRO_CONN_FCGI, NULL, sv[0], 1, 0};
+	struct nitro_conn conn = {.mode = NITRO_CONN_FCGI, .fd = sv[0], .request_id = 1};
 	nitro_req req;
 
 	nitro__req_init(&req, app);

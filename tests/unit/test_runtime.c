@@ -56,7 +56,7 @@ struct result {
 
 static void run(char **envp, struct result *r)
 {
-	struct nitro_conn conn = {NITRO_CONN_FCGI, NULL, sv[0], 1, 0};
+	struct nitro_conn conn = {.mode = NITRO_CONN_FCGI, .fd = sv[0], .request_id = 1};
 	nitro_req req;
 
 	nitro__req_init(&req, app);
@@ -387,7 +387,7 @@ int main(void)
 
 		socketpair(AF_UNIX, SOCK_STREAM, 0, p);
 		close(p[1]);
-		conn = (struct nitro_conn){NITRO_CONN_FCGI, NULL, p[0], 1, 0};
+		conn = (struct nitro_conn){.mode = NITRO_CONN_FCGI, .fd = p[0], .request_id = 1};
 		nitro__req_init(&req, app);
 		nitro__req_begin(&req, &conn, ENV("REQUEST_METHOD=GET", "REQUEST_URI=/x"));
 		req.body_eof = 1;
