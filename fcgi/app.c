@@ -88,6 +88,7 @@ nitro_app *nitro_app_new(const struct nitro_app_opts *opts)
 	hub_merge(&app->hub_opts, &o->hub);
 	app->threads = o->threads == 0 ? default_threads() : o->threads > 1024 ? 1024 : o->threads;
 	app->grace = o->grace_seconds ? o->grace_seconds : 10;
+	app->io_timeout_ms = o->io_timeout_ms ? o->io_timeout_ms : NITRO_IO_TIMEOUT_MS;
 	app->access_log = !o->no_access_log;
 	app->csrf_check = !o->no_csrf_check;
 	return app;

@@ -25,13 +25,19 @@ struct nitro_conn {
 	int fd;			/* where records (or CGI output) are written */
 	int request_id;		/* FastCGI request id */
 	int keep;		/* FastCGI: the web server keeps the connection */
+	struct nitro_deadline *dl;	/* the accept thread's deadline; NULL: none */
 };
+
+/* How long one read or write on a worker connection may take, unless
+ * nitro_app_set_io_timeout() says otherwise (see deadline.c). */
+#define NITRO_IO_TIMEOUT_MS 10000
 
 struct nitro_app {
 	struct nitro_router *router;
 	struct nitro_limits limits;
 	unsigned threads;
 	unsigned grace;
+	unsigned io_timeout_ms;	/* the connection deadline */
 	int access_log;
 	int csrf_check;		/* refuse cross-site unsafe requests (on) */
 	atomic_int stopping;
@@ -102,6 +108,26 @@ struct nitro_stream {
 	int parked;		/* handed to the hub: nothing more to write */
 	size_t bytes;
 };
+
+/* deadline.c: the connection deadline (NITRO_IO_TIMEOUT_MS).  An accept
+ * thread attaches its connection to its slot, arms the slot around each
+ * wait on it, and detaches it before it lets the connection go; the
+ * watchdog shuts down a connection whose wait has passed the deadline.
+ * A NULL slot arms nothing (the hub's writes, CGI). */
+enum nitro_io_op { NITRO_IO_IDLE, NITRO_IO_REQUEST, NITRO_IO_BODY, NITRO_IO_WRITE,
+	NITRO_IO_NOPS };
+struct nitro_watchdog;
+struct nitro_deadline;
+struct nitro_watchdog *nitro__watchdog_start(unsigned nslots, unsigned ms);
+struct nitro_deadline *nitro__watchdog_slot(struct nitro_watchdog *wd, unsigned i);
+/* Once no thread uses a slot any more. */
+void nitro__watchdog_stop(struct nitro_watchdog *wd);
+int nitro__deadline_attach(struct nitro_deadline *d, int fd);
+void nitro__deadline_detach(struct nitro_deadline *d);
+void nitro__deadline_arm(struct nitro_deadline *d, enum nitro_io_op op);
+/* Disarm; 1 when the connection has been cut (by this wait or before). */
+int nitro__deadline_disarm(struct nitro_deadline *d);
+int64_t nitro__now_ms(void);	/* CLOCK_MONOTONIC */
 
 /* record.c: FastCGI records on a connection (or plain bytes in CGI). */
 /* Largest record content written; a multiple of 8 so no padding is needed. */

@@ -5,6 +5,9 @@
  * system call without being copied, and a stream can be written (and later
  * handed to another thread) knowing only its socket and request id.
  * libfcgi still reads the request (BEGIN_REQUEST, PARAMS, STDIN).
+ *
+ * Every write, and every read of the body, is armed with the connection
+ * deadline (deadline.c) when the connection has one.
  */
 #include <errno.h>
 #include <limits.h>
@@ -79,6 +82,21 @@ static void end_records(unsigned char end[24], int id)
 	end[20] = FCGI_REQUEST_COMPLETE;
 }
 
+/* After an armed wait: rc, or a failure that says the deadline cut it. */
+static int disarm(struct nitro_conn *c, int rc, const char *what)
+{
+	if (nitro__deadline_disarm(c->dl) && rc < 0)
+		return nitro_error(NITRO_ECLOSED, "the connection deadline passed %s", what);
+	return rc;
+}
+
+/* write_all on the connection within its deadline. */
+static int write_armed(struct nitro_conn *c, struct iovec *iov, int n)
+{
+	nitro__deadline_arm(c->dl, NITRO_IO_WRITE);
+	return disarm(c, write_all(c->fd, iov, n, 1), "writing the response");
+}
+
 int nitro__conn_write(struct nitro_conn *c, const void *a, size_t alen,
     const void *b, size_t blen)
 {
@@ -110,7 +128,7 @@ int nitro__conn_send(struct nitro_conn *c, const void *a, size_t alen,
 		/* One record: a header, then up to REC_MAX bytes of content
 		 * taken from one or both segments. */
 		if (n + 4 > IOV_BATCH) {	/* a record, and room for the end */
-			if ((rc = write_all(c->fd, iov, n, 1)) != 0)
+			if ((rc = write_armed(c, iov, n)) != 0)
 				return rc;
 			n = h = 0;
 		}
@@ -142,7 +160,7 @@ int nitro__conn_send(struct nitro_conn *c, const void *a, size_t alen,
 		iov[n].iov_len = sizeof endrec;
 		n++;
 	}
-	return n ? write_all(c->fd, iov, n, 1) : 0;
+	return n ? write_armed(c, iov, n) : 0;
 }
 
 int nitro__conn_end(struct nitro_conn *c)
@@ -153,7 +171,7 @@ int nitro__conn_end(struct nitro_conn *c)
 	if (c->mode == NITRO_CONN_CGI)
 		return 0;
 	end_records(end, c->request_id);
-	return write_all(c->fd, &iov, 1, 1);
+	return write_armed(c, &iov, 1);
 }
 
 /*
@@ -186,8 +204,9 @@ long nitro__conn_read(struct nitro_conn *c, void *buf, size_t n)
 				return nitro_error(NITRO_EIO, "read: %s", strerror(errno));
 		}
 	}
+	nitro__deadline_arm(c->dl, NITRO_IO_BODY);
 	int r = FCGX_GetStr(buf, (int)n, c->fr->in);
 	if (r == 0 && FCGX_GetError(c->fr->in) != 0)
-		return nitro_error(NITRO_EIO, "reading the request body failed");
-	return r;
+		r = nitro_error(NITRO_EIO, "reading the request body failed");
+	return disarm(c, r, "reading the request body");
 }

@@ -17,6 +17,10 @@
  * live streams while a sibling holds none.  A worker at its limit would
  * only answer a new stream with 503; it steps aside instead (see
  * step_aside) and lets a sibling with room take the connection.
+ *
+ * Every wait on a connection has a deadline (deadline.c): a peer that
+ * sends half a request, idles on a kept connection or stops reading is
+ * cut, and the thread goes back to accepting.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +47,7 @@ struct worker {
 	nitro_app *app;
 	pthread_t tid;
 	int epfd;
+	struct nitro_deadline *dl;	/* of the connection this thread serves */
 };
 
 static void sleep_ms(long ms)
@@ -148,29 +153,69 @@ static int accept_one(struct worker *w)
 }
 
 /* Wait until a kept-alive connection has the next request (1) or the app
- * stops or the peer closes (0). */
-static int wait_readable(nitro_app *app, int fd)
+ * stops, the peer closes or the deadline passes (0). */
+static int wait_readable(nitro_app *app, int fd, struct nitro_deadline *dl)
 {
 	struct pollfd p[2] = {{fd, POLLIN, 0}, {app->wake_fd, POLLIN, 0}};
+	int ready = 0;
 
+	nitro__deadline_arm(dl, NITRO_IO_IDLE);
 	while (!atomic_load(&app->stopping)) {
 		int n = poll(p, 2, -1);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || p[1].revents)
-			return 0;
-		if (p[0].revents & (POLLIN | POLLHUP))
-			return 1;
-		return 0;
+		ready = n > 0 && !p[1].revents && (p[0].revents & (POLLIN | POLLHUP));
+		break;
+	}
+	return !nitro__deadline_disarm(dl) && ready;
+}
+
+/* Let the connection go: the watchdog's descriptor, then ours. */
+static void hang_up(FCGX_Request *fr, struct nitro_deadline *dl)
+{
+	nitro__deadline_detach(dl);
+	if (fr->ipcFd >= 0)
+		close(fr->ipcFd);
+	fr->ipcFd = -1;
+}
+
+/*
+ * Read the next request's head on the connection within the deadline.
+ * 0, or -1 when there is none: the connection is then closed.
+ */
+static int read_request(FCGX_Request *fr, struct nitro_deadline *dl)
+{
+	int rc, cut;
+
+	/* keepConnection 1 stops FCGX_Accept_r from closing the fd we just
+	 * gave it; BEGIN_REQUEST then sets the real value.  Detached, it
+	 * closes a broken connection at once instead of reading what the
+	 * peer still sends for up to two seconds after each read. */
+	fr->keepConnection = 1;
+	FCGX_Detach(fr);
+	nitro__deadline_arm(dl, NITRO_IO_REQUEST);
+	rc = FCGX_Accept_r(fr);
+	cut = nitro__deadline_disarm(dl);
+	if (rc < 0) {
+		/* A broken request: libfcgi closed the connection. */
+		fr->ipcFd = -1;
+		hang_up(fr, dl);
+		return -1;
+	}
+	if (cut) {
+		FCGX_Free(fr, 0);
+		hang_up(fr, dl);
+		return -1;
 	}
 	return 0;
 }
 
-static void serve_connection_request(nitro_app *app, nitro_req *req, FCGX_Request *fr)
+static void serve_connection_request(nitro_app *app, nitro_req *req, FCGX_Request *fr,
+    struct nitro_deadline *dl)
 {
-	struct nitro_conn conn = {NITRO_CONN_FCGI, fr, fr->ipcFd, fr->requestId,
-		fr->keepConnection};
+	struct nitro_conn conn = {.mode = NITRO_CONN_FCGI, .fr = fr, .fd = fr->ipcFd,
+		.request_id = fr->requestId, .keep = fr->keepConnection, .dl = dl};
 
 	atomic_fetch_add(&app->in_flight, 1);
 	nitro__req_begin(req, &conn, fr->envp);
@@ -184,13 +229,14 @@ static void serve_connection_request(nitro_app *app, nitro_req *req, FCGX_Reques
 	/* The response is written: free libfcgi's buffers without letting
 	 * it write anything more. */
 	FCGX_Free(fr, 0);
+	if (nitro__deadline_disarm(dl))
+		keep = 0;	/* cut at the deadline */
 	if (parked) {
 		fr->ipcFd = -1;	/* the hub owns the socket now */
 		keep = 0;
-	} else if (!keep) {
-		close(fr->ipcFd);
-		fr->ipcFd = -1;
 	}
+	if (!keep)
+		hang_up(fr, dl);
 	fr->keepConnection = keep;
 	atomic_fetch_sub(&app->in_flight, 1);
 }
@@ -211,23 +257,23 @@ static void *worker_main(void *arg)
 			if (fd < 0)
 				break;
 			fr.ipcFd = fd;
-		} else if (!wait_readable(app, fr.ipcFd)) {
-			close(fr.ipcFd);
-			fr.ipcFd = -1;
+			if (nitro__deadline_attach(w->dl, fd) != 0) {
+				/* Out of descriptors: without a deadline the
+				 * connection could hold this thread for ever. */
+				nitro_log(NITRO_LOG_WARN, "connection refused", "error",
+				    nitro_errmsg(), NULL);
+				hang_up(&fr, w->dl);
+				continue;
+			}
+		} else if (!wait_readable(app, fr.ipcFd, w->dl)) {
+			hang_up(&fr, w->dl);
 			continue;
 		}
-		/* keepConnection 1 stops FCGX_Accept_r from closing the fd we
-		 * just gave it; BEGIN_REQUEST then sets the real value. */
-		fr.keepConnection = 1;
-		if (FCGX_Accept_r(&fr) < 0) {
-			/* A broken request: libfcgi closed the connection. */
-			fr.ipcFd = -1;
+		if (read_request(&fr, w->dl) != 0)
 			continue;
-		}
-		serve_connection_request(app, &req, &fr);
+		serve_connection_request(app, &req, &fr, w->dl);
 	}
-	if (fr.ipcFd >= 0)
-		close(fr.ipcFd);
+	hang_up(&fr, w->dl);
 	FCGX_Free(&fr, 0);
 	nitro__req_destroy(&req);
 	atomic_fetch_sub(&app->alive, 1);
@@ -260,6 +306,7 @@ static int wait_for_stop(nitro_app *app)
 
 int nitro__serve_fcgi(nitro_app *app, int listen_fd)
 {
+	struct nitro_watchdog *wd;
 	struct worker *ws;
 	unsigned i, started = 0;
 	int flags, rc = 0;
@@ -271,13 +318,18 @@ int nitro__serve_fcgi(nitro_app *app, int listen_fd)
 	/* Closed with the app: a request still in flight may write it. */
 	if (app->aside_fd < 0 && (app->aside_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
 		return nitro_error(NITRO_EIO, "eventfd: %s", strerror(errno));
+	if ((wd = nitro__watchdog_start(app->threads, app->io_timeout_ms)) == NULL)
+		return NITRO_EIO;
 	ws = calloc(app->threads, sizeof *ws);
-	if (ws == NULL)
+	if (ws == NULL) {
+		nitro__watchdog_stop(wd);
 		return nitro_error(NITRO_ENOMEM, "out of memory");
+	}
 	for (i = 0; i < app->threads; i++) {
 		struct epoll_event ev = {.events = EPOLLIN | EPOLLEXCLUSIVE};
 
 		ws[i].app = app;
+		ws[i].dl = nitro__watchdog_slot(wd, i);
 		ws[i].epfd = epoll_create1(EPOLL_CLOEXEC);
 		if (ws[i].epfd < 0 ||
 		    epoll_ctl(ws[i].epfd, EPOLL_CTL_ADD, listen_fd, &ev) < 0) {
@@ -308,8 +360,10 @@ int nitro__serve_fcgi(nitro_app *app, int listen_fd)
 			if (ws[i].epfd > 0)
 				close(ws[i].epfd);
 		free(ws);
+		nitro__watchdog_stop(wd);
 	} else {
-		/* Threads still hold ws: leave them to the process exit. */
+		/* Threads still hold ws and their deadlines, which the
+		 * watchdog keeps enforcing: leave them to the process exit. */
 		for (i = 0; i < started; i++)
 			pthread_detach(ws[i].tid);
 	}

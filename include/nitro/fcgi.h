@@ -83,6 +83,17 @@ struct nitro_app_opts {
 	 * their own checks.
 	 */
 	int no_csrf_check;
+	/*
+	 * The connection deadline in milliseconds (0: NITRO_IO_TIMEOUT_MS,
+	 * 10 s).  Every read and write on a connection from the web server
+	 * must finish within it: reading a request's head (from the moment
+	 * the connection is accepted, or a kept connection has been idle),
+	 * each read of its body, each write of the response.  A connection
+	 * over it is closed, counted in nitro_conn_timeouts_total and logged.
+	 * Work in the handler does not count, nor do parked live streams (the
+	 * hub has its own write_timeout_ms).
+	 */
+	unsigned io_timeout_ms;
 	struct nitro_limits limits;	/* per request (nitro_limits_default()) */
 	struct nitro_hub_opts hub;	/* live streams */
 	/* The transport live streams follow and events are published to

@@ -6,6 +6,7 @@
  * Every answer is plain and exact so that the shell tests can compare
  * bytes.  APP_STATS=path makes the SSE handlers append one line per
  * noticed disconnect to that file (shared by all worker processes).
+ * APP_IO_MS=N sets the connection deadline (nitro_app_set_io_timeout).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -253,6 +254,70 @@ static int h_stats(nitro_req *req, void *u)
 	return text(req, 200, body);
 }
 
+/* GET /big?kb=N: a buffered body of N KiB of "x" (at most 64 MiB). */
+static int h_big(nitro_req *req, void *u)
+{
+	const char *q = nitro_req_query(req, "kb");
+	long kb = q ? strtol(q, NULL, 10) : 1024;
+	nitro_buf *b = nitro_resp_body(req);
+	char line[1024];
+
+	if (kb < 0 || kb > 65536)
+		return nitro_resp_error(req, 400, "kb must be 0..65536");
+	memset(line, 'x', sizeof(line));
+	for (long i = 0; i < kb && !b->err; i++)
+		nitro_buf_append(b, line, sizeof(line));
+	nitro_resp_header(req, "Content-Type", "text/plain");
+	return b->err;
+}
+
+/* GET /live: a live stream on topics "t.*" whose first render is 50 KB
+ * (a page's worth), as TodoMVC's /todos/live. */
+static int live_first(nitro_stream *s, void *udata)
+{
+	size_t n = 50 * 1024;
+	char *page = malloc(n);
+	int rc;
+
+	(void)udata;
+	if (page == NULL)
+		return NITRO_ENOMEM;
+	memset(page, 'p', n);
+	memcpy(page, ": ", 2);
+	memcpy(page + n - 2, "\n\n", 2);
+	rc = nitro_stream_write(s, page, n);
+	free(page);
+	return rc;
+}
+
+static int live_render(const struct nitro_live_event *ev, nitro_buf *out, void *udata)
+{
+	(void)udata;
+	nitro_buf_printf(out, "event: %s\ndata: %s\n\n", ev->topic, ev->payload);
+	return out->err;
+}
+
+static int h_live(nitro_req *req, void *u)
+{
+	static const char *const topics[] = { "t.*" };
+	struct nitro_live_opts o = { .topics = topics, .ntopics = 1,
+	    .render = live_render, .first = live_first };
+
+	return nitro_live(req, &o);
+}
+
+/* GET /hub: the hub's counters, "streams=S parked=P". */
+static int h_hub(nitro_req *req, void *u)
+{
+	struct nitro_hub_stats st;
+	char body[96];
+
+	nitro_app_hub_stats(nitro_req_app(req), &st);
+	snprintf(body, sizeof(body), "streams=%zu parked=%llu\n", st.streams,
+	    (unsigned long long)st.parked);
+	return text(req, 200, body);
+}
+
 static int h_error(nitro_req *req, void *u)
 {
 	return nitro_resp_error(req, 409, "conflict for the test");
@@ -292,9 +357,14 @@ int main(int argc, char **argv)
 		{ "GET /fail", h_fail },
 		{ "GET /redirect", h_redirect },
 		{ "DELETE /hello/{name}", h_hello },
+		{ "GET /big", h_big },
+		{ "GET /live", h_live },
+		{ "GET /hub", h_hub },
 	};
+	const char *io_ms = getenv("APP_IO_MS");
 	/* Short grace so that the SIGTERM test does not wait long. */
-	nitro_app *app = nitro_app_new(&(struct nitro_app_opts){.grace_seconds = 5});
+	nitro_app *app = nitro_app_new(&(struct nitro_app_opts){.grace_seconds = 5,
+	    .io_timeout_ms = io_ms ? (unsigned)strtoul(io_ms, NULL, 10) : 0});
 	int rc;
 
 	if (app == NULL) {
