@@ -141,6 +141,8 @@ int nitro__conn_write(struct nitro_conn *c, const void *a, size_t alen,
 int nitro__conn_send(struct nitro_conn *c, const void *a, size_t alen,
     const void *b, size_t blen, int end);
 int nitro__conn_end(struct nitro_conn *c);
+/* Refuse a request whose role is not RESPONDER (FCGI_UNKNOWN_ROLE). */
+int nitro__conn_unknown_role(struct nitro_conn *c);
 /* Cut the response so that the browser reconnects (shutdown). */
 void nitro__conn_abort(struct nitro_conn *c);
 /* Read up to n bytes of the request body; 0 at its end, <0 on error. */

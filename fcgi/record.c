@@ -22,6 +22,7 @@
 #define FCGI_END_REQUEST 3
 #define FCGI_STDOUT 6
 #define FCGI_REQUEST_COMPLETE 0
+#define FCGI_UNKNOWN_ROLE 3
 #define REC_MAX NITRO_FCGI_REC_MAX
 #define IOV_BATCH 64
 
@@ -73,13 +74,19 @@ static int write_all(int fd, struct iovec *iov, int n, int is_socket)
 	return 0;
 }
 
+/* An END_REQUEST record: appStatus 0 and protocol_status. */
+static void end_request(unsigned char rec[16], int id, int protocol_status)
+{
+	rec_header(rec, FCGI_END_REQUEST, id, 8);
+	memset(rec + 8, 0, 8);	/* appStatus 0 */
+	rec[12] = (unsigned char)protocol_status;
+}
+
 /* The empty STDOUT record and END_REQUEST that end a response. */
 static void end_records(unsigned char end[24], int id)
 {
 	rec_header(end, FCGI_STDOUT, id, 0);
-	rec_header(end + 8, FCGI_END_REQUEST, id, 8);
-	memset(end + 16, 0, 8);	/* appStatus 0 */
-	end[20] = FCGI_REQUEST_COMPLETE;
+	end_request(end + 8, id, FCGI_REQUEST_COMPLETE);
 }
 
 /* After an armed wait: rc, or a failure that says the deadline cut it. */
@@ -171,6 +178,15 @@ int nitro__conn_end(struct nitro_conn *c)
 	if (c->mode == NITRO_CONN_CGI)
 		return 0;
 	end_records(end, c->request_id);
+	return write_armed(c, &iov, 1);
+}
+
+int nitro__conn_unknown_role(struct nitro_conn *c)
+{
+	unsigned char end[16];
+	struct iovec iov = {end, sizeof end};
+
+	end_request(end, c->request_id, FCGI_UNKNOWN_ROLE);
 	return write_armed(c, &iov, 1);
 }
 

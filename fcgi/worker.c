@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -42,6 +43,8 @@
 #define FULL_WAIT_MS 20
 
 #define EV_ASIDE 1	/* epoll data of app->aside_fd (the others: 0) */
+
+#define FCGI_RESPONDER 1	/* the one FastCGI role served */
 
 struct worker {
 	nitro_app *app;
@@ -211,6 +214,23 @@ static int read_request(FCGX_Request *fr, struct nitro_deadline *dl)
 	return 0;
 }
 
+/* A role other than RESPONDER (AUTHORIZER, FILTER) is refused, never
+ * served as a request; the connection is closed, since the web server
+ * may still send that request's input. */
+static void refuse_role(FCGX_Request *fr, struct nitro_deadline *dl)
+{
+	struct nitro_conn conn = {.mode = NITRO_CONN_FCGI, .fr = fr, .fd = fr->ipcFd,
+		.request_id = fr->requestId, .dl = dl};
+	char role[16];
+
+	snprintf(role, sizeof role, "%d", fr->role);
+	nitro_log(NITRO_LOG_WARN, "FastCGI role refused: only RESPONDER is served",
+	    "role", role, NULL);
+	nitro__conn_unknown_role(&conn);
+	FCGX_Free(fr, 0);
+	hang_up(fr, dl);
+}
+
 static void serve_connection_request(nitro_app *app, nitro_req *req, FCGX_Request *fr,
     struct nitro_deadline *dl)
 {
@@ -271,7 +291,10 @@ static void *worker_main(void *arg)
 		}
 		if (read_request(&fr, w->dl) != 0)
 			continue;
-		serve_connection_request(app, &req, &fr, w->dl);
+		if (fr.role != FCGI_RESPONDER)
+			refuse_role(&fr, w->dl);
+		else
+			serve_connection_request(app, &req, &fr, w->dl);
 	}
 	hang_up(&fr, w->dl);
 	FCGX_Free(&fr, 0);

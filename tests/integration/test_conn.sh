@@ -3,7 +3,8 @@
 # records (tests/integration/fcgi_raw.py) on the worker's own socket, with
 # no nginx in between: a peer that sends part of a request, stops reading
 # or idles on a kept connection is cut at the connection deadline
-# (counted in /metrics and logged) while valid requests are served.
+# (counted in /metrics and logged) while valid requests are served; other
+# roles than RESPONDER are refused.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 it_require
 command -v python3 >/dev/null 2>&1 || { echo "1..0 # SKIP python3 not installed"; exit 0; }
@@ -82,6 +83,16 @@ log=$IT_DIR/conn.stderr
 t_is "$(grep -c 'connection deadline passed' "$log")" 14 "each cut connection is logged once"
 t_like "$(grep 'connection deadline passed' "$log" | grep 'op=write' | head -n 1)" \
     'level=warn.*ms=1000' "the log line says what was late and the deadline"
+
+# ---- roles other than RESPONDER ------------------------------------------
+for role in 2:AUTHORIZER 3:FILTER; do
+	out=$(raw request "/hello/${role#*:}" --role "${role%%:*}" --timeout 5)
+	t_is "$(field end "$out") $(field stdout "$out")" "0 3 0" \
+	    "${role#*:}: refused with FCGI_UNKNOWN_ROLE, nothing written"
+	t_is "$(grep -c "path=/hello/${role#*:}" "$log")" 0 "${role#*:}: no handler ran"
+done
+out=$(raw request /hello/after-roles)
+t_like "$out" 'Hello, after-roles!' "a RESPONDER request is served after the refusals"
 
 # ---- streams are long-lived by design ------------------------------------
 # A parked stream belongs to the hub, and a handler's stream writes while
