@@ -71,6 +71,11 @@ int nitro_live(nitro_req *req, const struct nitro_live_opts *o)
 		rc = nitro_error(NITRO_EUNSUPPORTED, "live: not under FastCGI");
 		goto fail;
 	}
+	if (req->is_head) {
+		/* HEAD: a stream's headers alone; nothing to render or park. */
+		rc = nitro_stream_open(req) != NULL ? 0 : NITRO_ECLOSED;
+		goto fail;	/* which frees udata, failed or not */
+	}
 	if ((rc = nitro__hub_reserve(h)) != 0) {
 		nitro_resp_error(req, 503, nitro_errmsg());
 		nitro_resp_header(req, "Retry-After", "5");

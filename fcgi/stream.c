@@ -42,10 +42,16 @@ nitro_stream *nitro_stream_open(nitro_req *req)
 	nitro_buf_append(&head, "\r\n", 2);
 	s->req = req;
 	s->conn = req->conn;
-	rc = head.err ? head.err : nitro__conn_write(&s->conn, head.data, head.len, NULL, 0);
+	/* HEAD: the headers are the whole response, ended at once; the
+	 * stream is then closed, as if the client had gone, so that a
+	 * handler stops writing (and nitro_live parks nothing). */
+	rc = head.err ? head.err : nitro__conn_send(&s->conn, head.data, head.len,
+	    NULL, 0, req->is_head);
 	nitro_buf_free(&head);
 	req->sent = 1;
 	req->stream = s;
+	if (rc == 0 && req->is_head)
+		s->closed = s->ended = 1;
 	if (rc != 0) {
 		s->closed = 1;
 		nitro_error(rc, "stream: the client has gone");

@@ -4,7 +4,7 @@
 # no nginx in between: a peer that sends part of a request, stops reading
 # or idles on a kept connection is cut at the connection deadline
 # (counted in /metrics and logged) while valid requests are served; other
-# roles than RESPONDER are refused.
+# roles than RESPONDER are refused; HEAD never opens a stream.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 it_require
 command -v python3 >/dev/null 2>&1 || { echo "1..0 # SKIP python3 not installed"; exit 0; }
@@ -93,6 +93,17 @@ for role in 2:AUTHORIZER 3:FILTER; do
 done
 out=$(raw request /hello/after-roles)
 t_like "$out" 'Hello, after-roles!' "a RESPONDER request is served after the refusals"
+
+# ---- HEAD never opens a stream -------------------------------------------
+out=$(raw request /live --method HEAD --timeout 5)
+t_is "$(field end "$out")" "0 0" "HEAD /live: the response ends"
+t_like "$out" 'Content-Type: text/event-stream' "HEAD /live: a stream's headers"
+t_is "$(printf '%s' "$out" | sed '1,/^\r$/d' | wc -c)" 0 "HEAD /live: no body"
+t_is "$(raw request /hub | tail -n 1)" "streams=0 parked=0" "HEAD /live: nothing parked in the hub"
+out=$(raw request '/sse?n=3' --method HEAD --timeout 5)
+t_is "$(field end "$out")" "0 0" "HEAD /sse: the response ends"
+t_is "$(printf '%s' "$out" | sed '1,/^\r$/d' | wc -c)" 0 "HEAD /sse: no events"
+
 
 # ---- streams are long-lived by design ------------------------------------
 # A parked stream belongs to the hub, and a handler's stream writes while
