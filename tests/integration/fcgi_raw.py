@@ -19,8 +19,8 @@ partial, slow or odd records a real web server never would.
   fcgi_raw.py SOCK hold CASE [--max S] [--pause S]
       Open a connection that misbehaves as CASE says, print "held" once
       it has done so, then wait for the worker to close the connection:
-      prints "closed <seconds since held>", or "open <S>" when it is still
-      open after --max S (default 10).  CASE is one of
+      prints "closed <seconds since it connected>", or "open <S>" when it is
+      still open after --max S (default 10).  CASE is one of
           header    3 bytes of a record header
           begin     a whole BEGIN_REQUEST and nothing more
           params    a PARAMS header announcing 100 bytes, then 10 of them
