@@ -7,7 +7,7 @@
  * record, idles, or stops reading would hold the thread for ever, and a
  * few such connections hold every thread of the process.  So each of
  * those waits is armed with the connection deadline
- * (nitro_app_set_io_timeout), and one watchdog thread per process shuts
+ * (io_timeout_ms in struct nitro_app_opts), and one watchdog thread per process shuts
  * down the socket of a wait that passes it: the blocked read then sees
  * the end of the stream and the blocked write EPIPE, and the thread
  * closes the connection and goes back to accepting.  A timer per wait is

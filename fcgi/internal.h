@@ -29,7 +29,7 @@ struct nitro_conn {
 };
 
 /* How long one read or write on a worker connection may take, unless
- * nitro_app_set_io_timeout() says otherwise (see deadline.c). */
+ * the io_timeout_ms option says otherwise (see deadline.c). */
 #define NITRO_IO_TIMEOUT_MS 10000
 
 struct nitro_app {

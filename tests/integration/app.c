@@ -6,7 +6,7 @@
  * Every answer is plain and exact so that the shell tests can compare
  * bytes.  APP_STATS=path makes the SSE handlers append one line per
  * noticed disconnect to that file (shared by all worker processes).
- * APP_IO_MS=N sets the connection deadline (nitro_app_set_io_timeout).
+ * APP_IO_MS=N sets the connection deadline (io_timeout_ms).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -369,6 +369,11 @@ int main(int argc, char **argv)
 
 	if (app == NULL) {
 		fprintf(stderr, "app: %s\n", nitro_errmsg());
+		return 1;
+	}
+	if (nitro_app_serve_metrics(app, NULL) != 0) {
+		fprintf(stderr, "app: metrics: %s\n", nitro_errmsg());
+		nitro_app_free(app);
 		return 1;
 	}
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
