@@ -142,8 +142,11 @@ static void test_per_entity(void)
 	    strcmp(ev[1].topic, "cache.saved") == 0, "now it is logged");
 	nitro_tevents_free(ev, k);
 	nitro_repo_free(r);
-	T_EQ_INT(nitro_sql_log_changes(&note_schema, 0) < 0, 1,
-	    "a schema not bound to SQLite is refused");
+	r = nitro_memrepo_new(NULL);
+	T_OK(nitro_entity_bind(&note_schema, r, NULL) == 0 &&
+	    nitro_sql_log_changes(&note_schema, 0) == NITRO_EINVAL,
+	    "a schema bound to another repository is refused");
+	nitro_repo_free(r);
 }
 
 int main(void)

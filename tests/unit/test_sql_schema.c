@@ -32,6 +32,9 @@ static const nitro_field v2_f[] = {
 };
 static const nitro_field *v1_fields(void) { return v1_f; }
 static const nitro_field *v2_fields(void) { return v2_f; }
+/* Static: a schema's runtime part lives as long as the schema. */
+static nitro_schema v1 = {"guest", sizeof(struct guest), 2, v1_fields, NULL};
+static nitro_schema v2 = {"guest", sizeof(struct guest), 3, v2_fields, NULL};
 
 static char dir[] = "/tmp/nitro-sqlschema-XXXXXX";
 
@@ -44,8 +47,6 @@ static void db_path(char *out, size_t cap, const char *name)
  * the column and the statement that adds it. */
 static void test_missing_column(void)
 {
-	nitro_schema v1 = {"guest", sizeof(struct guest), 2, v1_fields, NULL};
-	nitro_schema v2 = {"guest", sizeof(struct guest), 3, v2_fields, NULL};
 	struct nitro_sql_opts dev = {.create_tables = 1}, prod = {0};
 	char path[300];
 	nitro_repo *r;
@@ -99,7 +100,6 @@ static void test_missing_column(void)
 /* "website" in double quotes is a column or an error, never the string. */
 static void test_no_dqs(void)
 {
-	nitro_schema v1 = {"guest", sizeof(struct guest), 2, v1_fields, NULL};
 	struct nitro_sql_opts dev = {.create_tables = 1};
 	char path[300];
 	nitro_repo *r;
@@ -154,7 +154,6 @@ static int start_like_a_worker(nitro_repo *r)
 /* Workers started together on a database that does not exist yet. */
 static void test_first_start(void)
 {
-	nitro_schema v2 = {"guest", sizeof(struct guest), 3, v2_fields, NULL};
 	enum { ROUNDS = 20, PROCS = 6 };
 	int failures = 0;
 
