@@ -91,6 +91,11 @@ nitro_app *nitro_app_new(const struct nitro_app_opts *opts)
 	app->io_timeout_ms = o->io_timeout_ms ? o->io_timeout_ms : NITRO_IO_TIMEOUT_MS;
 	app->access_log = !o->no_access_log;
 	app->csrf_check = !o->no_csrf_check;
+	if (o->json_prefix != NULL && (app->json_prefix = strdup(o->json_prefix)) == NULL) {
+		nitro_app_free(app);
+		nitro_error(NITRO_ENOMEM, "out of memory");
+		return NULL;
+	}
 	return app;
 }
 
@@ -99,6 +104,7 @@ void nitro_app_free(nitro_app *app)
 	if (app == NULL)
 		return;
 	nitro__router_free(app->router);
+	free(app->json_prefix);
 	if (app->own_transport)
 		nitro_transport_free(app->transport);
 	if (app->wake_fd >= 0)

@@ -40,6 +40,7 @@ struct nitro_app {
 	unsigned io_timeout_ms;	/* the connection deadline */
 	int access_log;
 	int csrf_check;		/* refuse cross-site unsafe requests (on) */
+	char *json_prefix;	/* errors under it are JSON (NULL: none) */
 	atomic_int stopping;
 	int wake_fd;		/* eventfd: readable once stopping */
 	int aside_fd;		/* eventfd: the hub reached max_streams (worker.c) */

@@ -198,6 +198,16 @@ static void resp_clear(nitro_req *req)
 	req->content_type = NULL;
 }
 
+/* A JSON error for a client that asks for one, and on the application's
+ * JSON paths whatever the client asks (plain curl on an API). */
+static int error_as_json(nitro_req *req)
+{
+	const char *pre = req->app->json_prefix;
+
+	return (pre != NULL && strncmp(nitro_req_path(req), pre, strlen(pre)) == 0) ||
+	    nitro__accepts_json(nitro_req_header(req, "Accept"));
+}
+
 int nitro_resp_error(nitro_req *req, int status, const char *message)
 {
 	nitro_buf *b = &req->body_out;
@@ -210,7 +220,7 @@ int nitro_resp_error(nitro_req *req, int status, const char *message)
 	req->error_page = 1;
 	if (message == NULL || *message == '\0')
 		message = text;
-	if (nitro__accepts_json(nitro_req_header(req, "Accept"))) {
+	if (error_as_json(req)) {
 		nitro_resp_header(req, "Content-Type", "application/json");
 		json_error(b, status, message);
 	} else {

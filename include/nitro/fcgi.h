@@ -94,6 +94,13 @@ struct nitro_app_opts {
 	 * hub has its own write_timeout_ms).
 	 */
 	unsigned io_timeout_ms;
+	/*
+	 * Paths that speak JSON: every error answered under this prefix
+	 * ("/api/"), the router's 404 and 405 and the parsers' 4xx included,
+	 * is a JSON body whatever the client's Accept says.  Elsewhere an
+	 * error is JSON only when Accept asks for it.  NULL: nowhere.
+	 */
+	const char *json_prefix;
 	struct nitro_limits limits;	/* per request (nitro_limits_default()) */
 	struct nitro_hub_opts hub;	/* live streams */
 	/* The transport live streams follow and events are published to

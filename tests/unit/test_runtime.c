@@ -223,6 +223,25 @@ static void test_opts(struct result *r)
 	    "which takes events before the app runs");
 	T_EQ_INT(id, 1, "numbered from 1");
 	nitro_app_free(app);
+
+	app = nitro_app_new(&(struct nitro_app_opts){.json_prefix = "/api/"});
+	nitro_route(app, "GET /api/fail", h_fail, NULL);
+	nitro_route(app, "GET /page", h_hello, NULL);
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/api/nothing"), r);
+	T_OK(strncmp(r->out, "Status: 404", 11) == 0 &&
+	    strstr(r->out, "Content-Type: application/json\r\n") &&
+	    strstr(r->out, "{\"error\":{\"status\":404,"),
+	    "json_prefix: the router's 404 is JSON without an Accept header");
+	run(ENV("REQUEST_METHOD=POST", "REQUEST_URI=/api/fail"), r);
+	T_OK(strncmp(r->out, "Status: 405", 11) == 0 &&
+	    strstr(r->out, "{\"error\":{\"status\":405,"), "and so is its 405");
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/api/fail"), r);
+	T_OK(strncmp(r->out, "Status: 500", 11) == 0 &&
+	    strstr(r->out, "{\"error\":{\"status\":500,"), "and a failing handler's 500");
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/nothing"), r);
+	T_OK(strstr(r->out, "Content-Type: text/html") != NULL,
+	    "outside the prefix errors stay HTML for a browser");
+	nitro_app_free(app);
 }
 
 int main(void)
