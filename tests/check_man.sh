@@ -2,6 +2,7 @@
 # tests/check_man.sh: every public function has its manual page (TAP).
 #
 # For each function declared with NITRO_API in include/nitro/*.h:
+#   - the index of man/nitro.3 (its FUNCTIONS section) names it;
 #   - man/<name>.3 exists and has NAME, SYNOPSIS, DESCRIPTION, RETURN
 #     VALUES, THREAD SAFETY and EXAMPLE sections;
 # and for every page in man/:
@@ -38,13 +39,20 @@ have_groff=0 have_mandoc=0
 command -v groff >/dev/null 2>&1 && have_groff=1
 command -v mandoc >/dev/null 2>&1 && have_mandoc=1
 
-echo "1..$(( ${#bad[@]} + ${#funcs[@]} * 2 + ${#pages[@]} * 4 ))"
+echo "1..$(( ${#bad[@]} + ${#funcs[@]} * 3 + ${#pages[@]} * 4 ))"
 
 for line in "${bad[@]}"; do
 	nok "cannot find the function name in: $line"
 done
 
+# The overview's index (man/nitro.3, FUNCTIONS) names every function.
+index=$(sed -n '/^\.SH FUNCTIONS/,/^\.SH /p' man/nitro.3)
 for f in "${funcs[@]}"; do
+	if grep -qE "^\.BR $f \(3\)" <<<"$index"; then
+		ok "nitro(3) lists $f"
+	else
+		nok "nitro(3) does not list $f in FUNCTIONS"
+	fi
 	page=man/$f.3
 	if [ -f "$page" ]; then
 		ok "$f has $page"
