@@ -5,6 +5,7 @@
 #   - the index of man/nitro.3 (its FUNCTIONS section) names it;
 #   - man/<name>.3 exists and has NAME, SYNOPSIS, DESCRIPTION, RETURN
 #     VALUES, THREAD SAFETY and EXAMPLE sections;
+# every struct a public header defines is shown in some page;
 # and for every page in man/:
 #   - it is installed (listed in dist_man_MANS by a man/*.inc fragment);
 #   - it renders without warnings: groff -man with every warning on, which
@@ -33,13 +34,24 @@ while IFS= read -r line; do
 	fi
 done < <(grep -h '^NITRO_API' include/nitro/*.h)
 mapfile -t funcs < <(printf '%s\n' "${funcs[@]}" | sort -u)
+# Every struct a public header defines is shown whole in some page's
+# synopsis, so that a reader sees its fields where a function takes it.
+mapfile -t structs < <(sed -nE 's/^struct (nitro_[a-z0-9_]+) \{.*/\1/p' include/nitro/*.h | sort -u)
 pages=(man/*.[0-9])
 sections=("NAME" "SYNOPSIS" "DESCRIPTION" "RETURN VALUES?" "THREAD SAFETY" "EXAMPLES?")
 have_groff=0 have_mandoc=0
 command -v groff >/dev/null 2>&1 && have_groff=1
 command -v mandoc >/dev/null 2>&1 && have_mandoc=1
 
-echo "1..$(( ${#bad[@]} + ${#funcs[@]} * 3 + ${#pages[@]} * 4 ))"
+echo "1..$(( ${#bad[@]} + ${#funcs[@]} * 3 + ${#structs[@]} + ${#pages[@]} * 4 ))"
+
+for st in "${structs[@]}"; do
+	if grep -lqE "^struct $st \{" man/*.3; then
+		ok "struct $st is shown in a synopsis"
+	else
+		nok "struct $st is in no man page's synopsis"
+	fi
+done
 
 for line in "${bad[@]}"; do
 	nok "cannot find the function name in: $line"
