@@ -18,6 +18,7 @@
 #include <json-c/json.h>
 
 #include <nitro/core.h>
+#include <nitro/views.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -266,6 +267,17 @@ NITRO_API int nitro_stream_closed(const nitro_stream *s);
  * returns; a handler need not call this. */
 NITRO_API void nitro_stream_close(nitro_stream *s);
 
+/* ---- Datastar replies (events encoded by <nitro/views.h>) ----------------- */
+
+/* Write the events in ev to the stream and empty ev. */
+NITRO_API int nitro_sse_send(nitro_stream *s, nitro_buf *ev);
+/* A text/html reply that patches elements (datastar-selector,
+ * datastar-mode, datastar-use-view-transition headers when not default). */
+NITRO_API int nitro_ds_reply_html(nitro_req *req, const char *html, size_t len,
+    const struct nitro_sse_patch *o);
+/* An application/json reply that patches signals. */
+NITRO_API int nitro_ds_reply_signals(nitro_req *req, json_object *signals,
+    int only_if_missing);
 
 /* ---- live streams --------------------------------------------------------- */
 

@@ -8,12 +8,12 @@
  *   later calls do nothing and nitro_html_finish() reports it.
  * - Datastar attributes (nitro_ds_*) and JavaScript expressions
  *   (nitro_js_*) in the v1.0 syntax.
- * - Datastar Server-Sent Events (nitro_sse_*) encoded into a nitro_buf;
- *   nitro_sse_send() writes one to a worker stream.
+ * - Datastar Server-Sent Events (nitro_sse_*) encoded into a nitro_buf
+ *   (<nitro/fcgi.h> sends them: nitro_sse_send(), nitro_ds_reply_*()).
  * - The page shell (nitro_page_*) and components (nitro_ui_*).
  *
- * Views know nothing of FastCGI: only nitro_sse_send() and the
- * nitro_ds_reply_* functions take the runtime's types.
+ * Views know nothing of FastCGI: every function here writes into a
+ * buffer or a writer (tests/check_layers.sh keeps it so).
  */
 #ifndef NITRO_VIEWS_H
 #define NITRO_VIEWS_H
@@ -342,21 +342,6 @@ NITRO_API int nitro_sse_replace_url(nitro_buf *b, const char *url,
  * document, bubbling, cancelable and composed. */
 NITRO_API int nitro_sse_dispatch_event(nitro_buf *b, const char *name,
     json_object *detail, const struct nitro_sse_opts *o);
-
-/* ---- replies through the worker runtime (thin wrappers) --------------- */
-
-typedef struct nitro_req nitro_req;
-typedef struct nitro_stream nitro_stream;
-
-/* Write the events in ev to the stream and empty ev. */
-NITRO_API int nitro_sse_send(nitro_stream *s, nitro_buf *ev);
-/* A text/html reply that patches elements (datastar-selector,
- * datastar-mode, datastar-use-view-transition headers when not default). */
-NITRO_API int nitro_ds_reply_html(nitro_req *req, const char *html, size_t len,
-    const struct nitro_sse_patch *o);
-/* An application/json reply that patches signals. */
-NITRO_API int nitro_ds_reply_signals(nitro_req *req, json_object *signals,
-    int only_if_missing);
 
 /* ---- page shell -------------------------------------------------------- */
 

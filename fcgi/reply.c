@@ -1,12 +1,9 @@
 /*
- * The thin bridge from views to the worker runtime: sending encoded events
- * down a stream, and the two non-SSE Datastar replies.  Everything that
- * decides bytes lives in the encoders; these only move them.
+ * Datastar replies through the runtime: events encoded by the views layer
+ * sent down a stream, and the two non-SSE Datastar replies.  Everything
+ * that decides bytes lives in the views' encoders; these only move them.
  */
-#include <string.h>
-
-#include "nitro/fcgi.h"
-#include "views/internal.h"
+#include "fcgi/internal.h"
 
 int nitro_sse_send(nitro_stream *s, nitro_buf *ev)
 {
