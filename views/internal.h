@@ -43,8 +43,8 @@ int nitro__tpl_variant(int want);
 /* The writer's scratch buffer, emptied, for building an expression. */
 nitro_buf *nitro__html_scratch(nitro_html *h);
 
-/* Append an event's header lines (event, id, retry); 0 or NITRO_EINVAL
- * for CR/LF in type or id (nothing appended then). */
+/* Append an event's header lines (event unless type is NULL, id, retry);
+ * 0 or NITRO_EINVAL for CR/LF in type or id (nothing appended then). */
 int nitro__sse_begin(nitro_buf *b, const char *type, const char *id, long retry_ms);
 /* Append "data: key <line>\n" for every line of s[0..n). */
 void nitro__sse_lines(nitro_buf *b, const char *key, const char *s, size_t n);

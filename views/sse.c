@@ -37,7 +37,7 @@ static int has_crlf(const char *s)
 
 int nitro__sse_begin(nitro_buf *b, const char *type, const char *id, long retry_ms)
 {
-	if (type == NULL || *type == '\0' || has_crlf(type))
+	if (type != NULL && (*type == '\0' || has_crlf(type)))
 		return nitro_error(NITRO_EINVAL, "sse: event type empty or holds CR/LF");
 	if (has_crlf(id))
 		return nitro_error(NITRO_EINVAL, "sse: event id holds CR/LF");
@@ -45,9 +45,11 @@ int nitro__sse_begin(nitro_buf *b, const char *type, const char *id, long retry_
 		return nitro_error(NITRO_EINVAL, "sse: negative retry");
 	if (b->err)
 		return b->err;
-	nitro_buf_append(b, "event: ", 7);
-	nitro_buf_puts(b, type);
-	nitro_buf_putc(b, '\n');
+	if (type != NULL) {
+		nitro_buf_append(b, "event: ", 7);
+		nitro_buf_puts(b, type);
+		nitro_buf_putc(b, '\n');
+	}
 	if (id != NULL) {
 		nitro_buf_append(b, "id: ", 4);
 		nitro_buf_puts(b, id);
@@ -106,6 +108,10 @@ int nitro_sse_event(nitro_buf *b, const char *type, const struct nitro_sse_opts 
 		if (data[2 * i] == NULL || data[2 * i + 1] == NULL ||
 		    data[2 * i][0] == '\0' || strpbrk(data[2 * i], " \r\n") != NULL)
 			return nitro_error(NITRO_EINVAL, "sse: bad data key or missing value");
+	/* No type: a message only the EventSource API sees, or (without
+	 * data) a block that only sets the id or the retry delay. */
+	if (type == NULL && n == 0 && (o == NULL || (o->id == NULL && o->retry_ms == 0)))
+		return nitro_error(NITRO_EINVAL, "sse: an event without type, data, id or retry");
 	if ((rc = nitro__sse_begin(b, type, o ? o->id : NULL, o ? o->retry_ms : 0)))
 		return rc;
 	for (i = 0; i < n; i++)

@@ -312,6 +312,8 @@ struct nitro_sse_script {
  * Each encoder appends one whole event to b, or nothing (b as before and a
  * negative NITRO_E* returned).  Options may be NULL.  Multi-line values
  * are split into one data line per line after CR LF and CR become LF.
+ * nitro_sse_event() with a NULL type writes no event line: without data,
+ * a block that only sets the client's last event id (or retry).
  */
 NITRO_API int nitro_sse_event(nitro_buf *b, const char *type,
     const struct nitro_sse_opts *o, const char *const *data, size_t n);

@@ -218,7 +218,13 @@ static void test_generic(void)
 	EV_FAIL(nitro_sse_event(&b, "a\nb", NULL, NULL, 0), NITRO_EINVAL, "LF in type refused");
 	EV_FAIL(nitro_sse_event(&b, "a\rb", NULL, NULL, 0), NITRO_EINVAL, "CR in type refused");
 	EV_FAIL(nitro_sse_event(&b, "", NULL, NULL, 0), NITRO_EINVAL, "empty type refused");
-	EV_FAIL(nitro_sse_event(&b, NULL, NULL, NULL, 0), NITRO_EINVAL, "NULL type refused");
+	EV_FAIL(nitro_sse_event(&b, NULL, NULL, NULL, 0), NITRO_EINVAL,
+	    "no type, data, id or retry: refused");
+	EV(nitro_sse_event(&b, NULL, &o, NULL, 0), "id: 9\n\n", "no type: a block that sets the id");
+	EV(nitro_sse_event(&b, NULL, NULL, data + 2, 1), "data: other z\n\n",
+	    "no type with data: a plain message");
+	o.id = "1\n2";
+	EV_FAIL(nitro_sse_event(&b, NULL, &o, NULL, 0), NITRO_EINVAL, "LF in a lone id refused");
 	const char *bad[] = { "a b", "v" };
 	EV_FAIL(nitro_sse_event(&b, "e", NULL, bad, 1), NITRO_EINVAL, "space in key refused");
 
