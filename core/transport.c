@@ -54,6 +54,41 @@ int nitro_publish(nitro_transport *t, const char *topic, const char *json, int64
 	return rc;
 }
 
+int nitro__transport_head(nitro_transport *t, int64_t *id)
+{
+	return t->ops->head(t->self, id);
+}
+
+int nitro__treader_open(struct nitro_treader *r, nitro_transport *t)
+{
+	r->t = t;
+	/* The transport's message says why it cannot. */
+	return (r->self = t->ops->follow(t->self)) != NULL ? 0 : NITRO_EIO;
+}
+
+void nitro__treader_close(struct nitro_treader *r)
+{
+	if (r->self != NULL)
+		r->t->ops->unfollow(r->self);
+	r->self = NULL;
+}
+
+int nitro__treader_changed(struct nitro_treader *r)
+{
+	return r->t->ops->changed(r->self);
+}
+
+int nitro__treader_read(struct nitro_treader *r, int64_t after, size_t limit,
+    nitro_tevent **out, size_t *n)
+{
+	return r->t->ops->read(r->self, after, limit, out, n);
+}
+
+int nitro__treader_watch_fd(struct nitro_treader *r)
+{
+	return r->t->ops->watch_fd != NULL ? r->t->ops->watch_fd(r->self) : -1;
+}
+
 void nitro_tevents_free(nitro_tevent *ev, size_t n)
 {
 	if (ev == NULL)

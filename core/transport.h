@@ -1,4 +1,7 @@
-/* Internal: the local hub's wake-up hook on a transport. */
+/*
+ * Internal: a transport's operations as functions for the one reader of
+ * this process (the hub), and the local hub's wake-up hook.
+ */
 #ifndef NITRO_CORE_TRANSPORT_H
 #define NITRO_CORE_TRANSPORT_H
 
@@ -17,5 +20,26 @@ struct nitro_transport {
 nitro_transport *nitro__mem_transport_new(size_t retain);
 
 void nitro__transport_on_publish(nitro_transport *t, void (*wake)(void *), void *arg);
+
+/* The newest id (0 when there is none).  Any thread. */
+int nitro__transport_head(nitro_transport *t, int64_t *id);
+
+/* A reader of a transport, owned by one thread. */
+struct nitro_treader {
+	nitro_transport *t;
+	void *self;		/* what ops->follow returned; NULL: not following */
+};
+
+/* Start reading t: 0, or NITRO_EIO (the transport's message says why). */
+int nitro__treader_open(struct nitro_treader *r, nitro_transport *t);
+/* Stop reading (nothing when not reading). */
+void nitro__treader_close(struct nitro_treader *r);
+/* Cheap: 1 when events may have been published since the last call. */
+int nitro__treader_changed(struct nitro_treader *r);
+/* Up to limit events with id > after, in id order (nitro_tevents_free). */
+int nitro__treader_read(struct nitro_treader *r, int64_t after, size_t limit,
+    nitro_tevent **out, size_t *n);
+/* A descriptor readable when events may have been published, or -1. */
+int nitro__treader_watch_fd(struct nitro_treader *r);
 
 #endif

@@ -60,7 +60,7 @@ struct nitro_hub {
 	nitro_app *app;
 	struct nitro_hub_opts o;
 	nitro_transport *t;
-	void *reader;
+	struct nitro_treader reader;
 	pthread_t tid;
 	int started;
 	int epfd;
@@ -188,8 +188,7 @@ void nitro__hub_free(nitro_hub *h)
 		close(s->fd);
 		stream_free(s);
 	}
-	if (h->reader != NULL)
-		h->t->ops->unfollow(h->reader);
+	nitro__treader_close(&h->reader);
 	if (h->t != NULL)
 		nitro__transport_on_publish(h->t, NULL, NULL);
 	if (h->epfd >= 0)
@@ -465,10 +464,10 @@ static int catch_up(nitro_hub *h, struct hub_stream *s, int replay, int check_ga
 	if (check_gap) {
 		int64_t head = 0;
 
-		if (h->t->ops->head(h->t->self, &head) == 0 && s->last_id > head)
+		if (nitro__transport_head(h->t, &head) == 0 && s->last_id > head)
 			return send_gap(h, s);	/* ids from another log (a reset?) */
 		if (s->last_id < head) {
-			if (h->t->ops->read(h->reader, s->last_id, 1, &ev, &n) != 0)
+			if (nitro__treader_read(&h->reader, s->last_id, 1, &ev, &n) != 0)
 				return 0;
 			int gap = n == 0 || ev[0].id > s->last_id + 1;
 			nitro_tevents_free(ev, n);
@@ -480,7 +479,7 @@ static int catch_up(nitro_hub *h, struct hub_stream *s, int replay, int check_ga
 	while (s->last_id < h->seen && !s->lagging) {
 		int64_t from = s->last_id;
 
-		if (h->t->ops->read(h->reader, from, READ_BATCH, &ev, &n) != 0 || n == 0)
+		if (nitro__treader_read(&h->reader, from, READ_BATCH, &ev, &n) != 0 || n == 0)
 			break;
 		for (size_t i = 0; i < n && ev[i].id <= h->seen && !s->lagging; i++) {
 			struct render_cache rc = {0};
@@ -520,7 +519,7 @@ static void take_inbox(nitro_hub *h)
 	/* Read everything published so far first (for the streams already
 	 * here), so that a newcomer is caught up to the log's present, not
 	 * to wherever a quiet hub last looked. */
-	h->t->ops->changed(h->reader);
+	nitro__treader_changed(&h->reader);
 	broadcast(h);
 	for (; s != NULL; s = next) {
 		struct epoll_event ev = {.events = EPOLLRDHUP, .data.ptr = s};
@@ -547,7 +546,7 @@ static void broadcast(nitro_hub *h)
 	size_t n;
 
 	for (;;) {
-		if (h->t->ops->read(h->reader, h->seen, READ_BATCH, &ev, &n) != 0) {
+		if (nitro__treader_read(&h->reader, h->seen, READ_BATCH, &ev, &n) != 0) {
 			nitro_log(NITRO_LOG_ERROR, "hub: reading events failed",
 			    "error", nitro_errmsg(), NULL);
 			return;
@@ -643,7 +642,7 @@ static void *hub_main(void *arg)
 		if (atomic_load(&h->app->stopping))
 			break;
 		take_inbox(h);
-		if ((changed = h->t->ops->changed(h->reader)) > 0)
+		if ((changed = nitro__treader_changed(&h->reader)) > 0)
 			broadcast(h);
 		/*
 		 * A writer touches the watched file before its commit shows
@@ -692,16 +691,15 @@ int nitro__hub_start(nitro_hub *h)
 
 	if (h->started)
 		return 0;
-	if ((h->reader = h->t->ops->follow(h->t->self)) == NULL)
-		return nitro_error(NITRO_EIO, "hub: cannot follow the transport: %s",
-		    nitro_errmsg());
+	if (nitro__treader_open(&h->reader, h->t) != 0)
+		return NITRO_EIO;	/* logged by the caller with the message */
 	/* Live from now on: history is only replayed on request. */
-	if (h->t->ops->head(h->t->self, &h->seen) != 0)
+	if (nitro__transport_head(h->t, &h->seen) != 0)
 		h->seen = 0;
-	h->t->ops->changed(h->reader);
+	nitro__treader_changed(&h->reader);
 	/* Optional: the transport's own "may have changed" descriptor, so
 	 * that other processes' events arrive without waiting for a poll. */
-	h->watch_fd = h->t->ops->watch_fd ? h->t->ops->watch_fd(h->reader) : -1;
+	h->watch_fd = nitro__treader_watch_fd(&h->reader);
 	if (h->watch_fd >= 0) {
 		struct epoll_event wev = {.events = EPOLLIN, .data.ptr = &h->watch_fd};
 
@@ -759,7 +757,7 @@ void nitro__hub_unreserve(nitro_hub *h)
 
 int nitro__hub_head(nitro_hub *h, int64_t *id)
 {
-	return h->t->ops->head(h->t->self, id);
+	return nitro__transport_head(h->t, id);
 }
 
 int nitro__hub_park(nitro_hub *h, int fd, int request_id, const struct nitro_live_opts *o,
