@@ -35,7 +35,17 @@
 #include "core/transport.h"
 #include "fcgi/hub.h"
 
+/* Events read from the transport at a time. */
 #define READ_BATCH 1000
+/* Queue memory an idle stream keeps; more is given back once drained. */
+#define QUEUE_KEEP 4096
+/* Socket events taken from epoll per wait. */
+#define EPOLL_BATCH 256
+/* How long the hub sleeps with no stream parked (ms): it still notices
+ * stopping and new streams at once, through its eventfds. */
+#define IDLE_WAIT_MS 1000
+/* Heartbeats and write deadlines are checked this often (ms). */
+#define HOUSEKEEPING_MS 250
 #define GAP_TOPIC "nitro.gap"
 
 struct hub_stream {
@@ -250,7 +260,7 @@ static int flush_queue(nitro_hub *h, struct hub_stream *s)
 	}
 	s->pending_since = 0;
 	/* Idle streams are most of a hub: give a grown queue back. */
-	if (s->queue.cap > 4096)
+	if (s->queue.cap > QUEUE_KEEP)
 		nitro_buf_free(&s->queue);
 	watch_out(h, s, 0);
 	return 0;
@@ -609,7 +619,7 @@ static void on_socket(nitro_hub *h, struct hub_stream *s, uint32_t events)
 /* Read the watch descriptor dry; what it says is only "look now". */
 static void drain_watch(nitro_hub *h)
 {
-	char buf[4096];
+	char buf[512];		/* any size: the bytes mean nothing */
 
 	while (read(h->watch_fd, buf, sizeof buf) > 0)
 		;
@@ -618,14 +628,14 @@ static void drain_watch(nitro_hub *h)
 static void *hub_main(void *arg)
 {
 	nitro_hub *h = arg;
-	struct epoll_event evs[256];
+	struct epoll_event evs[EPOLL_BATCH];
 	int recheck = 0;
 
 	while (!atomic_load(&h->app->stopping)) {
 		/* Poll the transport only while someone listens. */
-		int timeout = atomic_load(&h->count) == 0 ? 1000 :
+		int timeout = atomic_load(&h->count) == 0 ? IDLE_WAIT_MS :
 		    recheck ? 1 : (int)h->o.poll_ms;
-		int n = epoll_wait(h->epfd, evs, 256, timeout);
+		int n = epoll_wait(h->epfd, evs, EPOLL_BATCH, timeout);
 		int watched = 0, changed;
 
 		h->now = now_ms();
@@ -654,7 +664,7 @@ static void *hub_main(void *arg)
 		h->now = now_ms();
 		if (h->now >= h->next_beat) {
 			housekeeping(h, h->now);
-			h->next_beat = h->now + 250;
+			h->next_beat = h->now + HOUSEKEEPING_MS;
 		}
 		stats_flush(h);
 	}
