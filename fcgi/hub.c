@@ -3,17 +3,19 @@
  * live stream.
  *
  * A stream arrives from a request thread (nitro_live) through the inbox
- * with its socket, FastCGI request id and the id after which it wants
- * events.  The hub follows the app's transport: when the transport says
- * something changed (a cheap check, polled every poll_ms while streams
- * are parked, or at once when this process published), it reads the new
- * events in id order and offers each to every stream whose topic patterns
- * match.  A stream's render callback turns the event into SSE bytes, the
- * hub makes sure the last event of that batch carries the event id, frames
- * the bytes as FastCGI STDOUT records and writes them without blocking.
- * What the socket does not take waits in the stream's queue; a queue over
- * its cap, or bytes pending longer than write_timeout, close the stream:
- * one slow client never delays the others.
+ * with its socket, FastCGI request id, the id after which it wants events
+ * and the bytes still to be written (the response head and the first
+ * render), which the hub sends like any other write.  The hub follows the
+ * app's transport: when the transport says something changed (a cheap
+ * check, polled every poll_ms while streams are parked, or at once when
+ * this process published), it reads the new events in id order and offers
+ * each to every stream whose topic patterns match.  A stream's render callback turns the event into SSE bytes, the
+ * hub ends that batch with the event's id (the views' encoder writes an
+ * "id:" block: the hub never reads SSE text), frames the bytes as FastCGI
+ * STDOUT records and writes them without blocking.  What the socket does
+ * not take waits in the stream's queue; a stream whose queue is full falls
+ * behind and catches up later, and one whose client takes nothing for
+ * write_timeout is closed: one slow client never delays the others.
  *
  * A gone client shows as EPOLLRDHUP/EPOLLHUP (nginx closes its upstream
  * connection when the browser goes) or as a failed write; either frees
@@ -46,7 +48,6 @@
 #define IDLE_WAIT_MS 1000
 /* Heartbeats and write deadlines are checked this often (ms). */
 #define HOUSEKEEPING_MS 250
-#define GAP_TOPIC "nitro.gap"
 
 struct hub_stream {
 	struct hub_stream *next, *prev;
@@ -61,7 +62,7 @@ struct hub_stream {
 	int check_gap;		/* last_id came from Last-Event-ID */
 	nitro_buf queue;	/* framed bytes the socket did not take */
 	int lagging;		/* queue was full: catch up from the log later */
-	int64_t pending_since;	/* ms; 0 when the queue is empty */
+	int64_t stuck_since;	/* ms: queued bytes, none taken since; 0: empty */
 	int64_t last_write;	/* ms */
 	int watching_out;	/* EPOLLOUT is armed */
 };
@@ -217,16 +218,7 @@ void nitro__hub_free(nitro_hub *h)
 static void frame(nitro_hub *h, int request_id, const char *data, size_t len)
 {
 	nitro_buf_reset(&h->frame);
-	while (len > 0) {
-		size_t n = len < NITRO_FCGI_REC_MAX ? len : NITRO_FCGI_REC_MAX;
-		unsigned char hd[8];
-
-		nitro__fcgi_stdout_header(hd, request_id, n);
-		nitro_buf_append(&h->frame, hd, sizeof hd);
-		nitro_buf_append(&h->frame, data, n);
-		data += n;
-		len -= n;
-	}
+	nitro__fcgi_frame(&h->frame, request_id, data, len);
 }
 
 static void watch_out(nitro_hub *h, struct hub_stream *s, int on)
@@ -257,8 +249,9 @@ static int flush_queue(nitro_hub *h, struct hub_stream *s)
 		memmove(s->queue.data, s->queue.data + w, s->queue.len - (size_t)w);
 		s->queue.len -= (size_t)w;
 		s->last_write = h->now;
+		s->stuck_since = h->now;	/* it takes bytes: not stuck */
 	}
-	s->pending_since = 0;
+	s->stuck_since = 0;
 	/* Idle streams are most of a hub: give a grown queue back. */
 	if (s->queue.cap > QUEUE_KEEP)
 		nitro_buf_free(&s->queue);
@@ -306,50 +299,9 @@ static int stream_send(nitro_hub *h, struct hub_stream *s, const char *p, size_t
 	}
 	if (nitro_buf_append(&s->queue, p, n) != 0)
 		return -1;
-	if (s->pending_since == 0)
-		s->pending_since = h->now;
+	if (s->stuck_since == 0)
+		s->stuck_since = h->now;
 	watch_out(h, s, 1);
-	return 0;
-}
-
-/*
- * The last event in b must carry id (so Last-Event-ID names the event the
- * browser last saw).  When the callback wrote none, insert "id: N" after
- * the event's "event:" line, where datastar.md puts it.
- */
-static int ensure_id(nitro_buf *b, const char *id)
-{
-	size_t end = b->len, start = 0, at, idlen = strlen(id);
-	char line[40];
-	int n;
-
-	while (end > 0 && b->data[end - 1] == '\n')
-		end--;
-	for (size_t i = end; i >= 2; i--) {
-		if (b->data[i - 1] == '\n' && b->data[i - 2] == '\n') {
-			start = i;
-			break;
-		}
-	}
-	for (size_t i = start; i < end; ) {	/* an id line already? */
-		if (end - i >= 3 && memcmp(b->data + i, "id:", 3) == 0)
-			return 0;
-		const char *nl = memchr(b->data + i, '\n', end - i);
-		if (nl == NULL)
-			break;
-		i = (size_t)(nl - b->data) + 1;
-	}
-	at = start;
-	if (end - start >= 6 && memcmp(b->data + start, "event:", 6) == 0) {
-		const char *nl = memchr(b->data + start, '\n', end - start);
-		at = nl ? (size_t)(nl - b->data) + 1 : end;
-	}
-	n = snprintf(line, sizeof line, "id: %.*s\n", (int)idlen, id);
-	if (n < 0 || (size_t)n >= sizeof line || nitro_buf_grow(b, (size_t)n) != 0)
-		return NITRO_ENOMEM;
-	memmove(b->data + at + n, b->data + at, b->len - at + 1);
-	memcpy(b->data + at, line, (size_t)n);
-	b->len += (size_t)n;
 	return 0;
 }
 
@@ -365,7 +317,7 @@ static int wants(const struct hub_stream *s, const char *topic)
  * Offer one event to one stream.  Renders of the same event by the same
  * callback and udata are the same bytes, so the last render is kept (the
  * cache lives for one event) and reused: a broadcast to ten thousand
- * streams renders once.
+ * streams renders once, and ends with the event's id once.
  */
 struct render_cache {		/* one per event offered */
 	nitro_live_render render;
@@ -374,6 +326,14 @@ struct render_cache {		/* one per event offered */
 	int valid;
 	char sse_id[24];	/* the event's id as text, "" until needed */
 };
+
+/* End a render with the event's id, so that Last-Event-ID names it. */
+static int end_with_id(nitro_buf *b, const char *sse_id)
+{
+	const struct nitro_sse_opts id = {.id = sse_id};
+
+	return nitro_sse_event(b, NULL, &id, NULL, 0);
+}
 
 static int deliver(nitro_hub *h, struct hub_stream *s, const struct nitro_live_event *ev,
     struct render_cache *rc)
@@ -385,7 +345,7 @@ static int deliver(nitro_hub *h, struct hub_stream *s, const struct nitro_live_e
 			    "topic", ev->topic, "error", nitro_errmsg(), NULL);
 			return -1;
 		}
-		if (h->out.len > 0 && ensure_id(&h->out, ev->sse_id) != 0)
+		if (h->out.len > 0 && end_with_id(&h->out, rc->sse_id) != 0)
 			return -1;
 		rc->render = s->render;
 		rc->udata = s->udata;
@@ -425,7 +385,7 @@ static int offer(nitro_hub *h, struct hub_stream *s, const nitro_tevent *e, int 
 	}
 	if (rc->sse_id[0] == '\0')
 		snprintf(rc->sse_id, sizeof rc->sse_id, "%" PRId64, e->id);
-	ev = (struct nitro_live_event){e->id, rc->sse_id, e->topic, e->payload, replay};
+	ev = (struct nitro_live_event){e->id, e->topic, e->payload, replay};
 	sent = deliver(h, s, &ev, rc);
 	if (sent < 0) {
 		stream_close(h, s, 0);
@@ -443,12 +403,10 @@ static int offer(nitro_hub *h, struct hub_stream *s, const nitro_tevent *e, int 
 
 static int send_gap(nitro_hub *h, struct hub_stream *s)
 {
-	char sse_id[24];
-	struct nitro_live_event ev;
+	static const struct nitro_live_event ev = {0, NITRO_LIVE_GAP, "{}", 1};
 	struct render_cache rc = {0};
 
-	snprintf(sse_id, sizeof sse_id, "%" PRId64, h->seen);
-	ev = (struct nitro_live_event){0, sse_id, GAP_TOPIC, "{}", 1};
+	snprintf(rc.sse_id, sizeof rc.sse_id, "%" PRId64, h->seen);
 	s->last_id = h->seen;
 	s->lagging = 0;
 	stat_add(h, &h->st.gaps, 1);
@@ -545,6 +503,15 @@ static void take_inbox(nitro_hub *h)
 			stream_close(h, s, 0);
 			continue;
 		}
+		/* The head and first render come first, under the rules of
+		 * every other write. */
+		if (s->queue.len > 0) {
+			s->stuck_since = h->now;
+			if (flush_queue(h, s) != 0) {
+				stream_close(h, s, 0);
+				continue;
+			}
+		}
 		catch_up(h, s, s->check_gap, s->check_gap);
 	}
 }
@@ -586,8 +553,8 @@ static void housekeeping(nitro_hub *h, int64_t now)
 
 	for (s = h->streams; s != NULL; s = next) {
 		next = s->next;
-		if (s->pending_since != 0 &&
-		    now - s->pending_since > (int64_t)h->o.write_timeout_ms) {
+		if (s->stuck_since != 0 &&
+		    now - s->stuck_since > (int64_t)h->o.write_timeout_ms) {
 			stat_add(h, &h->st.dropped_slow, 1);
 			stream_close(h, s, 0);
 			continue;
@@ -771,7 +738,7 @@ int nitro__hub_head(nitro_hub *h, int64_t *id)
 }
 
 int nitro__hub_park(nitro_hub *h, int fd, int request_id, const struct nitro_live_opts *o,
-    int64_t after, int check_gap)
+    int64_t after, int check_gap, nitro_buf *pending)
 {
 	struct hub_stream *s = calloc(1, sizeof *s);
 
@@ -790,7 +757,8 @@ int nitro__hub_park(nitro_hub *h, int fd, int request_id, const struct nitro_liv
 	s->udata_free = o->udata_free;
 	s->last_id = after;
 	s->check_gap = check_gap;
-	nitro_buf_init(&s->queue, 0);
+	s->queue = *pending;	/* taken over, not copied */
+	nitro_buf_init(pending, 0);
 	pthread_mutex_lock(&h->mu);
 	s->next = h->inbox;
 	h->inbox = s;

@@ -19,9 +19,11 @@ void nitro__hub_unreserve(nitro_hub *h);
 int nitro__hub_full(nitro_hub *h);	/* holds max_streams (accept threads) */
 int nitro__hub_head(nitro_hub *h, int64_t *id);
 /* Hand a reserved stream's socket to the hub: events with id > after,
- * checking for a gap when after came from Last-Event-ID. */
+ * checking for a gap when after came from Last-Event-ID.  pending holds
+ * framed bytes to write first (may be empty); on success the hub takes
+ * its memory and leaves it empty. */
 int nitro__hub_park(nitro_hub *h, int fd, int request_id,
-    const struct nitro_live_opts *o, int64_t after, int check_gap);
+    const struct nitro_live_opts *o, int64_t after, int check_gap, nitro_buf *pending);
 void nitro__hub_stats(nitro_hub *h, struct nitro_hub_stats *st);
 
 #endif

@@ -133,8 +133,9 @@ int64_t nitro__now_ms(void);	/* CLOCK_MONOTONIC */
 /* record.c: FastCGI records on a connection (or plain bytes in CGI). */
 /* Largest record content written; a multiple of 8 so no padding is needed. */
 #define NITRO_FCGI_REC_MAX 65528
-/* The 8-byte header of a STDOUT record of len content bytes. */
-void nitro__fcgi_stdout_header(unsigned char h[8], int request_id, size_t len);
+/* Append data[0..len) framed as STDOUT records (none for len 0): 0, or
+ * the buffer's error. */
+int nitro__fcgi_frame(nitro_buf *out, int request_id, const void *data, size_t len);
 int nitro__conn_write(struct nitro_conn *c, const void *a, size_t alen,
     const void *b, size_t blen);
 /* The same, and with end set, the records that end the response, all in
@@ -174,6 +175,9 @@ void nitro__metrics_request(const char *method, int status, double seconds);
 
 /* stream.c */
 void nitro__stream_release(nitro_req *req);
+/* Append the head of a stream's response (status 200, text/event-stream,
+ * the handler's headers and cookies) to out; 0 or the buffer's error. */
+int nitro__stream_head(nitro_req *req, nitro_buf *out);
 
 /* app.c: an eventfd used as a flag.  Post makes it readable (posting to a
  * readable one changes nothing that matters); drain makes it quiet again.

@@ -1,7 +1,8 @@
 /*
- * Live streams from a handler's point of view: nitro_live() opens the SSE
- * response, writes the first state, and hands the socket to the hub (see
- * hub.c); the accept thread is then free again.
+ * Live streams from a handler's point of view: nitro_live() renders the
+ * first state, and hands the socket to the hub (see hub.c) with the
+ * response's head and that render still to be written; the accept thread
+ * is then free again, whether or not the client reads.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -55,15 +56,57 @@ static int last_event_id(nitro_req *req, int64_t *id)
 	return 1;
 }
 
+/*
+ * The head of the response and the first render, framed as records for
+ * the hub to write: a client that does not read them holds no thread, and
+ * a page it leaves unread is dropped under the hub's slow-client rules.
+ * The render runs here, not on the hub thread, because it may read the
+ * database.  0 with *body_len the render's size, or the render's error.
+ */
+static int first_bytes(nitro_req *req, const struct nitro_live_opts *o, int fresh,
+    nitro_buf *out, size_t *body_len)
+{
+	static const struct nitro_live_event gap = {0, NITRO_LIVE_GAP, "{}", 0};
+	char mem[1024];
+	nitro_buf head, body = NITRO_BUF_INIT;
+	int rc = 0;
+
+	if (fresh && o->first != NULL) {
+		rc = o->first(&gap, &body, o->udata);
+		if (rc >= 0 && body.err)
+			rc = body.err;
+	}
+	if (rc < 0) {
+		nitro_log(NITRO_LOG_WARN, "live stream refused: its first render failed",
+		    "path", req->path, "error", nitro_errmsg(), NULL);
+		nitro_buf_free(&body);
+		return rc;
+	}
+	nitro_buf_init_on(&head, mem, sizeof mem, 0);
+	nitro__stream_head(req, &head);
+	if ((rc = head.err) == 0)
+		nitro__fcgi_frame(out, req->conn.request_id, head.data, head.len);
+	nitro__fcgi_frame(out, req->conn.request_id, body.data, body.len);
+	*body_len = body.len;
+	nitro_buf_free(&head);
+	nitro_buf_free(&body);
+	return rc ? rc : out->err;
+}
+
 int nitro_live(nitro_req *req, const struct nitro_live_opts *o)
 {
 	nitro_hub *h = req->app->hub;
-	nitro_stream *s;
+	nitro_buf out = NITRO_BUF_INIT;
 	int64_t after = 0;
+	size_t body_len = 0;
 	int resumed, rc;
 
 	if (o == NULL || o->render == NULL || (o->ntopics > 0 && o->topics == NULL)) {
 		rc = nitro_error(NITRO_EINVAL, "live: a render callback and topics are needed");
+		goto fail;
+	}
+	if (req->sent || req->stream != NULL) {
+		rc = nitro_error(NITRO_EINVAL, "live: the response was already sent");
 		goto fail;
 	}
 	if (req->conn.mode != NITRO_CONN_FCGI || h == NULL) {
@@ -82,31 +125,27 @@ int nitro_live(nitro_req *req, const struct nitro_live_opts *o)
 		goto fail;
 	}
 	/* A reconnect resumes after the last event it saw; a fresh stream
-	 * starts at the newest event, read before first() renders the state
-	 * so that nothing published meanwhile is lost (at worst it arrives
-	 * twice, and patches are idempotent). */
+	 * starts at the newest event, read before the first render so that
+	 * nothing published meanwhile is lost (at worst it arrives twice,
+	 * and patches are idempotent). */
 	resumed = last_event_id(req, &after);
 	if (!resumed && (rc = nitro__hub_head(h, &after)) != 0) {
 		nitro_resp_error(req, 503, "The event log cannot be read.");
 		goto unreserve;
 	}
-	if ((s = nitro_stream_open(req)) == NULL) {
-		rc = NITRO_ECLOSED;
+	if ((rc = first_bytes(req, o, !resumed, &out, &body_len)) != 0 ||
+	    (rc = nitro__hub_park(h, req->conn.fd, req->conn.request_id, o, after, resumed,
+	    &out)) != 0) {
+		/* Nothing was sent: the client gets a whole error page. */
+		nitro_resp_error(req, 500, "The server could not complete the request.");
 		goto unreserve;
 	}
-	if (!resumed && o->first != NULL) {
-		rc = o->first(s, o->udata);
-		if (rc == 0 && s->closed)
-			rc = NITRO_ECLOSED;
-		if (rc != 0)
-			goto unreserve;
-	}
-	if ((rc = nitro__hub_park(h, s->conn.fd, s->conn.request_id, o, after, resumed)) != 0)
-		goto unreserve;
-	s->parked = 1;
+	req->sent = 1;
 	req->parked = 1;
+	req->bytes_out += body_len;
 	return 0;
 unreserve:
+	nitro_buf_free(&out);
 	nitro__hub_unreserve(h);
 fail:
 	if (o != NULL && o->udata_free != NULL)

@@ -38,9 +38,23 @@ static void rec_header(unsigned char h[8], int type, int id, size_t len)
 	h[7] = 0;
 }
 
-void nitro__fcgi_stdout_header(unsigned char h[8], int request_id, size_t len)
+int nitro__fcgi_frame(nitro_buf *out, int request_id, const void *data, size_t len)
 {
-	rec_header(h, FCGI_STDOUT, request_id, len);
+	const char *p = data;
+
+	if (nitro_buf_grow(out, len + (len / REC_MAX + 1) * 8) != 0)
+		return out->err;
+	while (len > 0) {
+		size_t n = len < REC_MAX ? len : REC_MAX;
+		unsigned char h[8];
+
+		rec_header(h, FCGI_STDOUT, request_id, n);
+		nitro_buf_append(out, h, sizeof h);
+		nitro_buf_append(out, p, n);
+		p += n;
+		len -= n;
+	}
+	return out->err;
 }
 
 /*

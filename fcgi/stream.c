@@ -9,6 +9,24 @@
 
 #include "fcgi/internal.h"
 
+int nitro__stream_head(nitro_req *req, nitro_buf *out)
+{
+	/* A stream never reads the body: drain it now so the web server is
+	 * not left writing to us. */
+	nitro__req_drain(req);
+	req->status = 200;
+	nitro_buf_puts(out, "Status: 200 OK\r\n"
+	    "Content-Type: text/event-stream\r\n"
+	    "Cache-Control: no-cache\r\n"
+	    "X-Accel-Buffering: no\r\n");
+	/* The handler's headers and cookies; a Content-Type it set is not
+	 * in head (it has its own slot) and a stream's is fixed above. */
+	nitro_buf_append(out, req->head.data ? req->head.data : "", req->head.len);
+	nitro_buf_append(out, req->cookies_out.data ? req->cookies_out.data : "",
+	    req->cookies_out.len);
+	return nitro_buf_append(out, "\r\n", 2);
+}
+
 nitro_stream *nitro_stream_open(nitro_req *req)
 {
 	char mem[1024];
@@ -25,21 +43,8 @@ nitro_stream *nitro_stream_open(nitro_req *req)
 		nitro_error(NITRO_ENOMEM, "stream: out of memory");
 		return NULL;
 	}
-	/* A stream never reads the body: drain it now so the web server is
-	 * not left writing to us. */
-	nitro__req_drain(req);
 	nitro_buf_init_on(&head, mem, sizeof mem, 0);
-	req->status = 200;
-	nitro_buf_printf(&head, "Status: 200 OK\r\n"
-	    "Content-Type: text/event-stream\r\n"
-	    "Cache-Control: no-cache\r\n"
-	    "X-Accel-Buffering: no\r\n");
-	/* The handler's headers and cookies; a Content-Type it set is not
-	 * in head (it has its own slot) and a stream's is fixed above. */
-	nitro_buf_append(&head, req->head.data ? req->head.data : "", req->head.len);
-	nitro_buf_append(&head, req->cookies_out.data ? req->cookies_out.data : "",
-	    req->cookies_out.len);
-	nitro_buf_append(&head, "\r\n", 2);
+	nitro__stream_head(req, &head);
 	s->req = req;
 	s->conn = req->conn;
 	/* HEAD: the headers are the whole response, ended at once; the

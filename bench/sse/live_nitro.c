@@ -3,7 +3,8 @@
  *
  *   GET /stream     a live stream on topic bench.tick, parked in the hub;
  *                   every event is sent as datastar-patch-signals with the
- *                   event's JSON as the signals and its log id as SSE id
+ *                   event's JSON as the signals (the hub adds its log id
+ *                   as SSE id)
  *   POST /publish   publishes the JSON body on bench.tick
  *
  * Events go through the SQLite event log (nitro_sql_transport) of the
@@ -24,12 +25,10 @@ static const char *const topics[] = { "bench.tick" };
 
 static int render(const struct nitro_live_event *ev, nitro_buf *out, void *udata)
 {
-	struct nitro_sse_opts o = { .id = ev->sse_id };
-
 	(void)udata;
 	if (ev->id == 0)
 		return 0;	/* nitro.gap: nothing to re-render here */
-	return nitro_sse_patch_signals_json(out, ev->payload, strlen(ev->payload), 0, &o);
+	return nitro_sse_patch_signals_json(out, ev->payload, strlen(ev->payload), 0, NULL);
 }
 
 static int stream(nitro_req *req, void *udata)

@@ -93,22 +93,10 @@ static int patch_count(nitro_buf *out, int64_t n)
 	return rc;
 }
 
-/* A fresh stream starts from the count now: a visit between the page and
- * its stream is not lost. */
-static int first(nitro_stream *s, void *udata)
-{
-	nitro_buf ev = NITRO_BUF_INIT;
-	int rc = patch_count(&ev, count());
-
-	(void)udata;
-	if (rc == 0)
-		rc = nitro_sse_send(s, &ev);
-	nitro_buf_free(&ev);
-	return rc;
-}
-
 /* One event in, one patch out.  Runs on the hub thread: it works from the
- * payload, and reads the database only after a gap in the events. */
+ * payload.  NITRO_LIVE_GAP (a fresh stream's first render, on the
+ * request's thread, and a gap in the events) reads the count now: a visit
+ * between the page and its stream is not lost. */
 static int render(const struct nitro_live_event *ev, nitro_buf *out, void *udata)
 {
 	json_object *j;
@@ -116,7 +104,7 @@ static int render(const struct nitro_live_event *ev, nitro_buf *out, void *udata
 	int rc;
 
 	(void)udata;
-	if (strcmp(ev->topic, "nitro.gap") == 0)
+	if (strcmp(ev->topic, NITRO_LIVE_GAP) == 0)
 		return patch_count(out, count());
 	j = json_tokener_parse(ev->payload);
 	rc = j ? nitro_entity_from_json(&visits_schema, j, &v, NULL) : NITRO_EPARSE;
@@ -132,7 +120,7 @@ static int live(nitro_req *req, void *udata)
 {
 	static const char *const topics[] = { "visits.saved" };
 	struct nitro_live_opts o = {
-		.topics = topics, .ntopics = 1, .render = render, .first = first,
+		.topics = topics, .ntopics = 1, .render = render, .first = render,
 	};
 
 	(void)udata;

@@ -11,8 +11,9 @@
  *      each new event to the render callback of every stream parked on
  *      GET /live, which turns it into a datastar-patch-elements event.
  *   4. The event's log id is its SSE id: a browser that reconnects with
- *      Last-Event-ID gets exactly what it missed; one that was away too
- *      long gets "nitro.gap", and we send the whole view again.
+ *      Last-Event-ID gets exactly what it missed.  A fresh stream, and one
+ *      that was away too long, get NITRO_LIVE_GAP ("nitro.gap") from the
+ *      same render callback, and we send the whole view.
  *
  *   NITRO_DB=var/live.db spawn-fcgi -s /run/live.sock -F 4 -- ./live
  *   (or: nitro serve --app ./live)
@@ -132,17 +133,6 @@ static int patch_all(nitro_buf *out, struct shown *sh)
 	return rc;
 }
 
-static int first(nitro_stream *s, void *udata)
-{
-	nitro_buf ev = NITRO_BUF_INIT;
-	int rc = patch_all(&ev, udata);
-
-	if (rc == 0)
-		rc = nitro_sse_send(s, &ev);
-	nitro_buf_free(&ev);
-	return rc;
-}
-
 /* Read an event's payload (the record as JSON) into obj. */
 static int parse(const nitro_schema *s, const char *payload, void *obj)
 {
@@ -155,7 +145,8 @@ static int parse(const nitro_schema *s, const char *payload, void *obj)
 
 /* One event in, Datastar patches out.  Runs on the hub thread, for every
  * stream: it works from the payload alone and does not touch the
- * database, except to re-read everything after a gap. */
+ * database, except to re-read everything for a fresh stream's first
+ * render (on the request's thread) and after a gap. */
 static int render(const struct nitro_live_event *ev, nitro_buf *out, void *udata)
 {
 	struct nitro_sse_patch append = { .selector = "#messages", .mode = NITRO_DS_APPEND };
@@ -166,7 +157,7 @@ static int render(const struct nitro_live_event *ev, nitro_buf *out, void *udata
 	struct chat m;
 	int rc;
 
-	if (strcmp(ev->topic, "nitro.gap") == 0)
+	if (strcmp(ev->topic, NITRO_LIVE_GAP) == 0)
 		return patch_all(out, sh);
 	nitro_html_init(&h, &html);
 	if (strcmp(ev->topic, "counter.saved") == 0 &&
@@ -192,7 +183,7 @@ static int live(nitro_req *req, void *udata)
 	static const char *const topics[] = { "counter.*", "chat.*" };
 	struct nitro_live_opts o = {
 		.topics = topics, .ntopics = 2,
-		.render = render, .first = first,
+		.render = render, .first = render,
 		.udata = calloc(1, sizeof(struct shown)), .udata_free = free,
 	};
 

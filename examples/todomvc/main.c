@@ -340,32 +340,21 @@ static int bad_signals(nitro_req *req)
 	return nitro_req_failed(req);
 }
 
-/* Every event, and "nitro.gap" after a long absence, means the same thing:
- * send the list again.  Runs on the hub thread; reading a bounded list
- * from SQLite (WAL: readers never wait for writers) is short. */
+/* Every event, a fresh stream's first render (the page may be older) and
+ * NITRO_LIVE_GAP after a long absence mean the same thing: send the list
+ * again.  Runs on the hub thread; reading a bounded list from SQLite (WAL:
+ * readers never wait for writers) is short. */
 static int render(const struct nitro_live_event *ev, nitro_buf *out, void *udata)
 {
 	(void)ev;
 	return patch_list(out, *(enum filter *)udata);
 }
 
-/* A fresh stream starts with the current list: the page may be older. */
-static int first(nitro_stream *s, void *udata)
-{
-	nitro_buf ev = NITRO_BUF_INIT;
-	int rc = patch_list(&ev, *(enum filter *)udata);
-
-	if (rc == 0)
-		rc = nitro_sse_send(s, &ev);
-	nitro_buf_free(&ev);
-	return rc;
-}
-
 static int live(nitro_req *req, void *u)
 {
 	static const char *const topics[] = { "todos.changed" };
 	struct nitro_live_opts o = {
-		.topics = topics, .ntopics = 1, .render = render, .first = first,
+		.topics = topics, .ntopics = 1, .render = render, .first = render,
 		.udata = &filters[filter_of(nitro_req_signals(req))],
 	};
 

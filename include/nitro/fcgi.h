@@ -63,7 +63,8 @@ struct nitro_hub_opts {
 	unsigned heartbeat_ms;		/* comment every (15000) */
 	unsigned poll_ms;		/* transport poll interval (10) */
 	size_t queue_bytes;		/* pending bytes per stream (256 KiB) */
-	unsigned write_timeout_ms;	/* a stream stuck this long is closed (10000) */
+	unsigned write_timeout_ms;	/* a stream whose client takes nothing
+					 * this long is closed (10000) */
 };
 
 /*
@@ -289,37 +290,44 @@ NITRO_API int nitro_ds_reply_signals(nitro_req *req, json_object *signals,
  * transport (nitro_app_opts.transport), so an event published by any
  * worker process reaches the streams of every worker.
  *
- * Every batch written for an event carries the event's id as its SSE id
- * (the hub adds the id line when the callback did not), so a browser that
- * reconnects with Last-Event-ID is first replayed exactly the events it
- * missed, then goes live.  When those events are no longer retained, the
- * callback gets one event with topic "nitro.gap" instead, and should
- * re-render the whole view.
+ * The hub ends every batch written for an event with the event's id (an
+ * "id:" block after the callback's events; callbacks write no ids), so a
+ * browser that reconnects with Last-Event-ID is first replayed exactly the
+ * events it missed, then goes live.  When those events are no longer
+ * retained, the callback gets one event with topic NITRO_LIVE_GAP
+ * instead, and should render the whole view.
  */
+#define NITRO_LIVE_GAP "nitro.gap"
+
 struct nitro_live_event {
-	int64_t id;		/* the transport's id; 0 for nitro.gap */
-	const char *sse_id;	/* id as text, for nitro_sse_opts.id */
+	int64_t id;		/* the transport's id; 0 for NITRO_LIVE_GAP */
 	const char *topic;
-	const char *payload;	/* JSON text ("{}" for nitro.gap) */
+	const char *payload;	/* JSON text ("{}" for NITRO_LIVE_GAP) */
 	int replay;		/* 1 while catching up after a reconnect */
 };
 
 /* Append the SSE events for ev to out (views encoders), or nothing to let
- * it pass.  A negative return closes the stream.  Runs on the hub thread:
- * it must not block. */
+ * it pass.  A negative return closes the stream. */
 typedef int (*nitro_live_render)(const struct nitro_live_event *ev, nitro_buf *out,
     void *udata);
 
 struct nitro_live_opts {
 	const char *const *topics;	/* patterns */
 	size_t ntopics;
+	/* Every event, on the hub thread: it must not block. */
 	nitro_live_render render;
 	void *udata;
 	void (*udata_free)(void *udata);	/* when the stream ends (may be NULL) */
-	/* Optional: write the current state on a fresh connection (no
-	 * Last-Event-ID), before the stream is parked.  Events published
-	 * while it runs are delivered after it. */
-	int (*first)(nitro_stream *s, void *udata);
+	/*
+	 * Optional: the first render of a fresh connection (no
+	 * Last-Event-ID), given a NITRO_LIVE_GAP event: the client may show
+	 * an older page.  Usually the same function as render.  It runs on
+	 * the request's thread before the stream is parked, so it may read
+	 * the database; what it writes is sent by the hub like any other
+	 * event, and events published meanwhile are delivered after it.
+	 * A negative return answers the request with 500 instead.
+	 */
+	nitro_live_render first;
 };
 
 /*

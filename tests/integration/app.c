@@ -273,21 +273,16 @@ static int h_big(nitro_req *req, void *u)
 
 /* GET /live: a live stream on topics "t.*" whose first render is 50 KB
  * (a page's worth), as TodoMVC's /todos/live. */
-static int live_first(nitro_stream *s, void *udata)
+static int live_first(const struct nitro_live_event *ev, nitro_buf *out, void *udata)
 {
 	size_t n = 50 * 1024;
-	char *page = malloc(n);
-	int rc;
 
+	(void)ev;
 	(void)udata;
-	if (page == NULL)
-		return NITRO_ENOMEM;
-	memset(page, 'p', n);
-	memcpy(page, ": ", 2);
-	memcpy(page + n - 2, "\n\n", 2);
-	rc = nitro_stream_write(s, page, n);
-	free(page);
-	return rc;
+	nitro_buf_puts(out, ": ");
+	for (size_t i = 4; i < n; i++)
+		nitro_buf_putc(out, 'p');
+	return nitro_buf_puts(out, "\n\n");
 }
 
 static int live_render(const struct nitro_live_event *ev, nitro_buf *out, void *udata)

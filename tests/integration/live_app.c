@@ -4,9 +4,11 @@
  * Every worker process follows the SQLite event log at $LIVE_DB, so an
  * event published by one worker reaches the streams of all of them.
  *
- *   GET  /sse/live?t=PATTERN  a live stream (default pattern "t.*").  A
+ *   GET  /sse/live?t=PATTERN[&first=B]
+ *                             a live stream (default pattern "t.*").  A
  *                             fresh one starts with "event: hello" naming
- *                             the worker; each event arrives as
+ *                             the worker (with first: and a data line
+ *                             "pad" of B bytes of x); each event arrives as
  *                             "event: <topic>", "id: <id>", then the data
  *                             lines "payload <json>", "pid <pid>" and
  *                             "replay 0|1".
@@ -61,21 +63,29 @@ static int render(const struct nitro_live_event *ev, nitro_buf *out, void *udata
 	return nitro_sse_event(out, ev->topic, NULL, data, 3);
 }
 
-static int first(nitro_stream *s, void *udata)
+static int first(const struct nitro_live_event *ev, nitro_buf *out, void *udata)
 {
-	char ev[64];
-	int n = snprintf(ev, sizeof ev, "event: hello\ndata: pid %ld\n\n", (long)getpid());
+	size_t pad = (size_t)(uintptr_t)udata;
 
-	(void)udata;
-	return nitro_stream_write(s, ev, (size_t)n);
+	(void)ev;
+	nitro_buf_printf(out, "event: hello\ndata: pid %ld\n", (long)getpid());
+	if (pad > 0) {
+		nitro_buf_puts(out, "data: pad ");
+		for (size_t i = 0; i < pad; i++)
+			nitro_buf_putc(out, 'x');
+		nitro_buf_putc(out, '\n');
+	}
+	return nitro_buf_putc(out, '\n');
 }
 
 static int h_live(nitro_req *req, void *udata)
 {
 	const char *t = nitro_req_query(req, "t");
 	const char *topics[1] = { t && *t ? t : "t.*" };
+	long pad = query_num(req, "first", 0, 16L << 20);
 	struct nitro_live_opts o = {
 		.topics = topics, .ntopics = 1, .render = render, .first = first,
+		.udata = (void *)(uintptr_t)(pad > 0 ? pad : 0),
 	};
 
 	(void)udata;

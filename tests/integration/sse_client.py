@@ -5,6 +5,8 @@
                                [--reconnect] [--ready FILE]
       Read one stream and append a line per event to OUT, flushed at once:
           <id> <topic> <received ns> <data lines joined by |>
+      A batch's id may come in a block of its own after its events (as the
+      hub writes it): the event before such a block gets its id.
       The first event of a fresh stream ("hello") and heartbeats (comments)
       are written too ("- hello ..." and "# heartbeat").  With --reconnect a
       stream that ends is opened again with Last-Event-ID (the last id seen)
@@ -19,6 +21,9 @@
   sse_client.py stuck URL SECONDS
       Open a stream with a 4 KiB receive buffer, read its first event, print
       "stuck", then read nothing for SECONDS.
+  sse_client.py mute URL SECONDS
+      Open a stream with a 4 KiB receive buffer, print "sent" once the
+      request is sent, then read nothing at all for SECONDS.
   sse_client.py check OUT... --ids F-L
       Did every listen output get exactly the events with ids F..L, in order,
       once each?  Prints "ok events N replayed R p50 X p99 Y max Z" (delivery
@@ -115,8 +120,21 @@ def listen(args):
     expect = int(opt["--expect"]) if opt["--expect"] else None
     last_id = opt["--last-id"]
     drop = int(opt["--drop-every"])
-    got = 0
+    got = here = 0
     f = open(out, "a", buffering=1)
+
+    def emit(line):
+        """Write one event's line; "done" or "drop" when the run says so."""
+        nonlocal got, here
+        f.write("%s %s %d %s\n" % tuple(line))
+        got += 1
+        here += 1
+        if expect is not None and got >= expect:
+            return "done"
+        if drop and here >= drop:
+            return "drop"
+        return None
+
     while time.monotonic() < deadline:
         try:
             s = connect(url, last_id, timeout=max(0.1, min(deadline - time.monotonic(), 5)))
@@ -132,31 +150,53 @@ def listen(args):
         f.write("# status %s\n" % r.head())
         if opt["--ready"]:
             open(opt["--ready"], "a").close()
-        while r.status == 200:
+        pending = None      # an event without id: its batch's id may follow
+        stop = None
+        while r.status == 200 and stop is None:
+            if pending is not None:     # its id comes with it, or never
+                r.deadline = min(deadline, time.monotonic() + 0.1)
             ev = r.event()
-            if ev is None:
+            r.deadline = deadline
+            if ev is None and pending is not None and not r.eof and \
+                    time.monotonic() < deadline:
+                stop = emit(pending)
+                pending = None
+                continue
+            kind, fields = ev if ev is not None else ("end", {"data": []})
+            id_only = kind == "event" and "event" not in fields and not fields["data"]
+            if id_only and "id" in fields:
+                last_id = fields["id"]
+                if pending is not None:
+                    pending[0] = fields["id"]
+            if pending is not None:
+                stop = emit(pending)
+                pending = None
+                if stop:
+                    break
+            if kind == "end":
                 break
-            kind, fields = ev
             if kind == "comment":
                 f.write("# heartbeat\n")
+                continue
+            if id_only:
                 continue
             if fields.get("event") == "hello":
                 f.write("- hello %d %s\n" % (time.time_ns(), "|".join(fields["data"])))
                 continue
+            line = [fields.get("id", "-"), fields.get("event", "-"), time.time_ns(),
+                    "|".join(fields["data"])]
             if "id" in fields:
                 last_id = fields["id"]
-            f.write("%s %s %d %s\n" % (fields.get("id", "-"), fields.get("event", "-"),
-                                        time.time_ns(), "|".join(fields["data"])))
-            got += 1
-            here += 1
-            if expect is not None and got >= expect:
-                s.close()
-                return 0
-            if drop and here >= drop:
-                # A forced disconnect: reset the connection mid-stream.
-                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                r.eof = True
-                break
+                stop = emit(line)
+            else:
+                pending = line
+        if stop == "done":
+            s.close()
+            return 0
+        if stop == "drop":
+            # A forced disconnect: reset the connection mid-stream.
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            r.eof = True
         s.close()
         if not r.eof:
             break		# the deadline
@@ -204,6 +244,21 @@ def stuck(args):
     return 0 if ok else 1
 
 
+def mute(args):
+    """Ask for a stream and never read a byte of the answer."""
+    url, secs = args[0], float(args[1])
+    u = urlsplit(url)
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.settimeout(10)
+    s.connect((u.hostname, u.port))
+    path = u.path + ("?" + u.query if u.query else "")
+    s.sendall(("GET %s HTTP/1.0\r\nHost: %s\r\n\r\n" % (path, u.netloc)).encode())
+    print("sent", flush=True)
+    time.sleep(secs)
+    return 0
+
+
 def check(args):
     """Every listen output in args holds exactly the events with ids F..L
     (--ids F-L), in order, once each; one summary line for all of them."""
@@ -241,4 +296,5 @@ def check(args):
 
 if __name__ == "__main__":
     cmd = sys.argv[1]
-    sys.exit({"listen": listen, "storm": storm, "stuck": stuck, "check": check}[cmd](sys.argv[2:]))
+    sys.exit({"listen": listen, "storm": storm, "stuck": stuck, "mute": mute,
+              "check": check}[cmd](sys.argv[2:]))

@@ -128,11 +128,12 @@ t_like "$(it_curl "$url/")" '<li id="note-1">Buy &lt;milk&gt;</li>' \
     "the page lists the note, escaped"
 wait "$sse"
 t_has "$(tr -d '\r' <"$IT_DIR/sse.out")" \
-    'id: 1
-data: selector #notes
+    'data: selector #notes
 data: mode append
-data: elements <li id="note-1">Buy &lt;milk&gt;</li>' \
-    "the open stream got the note as it was added"
+data: elements <li id="note-1">Buy &lt;milk&gt;</li>
+
+id: 1' \
+    "the open stream got the note as it was added, then its id"
 t_run "the database is in var/" test -s var/demo.db
 kill -TERM "$serve"
 wait "$serve"

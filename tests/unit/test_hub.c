@@ -63,19 +63,21 @@ static int render(const struct nitro_live_event *ev, nitro_buf *out, void *udata
 
 static int render_with_id(const struct nitro_live_event *ev, nitro_buf *out, void *udata)
 {
-	return nitro_buf_printf(out, "event: x\nid: own-%s\ndata: y\n\n", ev->sse_id);
+	return nitro_buf_printf(out, "event: x\nid: own-%lld\ndata: y\n\n", (long long)ev->id);
 }
 
 static int frees;
 static void count_free(void *p) { frees++; }
 
-/* after < 0: start at the newest event, as nitro_live does. */
-static int park(nitro_hub *h, int *client, const char *topic, int64_t after, int gap,
-    nitro_live_render fn)
+/* after < 0: start at the newest event, as nitro_live does.  first:
+ * bytes to write before any event (NULL: none), framed as records. */
+static int park_first(nitro_hub *h, int *client, const char *topic, int64_t after, int gap,
+    nitro_live_render fn, const char *first)
 {
 	static const char *topics[1];
 	struct nitro_live_opts o = {topics, 1, fn, NULL, count_free, NULL};
-	int sv[2];
+	nitro_buf pending = NITRO_BUF_INIT;
+	int sv[2], rc;
 
 	topics[0] = topic;
 	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
@@ -87,7 +89,18 @@ static int park(nitro_hub *h, int *client, const char *topic, int64_t after, int
 	}
 	if (after < 0)
 		nitro__hub_head(h, &after);
-	return nitro__hub_park(h, sv[0], 7, &o, after, gap);
+	if (first != NULL)
+		nitro__fcgi_frame(&pending, 7, first, strlen(first));
+	rc = nitro__hub_park(h, sv[0], 7, &o, after, gap, &pending);
+	T_EQ_INT((int)pending.len, 0, "the hub takes the pending bytes");
+	nitro_buf_free(&pending);
+	return rc;
+}
+
+static int park(nitro_hub *h, int *client, const char *topic, int64_t after, int gap,
+    nitro_live_render fn)
+{
+	return park_first(h, client, topic, after, gap, fn, NULL);
 }
 
 static void wait_streams(size_t n)
@@ -126,9 +139,9 @@ int main(void)
 	T_EQ_INT(nitro_publish(t, "chat.msg", "{\"t\":\"hi\"}", &id), 0, "publish");
 	T_EQ_INT(id, 1, "first id is 1");
 	read_stream(a, out, sizeof out, 1, 2000);
-	T_EQ_STR(out, "event: datastar-patch-elements\nid: 1\n"
-	    "data: elements <p>chat.msg {\"t\":\"hi\"}</p>\n\n",
-	    "delivered with the event id added after the event line");
+	T_EQ_STR(out, "event: datastar-patch-elements\n"
+	    "data: elements <p>chat.msg {\"t\":\"hi\"}</p>\n\nid: 1\n\n",
+	    "delivered, then the event id in a block of its own");
 	T_EQ_INT(read_stream(b, out, sizeof out, 1, 200), 0, "other topics are not delivered");
 
 	nitro_publish(t, "chat.secret", "{}", NULL);
@@ -154,8 +167,8 @@ int main(void)
 
 	T_EQ_INT(park(h, &c, "chat.*", 1, 1, render), 0, "a reconnect after id 1");
 	read_stream(c, out, sizeof out, 1, 2000);
-	T_EQ_STR(out, "event: datastar-patch-elements\nid: 4\n"
-	    "data: elements <p>replay chat.two {}</p>\n\n",
+	T_EQ_STR(out, "event: datastar-patch-elements\n"
+	    "data: elements <p>replay chat.two {}</p>\n\nid: 4\n\n",
 	    "exactly the missed event is replayed, marked as replay");
 	nitro_publish(t, "chat.three", "{}", NULL);	/* id 5 */
 	read_stream(c, out, sizeof out, 1, 2000);
@@ -177,7 +190,8 @@ int main(void)
 	wait_streams(2);
 	nitro_publish(t, "x.y", "{}", NULL);
 	read_stream(c, out, sizeof out, 1, 2000);
-	T_EQ_STR(out, "event: x\nid: own-6\ndata: y\n\n", "an id the callback wrote is kept");
+	T_EQ_STR(out, "event: x\nid: own-6\ndata: y\n\nid: 6\n\n",
+	    "the event's id comes last, whatever the callback wrote");
 	close(c);
 	wait_streams(1);
 
@@ -208,6 +222,41 @@ int main(void)
 	size_t n = read_stream(a, out, sizeof out, 100000, 500);
 	T_OK(n > 0 && strstr(out, "chat.after") != NULL, "the reader that kept up still gets events");
 	close(d);
+	wait_streams(1);
+
+	/* Bytes handed over with the stream (the response head and first
+	 * render) are written first, then events. */
+	static const char head[] = "Status: 200 OK\r\n\r\nevent: hello\n\n";
+	T_EQ_INT(park_first(h, &c, "chat.*", -1, 0, render, head), 0,
+	    "a stream parked with its first bytes");
+	wait_streams(2);
+	nitro_publish(t, "chat.next", "{}", NULL);
+	n = read_stream(c, out, sizeof out, 100000, 500);
+	T_OK(n > sizeof head && memcmp(out, head, sizeof head - 1) == 0 &&
+	    strstr(out + sizeof head - 1, "chat.next") != NULL, "first bytes first, then events");
+	close(c);
+	wait_streams(1);
+
+	/* A first page the client never reads is queued like any other
+	 * write: nobody waits for it, and it is dropped as too slow. */
+	size_t big_len = 2u << 20;
+	char *page = malloc(big_len + 1);
+	memset(page, 'x', big_len);
+	page[big_len] = '\0';
+	nitro_app_hub_stats(app, &st);
+	uint64_t dropped = st.dropped_slow;
+	T_EQ_INT(park_first(h, &d, "chat.*", -1, 0, render, page), 0,
+	    "a stream with a 2 MiB first page nobody reads");
+	free(page);
+	wait_streams(2);
+	nitro_publish(t, "chat.during", "{}", NULL);
+	n = read_stream(a, out, sizeof out, 100000, 500);
+	T_OK(strstr(out, "chat.during") != NULL, "the other stream is not held up");
+	wait_streams(1);
+	nitro_app_hub_stats(app, &st);
+	T_EQ_INT(st.streams, 1, "the unread page's stream is closed");
+	T_EQ_INT((int)(st.dropped_slow - dropped), 1, "as too slow");
+	close(d);
 
 	/* Stopping cuts the remaining stream with a byte nginx rejects. */
 	nitro_app_stop(app);
@@ -216,7 +265,7 @@ int main(void)
 	if (n > 0 && out[n - 1] != '!')
 		printf("# last bytes: %s\n", n > 20 ? out + n - 20 : out);
 	T_OK(n > 0 && out[n - 1] == '!', "shutdown ends streams with a non-record byte");
-	T_EQ_INT(frees, 6, "every stream's udata was freed (six were parked)");
+	T_EQ_INT(frees, 8, "every stream's udata was freed (eight were parked)");
 	close(a);
 	nitro_app_free(app);
 	return t_done();

@@ -150,19 +150,9 @@ static int patch_list(nitro_buf *out, struct shown *sh)
 	return rc;
 }
 
-static int first(nitro_stream *s, void *udata)
-{
-	nitro_buf ev = NITRO_BUF_INIT;
-	int rc = patch_list(&ev, udata);
-
-	if (rc == 0)
-		rc = nitro_sse_send(s, &ev);
-	nitro_buf_free(&ev);
-	return rc;
-}
-
 /* One event in, Datastar patches out.  Runs on the hub thread for every
- * stream, so it works from the event's payload (the note as JSON). */
+ * stream, so it works from the event's payload (the note as JSON); the
+ * whole list for a fresh stream (its first render) and after a gap. */
 static int render(const struct nitro_live_event *ev, nitro_buf *out, void *udata)
 {
 	struct nitro_sse_patch append = { .selector = "#notes", .mode = NITRO_DS_APPEND };
@@ -173,7 +163,7 @@ static int render(const struct nitro_live_event *ev, nitro_buf *out, void *udata
 	nitro_html h;
 	int rc;
 
-	if (strcmp(ev->topic, "nitro.gap") == 0)
+	if (strcmp(ev->topic, NITRO_LIVE_GAP) == 0)
 		return patch_list(out, sh);
 	if (strcmp(ev->topic, "note.saved") != 0 ||
 	    (j = json_tokener_parse(ev->payload)) == NULL)
@@ -200,7 +190,7 @@ static int notes_sse(nitro_req *req, void *udata)
 	static const char *const topics[] = { "note.*" };
 	struct nitro_live_opts o = {
 		.topics = topics, .ntopics = 1,
-		.render = render, .first = first,
+		.render = render, .first = render,
 		.udata = calloc(1, sizeof(struct shown)), .udata_free = free,
 	};
 
