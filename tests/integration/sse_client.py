@@ -227,16 +227,24 @@ def storm(args):
     return 0 if held == n else 1
 
 
-def stuck(args):
-    """Open a stream with a small receive buffer, read its first event,
-    then read nothing more for a while: a client that cannot keep up."""
-    url, secs = args[0], float(args[1])
+def small_window(url):
+    """Ask for url on a socket with a 4 KiB receive buffer (so that what
+    the client does not read soon backs up to the server)."""
     u = urlsplit(url)
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     s.settimeout(10)
     s.connect((u.hostname, u.port))
-    s.sendall(("GET %s HTTP/1.0\r\nHost: %s\r\n\r\n" % (u.path, u.netloc)).encode())
+    path = u.path + ("?" + u.query if u.query else "")
+    s.sendall(("GET %s HTTP/1.0\r\nHost: %s\r\n\r\n" % (path, u.netloc)).encode())
+    return s
+
+
+def stuck(args):
+    """Open a stream with a small receive buffer, read its first event,
+    then read nothing more for a while: a client that cannot keep up."""
+    url, secs = args[0], float(args[1])
+    s = small_window(url)
     r = Reader(s, time.monotonic() + 10)
     ok = r.head() == 200 and r.event() is not None
     print("stuck" if ok else "no stream", flush=True)
@@ -247,15 +255,10 @@ def stuck(args):
 def mute(args):
     """Ask for a stream and never read a byte of the answer."""
     url, secs = args[0], float(args[1])
-    u = urlsplit(url)
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    s.settimeout(10)
-    s.connect((u.hostname, u.port))
-    path = u.path + ("?" + u.query if u.query else "")
-    s.sendall(("GET %s HTTP/1.0\r\nHost: %s\r\n\r\n" % (path, u.netloc)).encode())
+    s = small_window(url)
     print("sent", flush=True)
     time.sleep(secs)
+    s.close()
     return 0
 
 
