@@ -506,6 +506,7 @@ static void take_inbox(nitro_hub *h)
 		/* The head and first render come first, under the rules of
 		 * every other write. */
 		if (s->queue.len > 0) {
+			h->pend_bytes += s->queue.len;
 			s->stuck_since = h->now;
 			if (flush_queue(h, s) != 0) {
 				stream_close(h, s, 0);

@@ -227,6 +227,8 @@ int main(void)
 	/* Bytes handed over with the stream (the response head and first
 	 * render) are written first, then events. */
 	static const char head[] = "Status: 200 OK\r\n\r\nevent: hello\n\n";
+	nitro_app_hub_stats(app, &st);
+	uint64_t bytes = st.bytes;
 	T_EQ_INT(park_first(h, &c, "chat.*", -1, 0, render, head), 0,
 	    "a stream parked with its first bytes");
 	wait_streams(2);
@@ -234,6 +236,11 @@ int main(void)
 	n = read_stream(c, out, sizeof out, 100000, 500);
 	T_OK(n > sizeof head && memcmp(out, head, sizeof head - 1) == 0 &&
 	    strstr(out + sizeof head - 1, "chat.next") != NULL, "first bytes first, then events");
+	for (int i = 0; i < 100 && st.bytes - bytes < 8 + sizeof head - 1; i++) {
+		usleep(10000);
+		nitro_app_hub_stats(app, &st);
+	}
+	T_OK(st.bytes - bytes >= 8 + sizeof head - 1, "and count in the bytes written");
 	close(c);
 	wait_streams(1);
 
