@@ -1,9 +1,14 @@
-/* Error codes and the per-thread last error message. */
+/*
+ * Error codes and the per-thread last error: a code and its message, set
+ * together by nitro_error() and cleared together by nitro_error_clear()
+ * (the rule is in core.h).
+ */
 #include <stdio.h>
 #include <stdarg.h>
 
-#include "nitro/core.h"
+#include "core/error.h"
 
+static _Thread_local int last_code;
 static _Thread_local char last_msg[512];
 
 const char *nitro_strerror(int err)
@@ -28,6 +33,11 @@ const char *nitro_strerror(int err)
 	return "unknown error";
 }
 
+int nitro_errcode(void)
+{
+	return last_code;
+}
+
 const char *nitro_errmsg(void)
 {
 	return last_msg[0] ? last_msg : "no error";
@@ -37,8 +47,30 @@ int nitro_error(int err, const char *fmt, ...)
 {
 	va_list ap;
 
+	last_code = err;
 	va_start(ap, fmt);
 	vsnprintf(last_msg, sizeof last_msg, fmt, ap);
 	va_end(ap);
 	return err;
+}
+
+void nitro_error_clear(void)
+{
+	last_code = 0;
+	last_msg[0] = '\0';
+}
+
+int nitro__oom(const char *what)
+{
+	const char *msg = nitro_strerror(NITRO_ENOMEM);
+
+	return what ? nitro_error(NITRO_ENOMEM, "%s: %s", what, msg) :
+	    nitro_error(NITRO_ENOMEM, "%s", msg);
+}
+
+int nitro__errcode(void)
+{
+	if (last_code < 0)
+		return last_code;
+	return nitro_error(NITRO_EINTERNAL, "a call failed without saying why");
 }

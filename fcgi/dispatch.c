@@ -49,7 +49,7 @@ static void route(nitro_req *req)
 			 * page (nitro_live's 503, say) keeps it. */
 			nitro_log(NITRO_LOG_ERROR, "handler failed", "path", req->path,
 			    "route", m->pattern, "error", nitro_strerror(rc),
-			    "detail", nitro_errmsg(), NULL);
+			    "detail", nitro_errcode() ? nitro_errmsg() : "none given", NULL);
 			nitro_resp_error(req, 500, "The server could not complete the request.");
 		}
 		break;

@@ -340,6 +340,7 @@ static int deliver(nitro_hub *h, struct hub_stream *s, const struct nitro_live_e
 {
 	if (!rc->valid || rc->render != s->render || rc->udata != s->udata) {
 		nitro_buf_reset(&h->out);
+		nitro_error_clear();	/* a failure logs its own message */
 		if (s->render(ev, &h->out, s->udata) < 0 || h->out.err) {
 			nitro_log(NITRO_LOG_WARN, "live stream closed: its render callback failed",
 			    "topic", ev->topic, "error", nitro_errmsg(), NULL);

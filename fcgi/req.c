@@ -62,6 +62,9 @@ void nitro__req_begin(nitro_req *req, struct nitro_conn *conn, char **envp)
 	const char *uri, *q;
 	struct nitro_perr e;
 
+	/* Each request starts with no error, so that a failure's message is
+	 * never one a previous request left on this thread. */
+	nitro_error_clear();
 	req->conn = *conn;
 	req->envp = envp;
 	clock_gettime(CLOCK_MONOTONIC, &req->t0);

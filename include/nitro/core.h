@@ -10,8 +10,9 @@
  * nitro_memrepo_new(), and nitro_sqlrepo_new() and nitro_app_new() in the
  * other layers); opts may be NULL.
  *
- * Functions that can fail return 0 or a negative NITRO_E* code and leave a
- * message for the calling thread in nitro_errmsg().  Nothing here calls
+ * Functions that can fail return 0 or a negative NITRO_E* code (or NULL)
+ * and leave the code and a message for the calling thread in
+ * nitro_errcode() and nitro_errmsg().  Nothing here calls
  * exit() or abort() on bad input.
  */
 #ifndef NITRO_CORE_H
@@ -58,11 +59,25 @@ enum nitro_error {
 /* A static description of an error code ("out of memory"). */
 NITRO_API const char *nitro_strerror(int err);
 
+/*
+ * Each thread has a last error: a code and a message that travel together.
+ * nitro_error() sets both and nitro_error_clear() clears both; nothing
+ * else touches them (the FastCGI runtime clears them as each request
+ * starts).  So right after a call fails (a negative NITRO_E* or NULL),
+ * nitro_errcode() is its code and nitro_errmsg() says why; after a call
+ * that succeeded they may still describe an earlier failure.
+ */
+/* The calling thread's last error code: a negative NITRO_E*, or 0. */
+NITRO_API int nitro_errcode(void);
+
 /* The calling thread's last error message; never NULL. */
 NITRO_API const char *nitro_errmsg(void);
 
-/* Record a message for the calling thread and return err (negative). */
+/* Record err and a message for the calling thread; return err (negative). */
 NITRO_API int nitro_error(int err, const char *fmt, ...) NITRO_PRINTF(2, 3);
+
+/* Forget the calling thread's last error (code 0, "no error"). */
+NITRO_API void nitro_error_clear(void);
 
 /* ---- arenas ---------------------------------------------------------- */
 

@@ -126,6 +126,32 @@ static int h_fail(nitro_req *req, void *u)
 	return nitro_error(NITRO_EIO, "the database is on fire");
 }
 
+/* A handler that fails without saying why; it notes the error state it
+ * started with. */
+static int start_code;
+static int h_fail_silently(nitro_req *req, void *u)
+{
+	start_code = nitro_errcode();
+	return NITRO_EIO;
+}
+
+/* Run a request with stderr (the log) captured into log. */
+static void run_logged(char **envp, struct result *r, char *log, size_t cap)
+{
+	FILE *tmp = tmpfile();
+	int saved = dup(2);
+	size_t n;
+
+	dup2(fileno(tmp), 2);
+	run(envp, r);
+	dup2(saved, 2);
+	close(saved);
+	rewind(tmp);
+	n = fread(log, 1, cap - 1, tmp);
+	log[n] = '\0';
+	fclose(tmp);
+}
+
 static int h_ignores_bad_query(nitro_req *req, void *u)
 {
 	const char *v = nitro_req_query(req, "x");
@@ -256,6 +282,7 @@ int main(void)
 	nitro_route(app, "* /signals", h_signals, NULL);
 	nitro_route(app, "GET /fail", h_fail, NULL);
 	nitro_route(app, "GET /q", h_ignores_bad_query, NULL);
+	nitro_route(app, "GET /silent", h_fail_silently, NULL);
 	nitro_route(app, "GET /sse", h_stream, NULL);
 	nitro_route(app, "POST /login", h_login, NULL);
 	nitro_route(app, "GET /twice", h_twice, NULL);
@@ -320,6 +347,20 @@ int main(void)
 	T_OK(strncmp(r->out, "Status: 500 Internal Server Error\r\n", 35) == 0,
 	    "a failing handler gives 500");
 	T_OK(strstr(r->out, "on fire") == NULL, "500 does not leak the internal message");
+
+	/* The next request starts with no error: the first one's message is
+	 * not the detail of the second one's 500. */
+	{
+		char log[4096];
+
+		run_logged(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/silent"), r, log, sizeof log);
+		T_EQ_INT(start_code, 0, "a request starts with no error code");
+		T_OK(strncmp(r->out, "Status: 500 Internal Server Error\r\n", 35) == 0,
+		    "a handler failing without a message gives 500");
+		T_OK(strstr(log, "handler failed") != NULL, "the failure is logged");
+		T_OK(strstr(log, "on fire") == NULL,
+		    "the log does not blame the previous request's error");
+	}
 
 	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/q?x=%zz", "QUERY_STRING=x=%zz"), r);
 	T_OK(strncmp(r->out, "Status: 400 Bad Request\r\n", 25) == 0,
