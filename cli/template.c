@@ -48,5 +48,5 @@ int nitro__cli_fill(nitro_buf *out, const char *tmpl, const char *const *vars)
 		p = end + 1;
 	}
 	nitro_buf_puts(out, p);
-	return out->err ? nitro_error(out->err, "template: out of memory") : 0;
+	return out->err;	/* the buffer said why */
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nitro/core.h"
+#include "core/error.h"
 
 #define ALIGN 16
 
@@ -43,14 +44,14 @@ nitro_arena *nitro_arena_new(size_t block_size)
 	nitro_arena *a = calloc(1, sizeof *a);
 
 	if (a == NULL) {
-		nitro_error(NITRO_ENOMEM, "arena: out of memory");
+		nitro__oom("arena");
 		return NULL;
 	}
 	a->block_size = block_size < 256 ? 256 : block_size;
 	a->head = block_new(a->block_size);
 	if (a->head == NULL) {
 		free(a);
-		nitro_error(NITRO_ENOMEM, "arena: out of memory");
+		nitro__oom("arena");
 		return NULL;
 	}
 	return a;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "nitro/core.h"
+#include "core/error.h"
 #include "core/fmt.h"
 
 void nitro_buf_init(nitro_buf *b, size_t max)
@@ -141,7 +142,7 @@ char *nitro_buf_steal(nitro_buf *b, size_t *len)
 		/* Caller storage cannot be handed out: copy it. */
 		p = malloc(b->len + 1);
 		if (p == NULL) {
-			b->err = nitro_error(NITRO_ENOMEM, "buffer: out of memory");
+			b->err = nitro__oom("buffer");
 			return NULL;
 		}
 		memcpy(p, b->data, b->len + 1);

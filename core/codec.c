@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "nitro/core.h"
+#include "core/error.h"
 #include "core/repo.h"
 
 /* Years 0001..9999 keep every timestamp four digits wide. */
@@ -216,7 +217,7 @@ int nitro__b64_decode(const char *s, size_t n, nitro_blob *out)
 	if (n % 4 != 0)
 		return nitro_error(NITRO_EPARSE, "base64 length is not a multiple of 4");
 	if ((d = malloc(n / 4 * 3 + 1)) == NULL)
-		return nitro_error(NITRO_ENOMEM, "out of memory");
+		return nitro__oom(NULL);
 	for (size_t i = 0; i < n; i += 4) {
 		int v[4], pad = 0;
 

@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "nitro/core.h"
+#include "core/error.h"
 #include "core/config_parse.h"
 
 #define FILE_MAX	(1 << 20)
@@ -54,7 +55,7 @@ static int set(const char *key, size_t klen, const char *value, size_t vlen)
 
 	if ((k = strndup(key, klen)) == NULL || (v = strndup(value, vlen)) == NULL) {
 		free(k);
-		return nitro_error(NITRO_ENOMEM, "out of memory");
+		return nitro__oom(NULL);
 	}
 	pthread_mutex_lock(&mu);
 	for (i = 0; i < nentries && strcmp(entries[i].key, k) != 0; i++)
@@ -184,7 +185,7 @@ int nitro_config_load(const char *path)
 	}
 	if ((buf = malloc(FILE_MAX + 1)) == NULL) {
 		fclose(f);
-		return nitro_error(NITRO_ENOMEM, "out of memory");
+		return nitro__oom(NULL);
 	}
 	n = fread(buf, 1, FILE_MAX + 1, f);
 	fclose(f);

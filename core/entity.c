@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "nitro/core.h"
+#include "core/error.h"
 #include "core/repo.h"
 #include "core/uow.h"
 
@@ -105,7 +106,7 @@ static int ensure_uuid(const struct nitro__schema_rt *rt, void *obj)
 	if ((rc = nitro_uuid(u)) < 0)
 		return rc;
 	if ((*id = strdup(u)) == NULL)
-		return nitro_error(NITRO_ENOMEM, "out of memory");
+		return nitro__oom(NULL);
 	return 0;
 }
 
@@ -174,7 +175,7 @@ static int save_many(const nitro_schema *s, void *objs, size_t n, int key)
 		return nitro_error(NITRO_ELIMIT, "%s: a batch holds at most %d records",
 		    s->name, BATCH_MAX);
 	if ((ptrs = malloc(n * sizeof *ptrs)) == NULL)
-		return nitro_error(NITRO_ENOMEM, "out of memory");
+		return nitro__oom(NULL);
 	for (size_t i = 0; i < n; i++)
 		ptrs[i] = (char *)objs + i * s->size;
 	rc = save_batch(s, rt, ptrs, n, key);
@@ -221,7 +222,7 @@ int nitro_entity_exists(const nitro_schema *s, nitro_id id)
 	if (s == NULL)
 		return nitro_error(NITRO_EINVAL, "exists: no schema");
 	if ((tmp = malloc(s->size)) == NULL)
-		return nitro_error(NITRO_ENOMEM, "out of memory");
+		return nitro__oom(NULL);
 	rc = nitro_entity_get(s, id, tmp);
 	if (rc == 0)
 		nitro_entity_clear(s, tmp);
@@ -240,7 +241,7 @@ int nitro_entity_delete(const nitro_schema *s, nitro_id id)
 		return NITRO_EINVAL;
 	h = &rt->hooks;
 	if ((obj = malloc(s->size)) == NULL)
-		return nitro_error(NITRO_ENOMEM, "out of memory");
+		return nitro__oom(NULL);
 	if ((rc = rt->repo->ops->get(rt->store, id, obj)) < 0) {
 		free(obj);
 		goto out;

@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "nitro/core.h"
+#include "core/error.h"
 #include "core/repo.h"
 
 #define MEMBER(obj, f) ((char *)(obj) + (f)->offset)
@@ -74,7 +75,7 @@ int nitro_entity_to_json(const nitro_schema *s, const void *obj, struct json_obj
 	if (rt == NULL)
 		return NITRO_EINVAL;
 	if ((o = json_object_new_object()) == NULL)
-		return nitro_error(NITRO_ENOMEM, "out of memory");
+		return nitro__oom(NULL);
 	for (size_t i = 0; i < rt->n; i++) {
 		struct json_object *v;
 
@@ -85,7 +86,7 @@ int nitro_entity_to_json(const nitro_schema *s, const void *obj, struct json_obj
 			json_object_put(v);
 			json_object_put(o);
 			return err == NITRO_EINVAL ? nitro_error(err, "%s.%s: time out of range",
-			    s->name, rt->f[i].name) : nitro_error(NITRO_ENOMEM, "out of memory");
+			    s->name, rt->f[i].name) : nitro__oom(NULL);
 		}
 	}
 	*out = o;
@@ -144,7 +145,7 @@ static int field_set(const struct nitro__schema_rt *rt, void *obj, int i,
 		if (memchr(str, '\0', (size_t)len) != NULL)
 			return bad(e, f, "a string without NUL bytes");
 		if ((*(char **)m = strdup(str)) == NULL)
-			return nitro_error(NITRO_ENOMEM, "out of memory");
+			return nitro__oom(NULL);
 		return 0;
 	}
 	case NITRO_T_TIME:

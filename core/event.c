@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "nitro/core.h"
+#include "core/error.h"
 
 #define NAME_MAX_LEN	128	/* patterns and async event names */
 #define QUEUE_DEFAULT	1024
@@ -269,7 +270,7 @@ int nitro_bus_on(nitro_bus *bus, const char *pattern, nitro_event_fn fn,
 	old = bus->cur;
 	if (bus->next_id == __INT_MAX__ || (s = snap_new(old->n + 1)) == NULL) {
 		pthread_mutex_unlock(&bus->mu);
-		return nitro_error(NITRO_ENOMEM, "subscribe: out of memory");
+		return nitro__oom("subscribe");
 	}
 	u.id = bus->next_id++;
 	/* After every subscription of equal or higher priority: ties keep
@@ -302,7 +303,7 @@ int nitro_bus_off(nitro_bus *bus, int id)
 	}
 	if ((s = snap_new(old->n - 1)) == NULL) {
 		pthread_mutex_unlock(&bus->mu);
-		return nitro_error(NITRO_ENOMEM, "unsubscribe: out of memory");
+		return nitro__oom("unsubscribe");
 	}
 	memcpy(s->subs, old->subs, at * sizeof(struct sub));
 	memcpy(s->subs + at, old->subs + at + 1,
@@ -460,7 +461,7 @@ nitro_bus *nitro_bus_new(const struct nitro_bus_opts *opts)
 fail:
 	bus_destroy(bus);
 nomem:
-	nitro_error(NITRO_ENOMEM, "bus: out of memory");
+	nitro__oom("bus");
 	return NULL;
 }
 

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "nitro/core.h"
+#include "core/error.h"
 #include "core/repo.h"
 
 struct rec {
@@ -327,7 +328,7 @@ static int set_text_id(struct store *st, void *copy, void *caller, const char *u
 	if (a == NULL || b == NULL) {
 		free(a);
 		free(b);
-		return nitro_error(NITRO_ENOMEM, "out of memory");
+		return nitro__oom(NULL);
 	}
 	free(ID_TEXT(st, copy));
 	ID_TEXT(st, copy) = a;
@@ -353,14 +354,14 @@ static int m_put(void *store, void *const *objs, size_t n, int key)
 	if ((cp = calloc(n ? n : 1, sizeof *cp)) == NULL ||
 	    (old = calloc(n ? n : 1, sizeof *old)) == NULL) {
 		free(cp);
-		return nitro_error(NITRO_ENOMEM, "out of memory");
+		return nitro__oom(NULL);
 	}
 	for (i = 0; i < n; i++) {
 		if ((cp[i] = rec_new(st)) == NULL ||
 		    nitro_entity_copy(st->s, cp[i]->obj, objs[i]) < 0) {
 			free(cp[i]);
 			cp[i] = NULL;
-			rc = nitro_error(NITRO_ENOMEM, "out of memory");
+			rc = nitro__oom(NULL);
 			goto out;
 		}
 		/* A new text id goes into the caller's record too. */
@@ -533,7 +534,7 @@ static int m_query(void *store, const nitro_query *q, nitro_rows *out, size_t *c
 		goto unlock;
 	}
 	if ((hits = malloc((st->n ? st->n : 1) * sizeof *hits)) == NULL) {
-		rc = nitro_error(NITRO_ENOMEM, "out of memory");
+		rc = nitro__oom(NULL);
 		goto unlock;
 	}
 	for (size_t k = 0; k < st->nb; k++)
@@ -547,7 +548,7 @@ static int m_query(void *store, const nitro_query *q, nitro_rows *out, size_t *c
 	out->n = 0;
 	out->items = NULL;
 	if (upto > from && (out->items = calloc(upto - from, st->s->size)) == NULL) {
-		rc = nitro_error(NITRO_ENOMEM, "out of memory");
+		rc = nitro__oom(NULL);
 		goto unlock;
 	}
 	for (size_t i = from; i < upto; i++) {
@@ -692,7 +693,7 @@ static int m_attach(nitro_repo *r, const nitro_schema *s, void **out)
 	struct store *st, **grown;
 
 	if ((st = calloc(1, sizeof *st)) == NULL)
-		return nitro_error(NITRO_ENOMEM, "out of memory");
+		return nitro__oom(NULL);
 	pthread_rwlock_init(&st->lock, NULL);
 	st->nb = 16;
 	st->repo = m;
@@ -727,7 +728,7 @@ static int m_attach(nitro_repo *r, const nitro_schema *s, void **out)
 	return 0;
 nomem:
 	store_free(st);
-	return nitro_error(NITRO_ENOMEM, "out of memory");
+	return nitro__oom(NULL);
 }
 
 static void m_free(nitro_repo *r)
@@ -764,7 +765,7 @@ nitro_repo *nitro_memrepo_new(const struct nitro_memrepo_opts *o)
 	struct memrepo *m = calloc(1, sizeof *m);
 
 	if (m == NULL) {
-		nitro_error(NITRO_ENOMEM, "out of memory");
+		nitro__oom(NULL);
 		return NULL;
 	}
 	if (o != NULL)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/error.h"
 #include "core/transport.h"
 
 struct memt {
@@ -32,7 +33,7 @@ static int m_publish(void *self, const char *topic, const char *json, int64_t *i
 	if (t == NULL || p == NULL) {
 		free(t);
 		free(p);
-		return nitro_error(NITRO_ENOMEM, "publish: out of memory");
+		return nitro__oom("publish");
 	}
 	pthread_mutex_lock(&m->mu);
 	m->head++;
@@ -65,7 +66,7 @@ static void *m_follow(void *self)
 	struct memt_reader *r = calloc(1, sizeof *r);
 
 	if (r == NULL) {
-		nitro_error(NITRO_ENOMEM, "follow: out of memory");
+		nitro__oom("follow");
 		return NULL;
 	}
 	r->m = self;
@@ -108,7 +109,7 @@ static int m_read(void *reader, int64_t after, size_t limit, nitro_tevent **out,
 	ev = calloc(limit, sizeof *ev);
 	if (ev == NULL) {
 		pthread_mutex_unlock(&m->mu);
-		return nitro_error(NITRO_ENOMEM, "read: out of memory");
+		return nitro__oom("read");
 	}
 	for (id = first; id <= m->head && k < limit; id++, k++) {
 		const nitro_tevent *s = &m->ring[(size_t)id % m->cap];
@@ -120,7 +121,7 @@ static int m_read(void *reader, int64_t after, size_t limit, nitro_tevent **out,
 		if (ev[k].topic == NULL || ev[k].payload == NULL) {
 			pthread_mutex_unlock(&m->mu);
 			nitro_tevents_free(ev, k + 1);
-			return nitro_error(NITRO_ENOMEM, "read: out of memory");
+			return nitro__oom("read");
 		}
 	}
 	pthread_mutex_unlock(&m->mu);
@@ -165,7 +166,7 @@ nitro_transport *nitro__mem_transport_new(size_t retain)
 
 	if (m == NULL || (m->ring = calloc(retain ? retain : 1, sizeof *m->ring)) == NULL) {
 		free(m);
-		nitro_error(NITRO_ENOMEM, "transport: out of memory");
+		nitro__oom("transport");
 		return NULL;
 	}
 	m->cap = retain ? retain : 1;

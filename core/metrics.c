@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "nitro/core.h"
+#include "core/error.h"
 
 #define SERIES_MAX	4096
 #define HASH_SIZE	8192	/* power of two, twice SERIES_MAX */
@@ -136,7 +137,7 @@ static struct series *get(const char *name, const char *help, const char *labels
 		goto out;
 	}
 	if ((s = calloc(1, sizeof *s)) == NULL) {
-		nitro_error(NITRO_ENOMEM, "out of memory");
+		nitro__oom(NULL);
 		goto out;
 	}
 	if (f == nfamilies) {

@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "nitro/core.h"
+#include "core/error.h"
 #include "core/repo.h"
 
 static pthread_mutex_t schema_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -100,7 +101,7 @@ static int set_default(const struct nitro__schema_rt *rt, void *obj, int i)
 	switch (f->type) {
 	case NITRO_T_TEXT:
 		if ((*(char **)MEMBER(obj, f) = strdup(f->def)) == NULL)
-			return nitro_error(NITRO_ENOMEM, "out of memory");
+			return nitro__oom(NULL);
 		return 0;
 	case NITRO_T_JSON:
 		if ((*(struct json_object **)MEMBER(obj, f) =
@@ -191,7 +192,7 @@ static int check_schema(const nitro_schema *s, struct nitro__schema_rt *rt)
 		int rc = 0;
 
 		if (tmp == NULL)
-			return nitro_error(NITRO_ENOMEM, "out of memory");
+			return nitro__oom(NULL);
 		for (size_t i = 0; i < rt->n && rc == 0; i++)
 			if (rt->f[i].def != NULL)
 				rc = set_default(rt, tmp, (int)i);
@@ -240,7 +241,7 @@ struct nitro__schema_rt *nitro__schema(const nitro_schema *s)
 			free(rt);
 		}
 		rt = NULL;
-		nitro_error(NITRO_ENOMEM, "out of memory");
+		nitro__oom(NULL);
 		goto out;
 	}
 	rt->f = s->fields();
@@ -356,7 +357,7 @@ int nitro_entity_copy(const nitro_schema *s, void *dst, const void *src)
 	return 0;
 nomem:
 	nitro_entity_clear(s, dst);
-	return nitro_error(NITRO_ENOMEM, "out of memory copying %s", s->name);
+	return nitro__oom(s->name);
 }
 
 int nitro_entity_set_null(const nitro_schema *s, void *obj, const char *field, int null)

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 
+#include "core/error.h"
 #include "core/transport.h"
 
 nitro_transport *nitro_transport_new(const struct nitro_transport_ops *ops, void *self)
@@ -19,7 +20,7 @@ nitro_transport *nitro_transport_new(const struct nitro_transport_ops *ops, void
 	}
 	t = calloc(1, sizeof *t);
 	if (t == NULL) {
-		nitro_error(NITRO_ENOMEM, "transport: out of memory");
+		nitro__oom("transport");
 		return NULL;
 	}
 	t->ops = ops;

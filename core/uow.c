@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/error.h"
 #include "core/repo.h"
 #include "core/uow.h"
 
@@ -101,14 +102,14 @@ int nitro__uow_defer(const nitro_repo *repo, nitro_bus *bus, const char *name,
 
 		if (cap > SIZE_MAX / sizeof *p ||
 		    (p = realloc(uow.held, cap * sizeof *p)) == NULL)
-			return nitro_error(NITRO_ENOMEM, "out of memory");
+			return nitro__oom(NULL);
 		uow.held = p;
 		uow.cap = cap;
 	}
 	h = &uow.held[uow.n];
 	memset(h, 0, sizeof *h);
 	if ((h->obj = calloc(1, s->size)) == NULL)
-		return nitro_error(NITRO_ENOMEM, "out of memory");
+		return nitro__oom(NULL);
 	if (nitro_entity_copy(s, h->obj, obj) < 0) {
 		free(h->obj);
 		return NITRO_ENOMEM;

@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 
 #include "nitro/core.h"
+#include "core/error.h"
 #include "core/repo.h"
 
 #define CMEMBER(obj, f) ((const char *)(obj) + (f)->offset)
@@ -241,14 +242,14 @@ int nitro_verrors_to_json(const nitro_verrors *errs, struct json_object **out)
 	struct json_object *o = json_object_new_object();
 
 	if (o == NULL)
-		return nitro_error(NITRO_ENOMEM, "out of memory");
+		return nitro__oom(NULL);
 	for (size_t i = 0; errs && i < errs->n; i++) {
 		struct json_object *v = json_object_new_string(errs->e[i].msg);
 
 		if (v == NULL || json_object_object_add(o, errs->e[i].field, v) != 0) {
 			json_object_put(v);
 			json_object_put(o);
-			return nitro_error(NITRO_ENOMEM, "out of memory");
+			return nitro__oom(NULL);
 		}
 	}
 	*out = o;

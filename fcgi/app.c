@@ -65,7 +65,7 @@ nitro_app *nitro_app_new(const struct nitro_app_opts *opts)
 	nitro_app *app = calloc(1, sizeof *app);
 
 	if (app == NULL) {
-		nitro_error(NITRO_ENOMEM, "out of memory");
+		nitro__oom(NULL);
 		return NULL;
 	}
 	app->wake_fd = -1;
@@ -79,7 +79,7 @@ nitro_app *nitro_app_new(const struct nitro_app_opts *opts)
 	}
 	if (app->router == NULL || app->transport == NULL) {
 		nitro_app_free(app);
-		nitro_error(NITRO_ENOMEM, "out of memory");
+		nitro__oom(NULL);
 		return NULL;
 	}
 	nitro_limits_default(&app->limits);

@@ -132,7 +132,7 @@ nitro_hub *nitro__hub_new(nitro_app *app, const struct nitro_hub_opts *o,
 	nitro_hub *h = calloc(1, sizeof *h);
 
 	if (h == NULL) {
-		nitro_error(NITRO_ENOMEM, "hub: out of memory");
+		nitro__oom("hub");
 		return NULL;
 	}
 	h->app = app;
@@ -773,7 +773,7 @@ oom:
 		s->udata_free = NULL;	/* the caller still owns udata */
 		stream_free(s);
 	}
-	return nitro_error(NITRO_ENOMEM, "hub: out of memory");
+	return nitro__oom("hub");
 }
 
 void nitro__hub_stats(nitro_hub *h, struct nitro_hub_stats *st)

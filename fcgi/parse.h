@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "nitro/fcgi.h"
+#include "core/error.h"
 
 struct nitro_perr {
 	int status;		/* 400, 413 or 415 */
@@ -23,6 +24,8 @@ struct nitro_perr {
 /* Set *e and return err: nitro__fail(e, 413, NITRO_ELIMIT, "...%zu", n). */
 int nitro__fail(struct nitro_perr *e, int status, int err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* nitro__fail(e, 500, NITRO_ENOMEM, ...) with the one "out of memory". */
+int nitro__fail_oom(struct nitro_perr *e);
 
 struct nitro_kv {
 	const char *name;	/* NUL-terminated, decoded */

@@ -126,7 +126,7 @@ int nitro__parse_cookies(nitro_arena *a, const char *s, size_t n,
 	if (out->v == NULL || each_cookie(s, n, copy_one, &pc) < 0) {
 		out->v = NULL;
 		out->n = 0;
-		return nitro__fail(e, 500, NITRO_ENOMEM, "out of memory");
+		return nitro__fail_oom(e);
 	}
 	return 0;
 }

@@ -84,7 +84,7 @@ int nitro__parse_json(const char *s, size_t n, size_t max_depth,
 	tok = json_tokener_new_ex(max_depth >= INT_MAX - 1 ? INT_MAX :
 	    (int)max_depth + 1);
 	if (tok == NULL)
-		return nitro__fail(e, 500, NITRO_ENOMEM, "out of memory");
+		return nitro__fail_oom(e);
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	o = json_tokener_parse_ex(tok, s, (int)n);
 	jerr = json_tokener_get_error(tok);

@@ -386,7 +386,7 @@ static char *copy_slice(nitro_arena *a, const struct slice *s, size_t *len)
 
 static int oom(struct mp *m)
 {
-	return nitro__fail(m->e, 500, NITRO_ENOMEM, "out of memory");
+	return nitro__fail_oom(m->e);
 }
 
 /* filename*=UTF-8''na%C3%AFve.txt (RFC 8187), used without a filename. */

@@ -66,7 +66,7 @@ int nitro__parse_urlencoded(nitro_arena *a, const char *s, size_t n,
 	buf = nitro_arena_strndup(a, s, n);
 	if (out->v == NULL || buf == NULL) {
 		out->v = NULL;
-		return nitro__fail(e, 500, NITRO_ENOMEM, "out of memory");
+		return nitro__fail_oom(e);
 	}
 	for (i = 0; i < n; i += len + 1) {
 		struct nitro_kv *kv = &out->v[out->n];

@@ -27,6 +27,11 @@ int nitro__fail(struct nitro_perr *e, int status, int err, const char *fmt, ...)
 	return err;
 }
 
+int nitro__fail_oom(struct nitro_perr *e)
+{
+	return nitro__fail(e, 500, NITRO_ENOMEM, "%s", nitro_strerror(NITRO_ENOMEM));
+}
+
 const char *nitro__kv_get(const struct nitro_kvlist *l, const char *name)
 {
 	if (l == NULL || name == NULL)

@@ -113,7 +113,8 @@ void nitro__req_begin(nitro_req *req, struct nitro_conn *conn, char **envp)
 	if (req->path == NULL) {
 		req->path = "/";
 		req->path_len = 1;
-		fail(req, 500, "out of memory");
+		nitro__fail_oom(&e);
+		nitro__req_failed(req, &e);
 	}
 	req->query = env_get(envp, "QUERY_STRING");
 	if (req->query == NULL)
@@ -315,7 +316,8 @@ int nitro__req_read_body(nitro_req *req)
 	req->body_len = got;
 	return 0;
 oom:
-	fail(req, 500, "out of memory reading the request body");
+	nitro__fail_oom(&e);
+	nitro__req_failed(req, &e);
 	return NITRO_ENOMEM;
 ioerr:
 	fail(req, 400, "reading the request body failed");

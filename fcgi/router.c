@@ -296,7 +296,7 @@ struct nitro_router *nitro__router_new(void)
 	struct nitro_router *r = calloc(1, sizeof *r);
 
 	if (r == NULL)
-		nitro_error(NITRO_ENOMEM, "router: out of memory");
+		nitro__oom("router");
 	return r;
 }
 
@@ -348,15 +348,13 @@ int nitro__router_add(struct nitro_router *r, const char *pattern,
 		return rc;
 	/* Nodes made before running out of memory stay, empty: harmless. */
 	if ((n = insert_path(r, path)) == NULL)
-		return nitro_error(NITRO_ENOMEM, "route \"%.200s\": out of "
-		    "memory", pattern);
+		return nitro__oom(pattern);
 	if (n->routes[method] != NULL)
 		return nitro_error(NITRO_EEXIST, "route \"%.200s\": same "
 		    "method and path as \"%.200s\"", pattern,
 		    n->routes[method]->pattern);
 	if ((ent = ent_new(pattern, names, nnames)) == NULL)
-		return nitro_error(NITRO_ENOMEM, "route \"%.200s\": out of "
-		    "memory", pattern);
+		return nitro__oom(pattern);
 	ent->handler = h;
 	ent->udata = udata;
 	n->routes[method] = ent;

@@ -40,7 +40,7 @@ nitro_stream *nitro_stream_open(nitro_req *req)
 	}
 	s = calloc(1, sizeof *s);
 	if (s == NULL) {
-		nitro_error(NITRO_ENOMEM, "stream: out of memory");
+		nitro__oom("stream");
 		return NULL;
 	}
 	nitro_buf_init_on(&head, mem, sizeof mem, 0);

@@ -346,7 +346,7 @@ int nitro__serve_fcgi(nitro_app *app, int listen_fd)
 	ws = calloc(app->threads, sizeof *ws);
 	if (ws == NULL) {
 		nitro__watchdog_stop(wd);
-		return nitro_error(NITRO_ENOMEM, "out of memory");
+		return nitro__oom(NULL);
 	}
 	for (i = 0; i < app->threads; i++) {
 		struct epoll_event ev = {.events = EPOLLIN | EPOLLEXCLUSIVE};

@@ -49,7 +49,7 @@ int nitro__sql_error(sqlite3 *db, int rc, const char *what)
 		return nitro_error(NITRO_EIO, "%s: the database file is corrupt or not a "
 		    "database (%s)", what, msg);
 	case SQLITE_NOMEM:
-		return nitro_error(NITRO_ENOMEM, "%s: out of memory", what);
+		return nitro__oom(what);
 	case SQLITE_CANTOPEN:
 		return nitro_error(NITRO_EIO, "%s: cannot open the database (%s)", what, msg);
 	case SQLITE_TOOBIG:
@@ -181,7 +181,7 @@ struct sqlconn *nitro__sql_conn(struct sqlrepo *sr)
 	if (c != NULL)
 		return c;
 	if ((c = calloc(1, sizeof *c)) == NULL) {
-		nitro_error(NITRO_ENOMEM, "out of memory");
+		nitro__oom(NULL);
 		return NULL;
 	}
 	c->repo = sr;
@@ -191,7 +191,7 @@ struct sqlconn *nitro__sql_conn(struct sqlrepo *sr)
 	}
 	if (pthread_setspecific(sr->key, c) != 0) {
 		conn_close(c);
-		nitro_error(NITRO_ENOMEM, "out of memory");
+		nitro__oom(NULL);
 		return NULL;
 	}
 	pthread_mutex_lock(&sr->mu);
@@ -214,7 +214,7 @@ sqlite3_stmt *nitro__sql_fixed(struct sqlconn *c, const struct sqlstore *st, int
 		sqlite3_stmt **grown = realloc(c->fixed, n * sizeof *grown);
 
 		if (grown == NULL) {
-			nitro_error(NITRO_ENOMEM, "out of memory");
+			nitro__oom(NULL);
 			return NULL;
 		}
 		memset(grown + c->nfixed, 0, (n - c->nfixed) * sizeof *grown);
@@ -268,7 +268,7 @@ sqlite3_stmt *nitro__sql_prepare(struct sqlconn *c, const char *sql, size_t len)
 	free(e->sql);
 	e->st = NULL;
 	if ((e->sql = strndup(sql, len)) == NULL) {
-		nitro_error(NITRO_ENOMEM, "out of memory");
+		nitro__oom(NULL);
 		return NULL;
 	}
 	rc = sqlite3_prepare_v3(c->db, sql, (int)len, SQLITE_PREPARE_PERSISTENT, &e->st, NULL);

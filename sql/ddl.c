@@ -273,5 +273,5 @@ int nitro__sql_store_sql(struct sqlstore *ss)
 nomem:
 	nitro_buf_free(&cols);
 	nitro_buf_free(&b);
-	return nitro_error(NITRO_ENOMEM, "out of memory");
+	return nitro__oom(NULL);
 }

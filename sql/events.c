@@ -108,7 +108,7 @@ static int read_events(sqlite3 *db, sqlite3_stmt *st, int64_t after, size_t limi
 			nitro_tevent *grown = realloc(ev, ncap * sizeof *grown);
 
 			if (grown == NULL) {
-				rc = nitro_error(NITRO_ENOMEM, "out of memory");
+				rc = nitro__oom(NULL);
 				goto fail;
 			}
 			ev = grown;
@@ -120,7 +120,7 @@ static int read_events(sqlite3 *db, sqlite3_stmt *st, int64_t after, size_t limi
 		ev[k].payload = strdup((const char *)sqlite3_column_text(st, 3));
 		k++;
 		if (ev[k - 1].topic == NULL || ev[k - 1].payload == NULL) {
-			rc = nitro_error(NITRO_ENOMEM, "out of memory");
+			rc = nitro__oom(NULL);
 			goto fail;
 		}
 	}
@@ -266,7 +266,7 @@ nitro_sql_follower *nitro_sql_follow(nitro_repo *r)
 		return NULL;
 	}
 	if ((f = calloc(1, sizeof *f)) == NULL) {
-		nitro_error(NITRO_ENOMEM, "out of memory");
+		nitro__oom(NULL);
 		return NULL;
 	}
 	f->repo = (struct sqlrepo *)r;

@@ -12,6 +12,7 @@
 #include "nitro/core.h"
 #include "nitro/sql.h"
 #include "core/repo.h"
+#include "core/error.h"
 
 /* Statements every store prepares once per connection. */
 enum { SQ_GET, SQ_INSERT, SQ_UPSERT_ID, SQ_DELETE, SQ_NSTMT };

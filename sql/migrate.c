@@ -88,8 +88,9 @@ static int list_dir(const char *dir, struct mig **out, size_t *n)
 			struct mig *grown;
 
 			if (ncap > FILES_MAX || (grown = realloc(v, ncap * sizeof *v)) == NULL) {
-				rc = nitro_error(ncap > FILES_MAX ? NITRO_ELIMIT : NITRO_ENOMEM,
-				    "migrations: too many files or out of memory");
+				rc = ncap > FILES_MAX ? nitro_error(NITRO_ELIMIT,
+				    "migrations: more than %d files", FILES_MAX) :
+				    nitro__oom("migrations");
 				goto out;
 			}
 			v = grown;
@@ -161,7 +162,7 @@ static int read_file(const char *dir, const char *file, char **out)
 	}
 	if ((buf = malloc((size_t)sb.st_size + 1)) == NULL) {
 		close(fd);
-		return nitro_error(NITRO_ENOMEM, "out of memory");
+		return nitro__oom(NULL);
 	}
 	while (have < (size_t)sb.st_size &&
 	    (got = read(fd, buf + have, (size_t)sb.st_size - have)) > 0)

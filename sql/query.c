@@ -19,7 +19,7 @@ static int run_select(struct sqlstore *ss, struct sqlconn *c, nitro_buf *b,
 	int rc, next = 1;
 
 	if (b->err)
-		return nitro_error(NITRO_ENOMEM, "out of memory");
+		return nitro__oom(NULL);
 	if ((st = nitro__sql_prepare(c, b->data, b->len)) == NULL)
 		return NITRO_EIO;
 	if (where && (rc = nitro__sql_bind_tree(st, where, &next)) < 0) {
@@ -181,7 +181,7 @@ int nitro_sql_search(const nitro_schema *s, const char *text, size_t limit, nitr
 	    " WHERE \"%s_fts\" MATCH ? ORDER BY rank, \"%s\".rowid LIMIT ?", s->name, s->name,
 	    s->name, s->name, s->name, s->name);
 	if (b.err) {
-		rc = nitro_error(NITRO_ENOMEM, "out of memory");
+		rc = nitro__oom(NULL);
 	} else if ((st = nitro__sql_prepare(c, b.data, b.len)) == NULL) {
 		rc = NITRO_EIO;
 	} else {
@@ -352,7 +352,7 @@ int nitro_sql_linked(const nitro_schema *a, nitro_id ida, const nitro_schema *b,
 	    " WHERE \"%s\".\"%s_id\" = ? ORDER BY \"%s\".\"%s\"", b->name, j.table, b->name,
 	    j.b->idf->name, j.table, b->name, j.table, a->name, b->name, j.b->idf->name);
 	if (q.err) {
-		rc = nitro_error(NITRO_ENOMEM, "out of memory");
+		rc = nitro__oom(NULL);
 	} else if ((st = nitro__sql_prepare(c, q.data, q.len)) == NULL) {
 		rc = NITRO_EIO;
 	} else if ((rc = nitro__sql_bind_id(st, 1, j.a, ida)) < 0) {

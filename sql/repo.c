@@ -111,7 +111,7 @@ static int log_change(struct sqlconn *c, const struct sqlstore *ss, const void *
 		return rc;
 	text = json_object_to_json_string_length(j, JSON_C_TO_STRING_PLAIN, &len);
 	rc = text ? nitro__sql_append(c, topic, text, len, NULL) :
-	    nitro_error(NITRO_ENOMEM, "out of memory");
+	    nitro__oom(NULL);
 	json_object_put(j);
 	return rc;
 }
@@ -125,14 +125,14 @@ struct idsave {
 static int bind_record(sqlite3_stmt *st, const struct sqlstore *ss, const void *obj,
     int with_id)
 {
-	int p = 1;
+	int p = 1, rc;
 
 	for (int k = 0; k < ss->ncols; k++) {
 		if (!with_id && ss->col[k] == ss->rt->id)
 			continue;
-		if (nitro__sql_bind_field(st, p++, ss, obj, ss->col[k]) != SQLITE_OK)
-			return nitro_error(NITRO_ENOMEM, "out of memory binding %s",
-			    ss->s->name);
+		rc = nitro__sql_bind_field(st, p++, ss, obj, ss->col[k]);
+		if (rc != SQLITE_OK)	/* NOMEM, or TOOBIG past SQLite's limit */
+			return nitro__sql_error(sqlite3_db_handle(st), rc, ss->s->name);
 	}
 	return 0;
 }
@@ -158,7 +158,7 @@ static sqlite3_stmt *update_by_key(struct sqlconn *c, const struct sqlstore *ss,
 	nitro_buf_printf(&b, " WHERE \"%s\"=? RETURNING \"%s\"", rt->f[key].name,
 	    ss->idf->name);
 	if (b.err)
-		nitro_error(NITRO_ENOMEM, "out of memory");
+		nitro__oom(NULL);
 	else
 		st = nitro__sql_prepare(c, b.data, b.len);
 	nitro_buf_free(&b);
@@ -177,7 +177,7 @@ static int update_key(struct sqlconn *c, const struct sqlstore *ss, void *obj, i
 	if ((rc = bind_record(st, ss, obj, 0)) < 0 ||
 	    (rc = nitro__sql_bind_field(st, ss->ncols, ss, obj, key)) != SQLITE_OK) {
 		sqlite3_reset(st);
-		return rc < 0 ? rc : nitro_error(NITRO_ENOMEM, "out of memory");
+		return rc < 0 ? rc : nitro__oom(NULL);
 	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -187,7 +187,7 @@ static int update_key(struct sqlconn *c, const struct sqlstore *ss, void *obj, i
 		} else if (ID_TEXT(ss, obj) == NULL || strcmp((const char *)
 		    sqlite3_column_text(st, 0), ID_TEXT(ss, obj)) != 0) {
 			if ((sv->fresh = strdup((const char *)sqlite3_column_text(st, 0))) == NULL)
-				rc = nitro_error(NITRO_ENOMEM, "out of memory");
+				rc = nitro__oom(NULL);
 			else {
 				sv->text = ID_TEXT(ss, obj);
 				ID_TEXT(ss, obj) = sv->fresh;
@@ -293,10 +293,10 @@ static int s_put(void *store, void *const *objs, size_t n, int key)
 	if (c == NULL)
 		return NITRO_EIO;
 	if (n > 1 && (rc = same_id_twice(ss, objs, n)) != 0)
-		return rc < 0 ? nitro_error(NITRO_ENOMEM, "out of memory") :
+		return rc < 0 ? nitro__oom(NULL) :
 		    nitro_error(NITRO_EEXIST, "%s: the batch holds one id twice", ss->s->name);
 	if (n > 8 && (sv = calloc(n, sizeof *sv)) == NULL)
-		return nitro_error(NITRO_ENOMEM, "out of memory");
+		return nitro__oom(NULL);
 	if (n <= 8)
 		memset(few, 0, sizeof few);
 	if (tx && (rc = nitro__sql_tx_begin(c, &nested)) < 0)
@@ -362,7 +362,7 @@ static int s_del(void *store, nitro_id id)
 		size_t len;
 
 		if (j == NULL)
-			rc = nitro_error(NITRO_ENOMEM, "out of memory");
+			rc = nitro__oom(NULL);
 		else {
 			json_object_object_add(j, ss->idf->name, ss->idf->uuid ?
 			    json_object_new_string(id.text) : json_object_new_int64(id.num));
@@ -405,7 +405,7 @@ static int s_query(void *store, const nitro_query *q, nitro_rows *out, size_t *c
 		nitro_buf_puts(&b, " LIMIT ? OFFSET ?");
 	}
 	if (b.err) {
-		rc = nitro_error(NITRO_ENOMEM, "out of memory");
+		rc = nitro__oom(NULL);
 		goto out;
 	}
 	if ((st = nitro__sql_prepare(c, b.data, b.len)) == NULL) {
@@ -483,7 +483,7 @@ static int s_attach(nitro_repo *r, const nitro_schema *s, void **out)
 	int rc;
 
 	if ((ss = calloc(1, sizeof *ss)) == NULL)
-		return nitro_error(NITRO_ENOMEM, "out of memory");
+		return nitro__oom(NULL);
 	ss->repo = sr;
 	ss->s = s;
 	ss->rt = s->rt;
@@ -513,7 +513,7 @@ static int s_attach(nitro_repo *r, const nitro_schema *s, void **out)
 	grown = realloc(sr->stores, (sr->nstores + 1) * sizeof *grown);
 	if (grown == NULL) {
 		pthread_mutex_unlock(&sr->mu);
-		rc = nitro_error(NITRO_ENOMEM, "out of memory");
+		rc = nitro__oom(NULL);
 		goto fail;
 	}
 	sr->stores = grown;
@@ -619,7 +619,7 @@ nitro_repo *nitro_sqlrepo_new(const char *path, const struct nitro_sql_opts *opt
 	}
 	if ((sr = calloc(1, sizeof *sr)) == NULL || (sr->path = strdup(path)) == NULL) {
 		free(sr);
-		nitro_error(NITRO_ENOMEM, "out of memory");
+		nitro__oom(NULL);
 		return NULL;
 	}
 	if (opts)

@@ -34,11 +34,11 @@ int nitro__sql_bind_id(sqlite3_stmt *st, int i, const struct sqlstore *ss, nitro
 {
 	if (!ss->idf->uuid)
 		return sqlite3_bind_int64(st, i, id.num) == SQLITE_OK ? 0 :
-		    nitro_error(NITRO_ENOMEM, "out of memory");
+		    nitro__oom(NULL);
 	if (id.text == NULL)
 		return nitro_error(NITRO_EINVAL, "%s: a text id is required", ss->s->name);
 	return sqlite3_bind_text(st, i, id.text, -1, SQLITE_STATIC) == SQLITE_OK ? 0 :
-	    nitro_error(NITRO_ENOMEM, "out of memory");
+	    nitro__oom(NULL);
 }
 
 int nitro__sql_bind_field(sqlite3_stmt *st, int i, const struct sqlstore *ss,
@@ -101,20 +101,20 @@ static int read_col(sqlite3_stmt *st, int k, const struct sqlstore *ss, void *ob
 		p = sqlite3_column_text(st, k);
 		n = sqlite3_column_bytes(st, k);
 		if (p == NULL || (*(char **)m = malloc((size_t)n + 1)) == NULL)
-			return nitro_error(NITRO_ENOMEM, "out of memory");
+			return nitro__oom(NULL);
 		memcpy(*(char **)m, p, (size_t)n + 1);
 		return 0;
 	case NITRO_T_JSON:
 		p = sqlite3_column_text(st, k);
 		n = sqlite3_column_bytes(st, k);
 		if (p == NULL)
-			return nitro_error(NITRO_ENOMEM, "out of memory");
+			return nitro__oom(NULL);
 		{
 			struct json_tokener *tok = json_tokener_new();
 			struct json_object *j = NULL;
 
 			if (tok == NULL)
-				return nitro_error(NITRO_ENOMEM, "out of memory");
+				return nitro__oom(NULL);
 			j = json_tokener_parse_ex(tok, (const char *)p, n);
 			if (j == NULL || tok->char_offset != n) {
 				json_object_put(j);
@@ -132,7 +132,7 @@ static int read_col(sqlite3_stmt *st, int k, const struct sqlstore *ss, void *ob
 		n = sqlite3_column_bytes(st, k);
 		p = sqlite3_column_blob(st, k);
 		if ((b->data = malloc(n ? (size_t)n : 1)) == NULL)
-			return nitro_error(NITRO_ENOMEM, "out of memory");
+			return nitro__oom(NULL);
 		if (n)
 			memcpy(b->data, p, (size_t)n);
 		b->len = (size_t)n;
@@ -171,7 +171,7 @@ int nitro__sql_collect(sqlite3_stmt *st, struct sqlstore *ss, size_t hint, nitro
 
 			if (ncap > SIZE_MAX / size ||
 			    (grown = realloc(out->items, ncap * size)) == NULL) {
-				rc = nitro_error(NITRO_ENOMEM, "out of memory");
+				rc = nitro__oom(NULL);
 				goto fail;
 			}
 			out->items = grown;

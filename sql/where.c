@@ -77,12 +77,12 @@ static int bind_leaf(sqlite3_stmt *st, int op, const nitro_value *v, int *next)
 		if (rc == 0)
 			rc = sqlite3_bind_text(st, (*next)++, b.data, (int)b.len,
 			    SQLITE_TRANSIENT) == SQLITE_OK ? 0 :
-			    nitro_error(NITRO_ENOMEM, "out of memory");
+			    nitro__oom(NULL);
 		nitro_buf_free(&b);
 		return rc;
 	}
 	return nitro__sql_bind_value(st, (*next)++, v) == SQLITE_OK ? 0 :
-	    nitro_error(NITRO_ENOMEM, "out of memory");
+	    nitro__oom(NULL);
 }
 
 int nitro__sql_where_core(const struct sqlstore *ss, const nitro_query *q, nitro_buf *sql)
@@ -221,14 +221,14 @@ int nitro__sql_bind_tree(sqlite3_stmt *st, const nitro_sql_cond *c, int *next)
 	case NITRO_SQL_IN:
 		for (size_t i = 0; i < c->nlist; i++)
 			if (nitro__sql_bind_value(st, (*next)++, &c->list[i]) != SQLITE_OK)
-				return nitro_error(NITRO_ENOMEM, "out of memory");
+				return nitro__oom(NULL);
 		return 0;
 	case NITRO_SQL_BETWEEN:
 		if (c->v.type == NITRO_T_NULL || c->v2.type == NITRO_T_NULL)
 			return 0;
 		if (nitro__sql_bind_value(st, (*next)++, &c->v) != SQLITE_OK ||
 		    nitro__sql_bind_value(st, (*next)++, &c->v2) != SQLITE_OK)
-			return nitro_error(NITRO_ENOMEM, "out of memory");
+			return nitro__oom(NULL);
 		return 0;
 	}
 	return bind_leaf(st, c->op, &c->v, next);

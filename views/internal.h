@@ -7,6 +7,7 @@
 
 #include "nitro/views.h"
 #include "core/fmt.h"
+#include "core/error.h"
 
 /* Record a sticky writer error (first one wins) and return it. */
 int nitro__html_fail(nitro_html *h, int err, const char *fmt, ...) NITRO_PRINTF(3, 4);

@@ -211,13 +211,13 @@ static int null_path(json_object *obj, const char *path)
 		seg[n] = '\0';
 		if (dot == NULL)
 			return json_object_object_add(obj, seg, NULL) ?
-			    nitro_error(NITRO_ENOMEM, "sse: out of memory") : 0;
+			    nitro__oom("sse") : 0;
 		json_object *next = json_object_object_get(obj, seg);
 		if (!json_object_is_type(next, json_type_object)) {
 			next = json_object_new_object();
 			if (next == NULL || json_object_object_add(obj, seg, next)) {
 				json_object_put(next);
-				return nitro_error(NITRO_ENOMEM, "sse: out of memory");
+				return nitro__oom("sse");
 			}
 		}
 		obj = next;
@@ -234,7 +234,7 @@ int nitro_sse_remove_signals(nitro_buf *b, const char *const *paths, size_t n,
 	if (n == 0 || paths == NULL)
 		return nitro_error(NITRO_EINVAL, "sse: remove signals needs paths");
 	if ((obj = json_object_new_object()) == NULL)
-		return nitro_error(NITRO_ENOMEM, "sse: out of memory");
+		return nitro__oom("sse");
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = paths[i] ? null_path(obj, paths[i]) :
 		    nitro_error(NITRO_EINVAL, "sse: NULL signal path");

@@ -119,7 +119,7 @@ static int add_seg(struct cc *c, enum ctx ctx)
 		struct seg *s = realloc(c->segs, ncap * sizeof *s);
 
 		if (s == NULL)
-			return nitro_error(NITRO_ENOMEM, "template: out of memory");
+			return nitro__oom("template");
 		c->segs = s;
 		c->cap = ncap;
 	}
@@ -525,7 +525,7 @@ nitro_tpl *nitro_tpl_new(const char *src)
 	t = rc == 0 ? calloc(1, sizeof *t) : NULL;
 	if (t == NULL) {
 		if (rc == 0)
-			nitro_error(NITRO_ENOMEM, "template: out of memory");
+			nitro__oom("template");
 		nitro_buf_free(&c.text);
 		free(c.segs);
 		return NULL;
