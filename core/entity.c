@@ -39,7 +39,7 @@ static int make_counters(const nitro_schema *s, struct nitro__schema_rt *rt,
 			    "Entity operations by repository, entity, operation and result.",
 			    labels);
 			if (rt->opc[op][err] == NULL)
-				return NITRO_ENOMEM;
+				return nitro__errcode();	/* EINVAL, ELIMIT, ENOMEM */
 		}
 	}
 	return 0;
@@ -57,7 +57,7 @@ int nitro_entity_bind(nitro_schema *s, nitro_repo *repo, nitro_bus *bus)
 	int rc;
 
 	if (rt == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if (repo == NULL)
 		return nitro_error(NITRO_EINVAL, "%s: bind needs a repository", s->name);
 	if ((rc = make_counters(s, rt, repo)) < 0 ||
@@ -74,7 +74,7 @@ int nitro_entity_hooks(nitro_schema *s, const struct nitro_hooks *h)
 	struct nitro__schema_rt *rt = nitro__schema(s);
 
 	if (rt == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if (h)
 		rt->hooks = *h;
 	else
@@ -153,7 +153,7 @@ int nitro_entity_save(const nitro_schema *s, void *obj)
 	struct nitro__schema_rt *rt = bound(s);
 
 	if (rt == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if (obj == NULL)
 		return nitro_error(NITRO_EINVAL, "%s: save needs a record", s->name);
 	return save_batch(s, rt, &obj, 1, -1);
@@ -166,7 +166,7 @@ static int save_many(const nitro_schema *s, void *objs, size_t n, int key)
 	int rc;
 
 	if (rt == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if (n == 0)
 		return 0;
 	if (objs == NULL)
@@ -206,7 +206,7 @@ int nitro_entity_get(const nitro_schema *s, nitro_id id, void *out)
 	int rc;
 
 	if (rt == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if (out == NULL)
 		return nitro_error(NITRO_EINVAL, "%s: get needs a record to fill", s->name);
 	rc = rt->repo->ops->get(rt->store, id, out);
@@ -238,7 +238,7 @@ int nitro_entity_delete(const nitro_schema *s, nitro_id id)
 	int rc;
 
 	if (rt == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	h = &rt->hooks;
 	if ((obj = malloc(s->size)) == NULL)
 		return nitro__oom(NULL);
@@ -268,7 +268,7 @@ int nitro_entity_query(const nitro_schema *s, const nitro_query *q, nitro_rows *
 	int rc;
 
 	if (rt == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if (out == NULL)
 		return nitro_error(NITRO_EINVAL, "%s: query needs rows to fill", s->name);
 	out->items = NULL;
@@ -292,7 +292,7 @@ int nitro_entity_count(const nitro_schema *s, const nitro_query *q, size_t *n)
 	int rc;
 
 	if (rt == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if (n == NULL)
 		return nitro_error(NITRO_EINVAL, "%s: count needs somewhere to put it", s->name);
 	*n = 0;
@@ -329,7 +329,7 @@ int nitro_entity_search(const nitro_schema *s, const char *text, nitro_rows *out
 	nitro_query q = {.any = any};
 
 	if (rt == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if (text == NULL)
 		return nitro_error(NITRO_EINVAL, "%s: search needs text", s->name);
 	for (size_t i = 0; i < rt->n; i++)
@@ -353,7 +353,7 @@ int nitro_entity_filter(const nitro_schema *s, const char *const *kv, int fuzzy,
 	int i, rc;
 
 	if (bound(s) == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	for (; kv && kv[0] != NULL; kv += 2) {
 		const nitro_field *f;
 

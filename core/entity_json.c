@@ -73,7 +73,7 @@ int nitro_entity_to_json(const nitro_schema *s, const void *obj, struct json_obj
 	int err;
 
 	if (rt == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if ((o = json_object_new_object()) == NULL)
 		return nitro__oom(NULL);
 	for (size_t i = 0; i < rt->n; i++) {
@@ -174,7 +174,7 @@ int nitro_entity_from_json(const nitro_schema *s, struct json_object *in, void *
 	int rc;
 
 	if (rt == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if (errs == NULL)
 		errs = &local;
 	errs->n = 0;

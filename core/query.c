@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "nitro/core.h"
+#include "core/error.h"
 #include "core/repo.h"
 
 #define CMEMBER(obj, f) ((const char *)(obj) + (f)->offset)
@@ -70,7 +71,7 @@ int nitro__query_check(const nitro_schema *s, const nitro_query *q)
 	int rc;
 
 	if (nitro__schema(s) == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if (q == NULL)
 		return 0;
 	if ((q->nall && !q->all) || (q->nany && !q->any) || (q->norder && !q->order))

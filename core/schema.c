@@ -198,11 +198,15 @@ static int check_schema(const nitro_schema *s, struct nitro__schema_rt *rt)
 				rc = set_default(rt, tmp, (int)i);
 		free_members(rt, tmp);
 		free(tmp);
+		if (rc == NITRO_ENOMEM)
+			return rc;
 		if (rc < 0) {
 			char why[200];	/* nitro_errmsg() is the buffer being written */
 
+			/* A default that does not parse makes the schema, the
+			 * program's argument, invalid. */
 			snprintf(why, sizeof why, "%s", nitro_errmsg());
-			return nitro_error(rc, "%s: bad default: %s", s->name, why);
+			return nitro_error(NITRO_EINVAL, "%s: bad default: %s", s->name, why);
 		}
 	}
 	return 0;
@@ -267,7 +271,7 @@ int nitro__field_index(const nitro_schema *s, const char *name)
 	struct nitro__schema_rt *rt = nitro__schema(s);
 
 	if (rt == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if (name != NULL)
 		for (size_t i = 0; i < rt->n; i++)
 			if (strcmp(rt->f[i].name, name) == 0)
@@ -299,7 +303,7 @@ int nitro_entity_init(const nitro_schema *s, void *obj)
 	int rc;
 
 	if (rt == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	memset(obj, 0, s->size);
 	for (size_t i = 0; i < rt->n; i++) {
 		if (rt->f[i].def != NULL && (rc = set_default(rt, obj, (int)i)) < 0) {
@@ -315,7 +319,7 @@ int nitro_entity_copy(const nitro_schema *s, void *dst, const void *src)
 	struct nitro__schema_rt *rt = nitro__schema(s);
 
 	if (rt == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	memcpy(dst, src, s->size);
 	/* Clear the owned pointers first so that a failure can clear dst. */
 	for (size_t i = 0; i < rt->n; i++) {

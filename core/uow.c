@@ -93,6 +93,7 @@ int nitro__uow_defer(const nitro_repo *repo, nitro_bus *bus, const char *name,
     const nitro_schema *s, const void *obj)
 {
 	struct held *h;
+	int rc;
 
 	if (bus == NULL || !open_for(repo))
 		return 0;
@@ -110,9 +111,9 @@ int nitro__uow_defer(const nitro_repo *repo, nitro_bus *bus, const char *name,
 	memset(h, 0, sizeof *h);
 	if ((h->obj = calloc(1, s->size)) == NULL)
 		return nitro__oom(NULL);
-	if (nitro_entity_copy(s, h->obj, obj) < 0) {
+	if ((rc = nitro_entity_copy(s, h->obj, obj)) < 0) {
 		free(h->obj);
-		return NITRO_ENOMEM;
+		return rc;
 	}
 	h->bus = bus;
 	h->schema = s;

@@ -160,7 +160,7 @@ int nitro_entity_validate(const nitro_schema *s, const void *obj, nitro_verrors 
 	char mem[512];
 
 	if (rt == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if (errs == NULL)
 		errs = &last;
 	errs->n = 0;

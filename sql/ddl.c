@@ -175,7 +175,7 @@ int nitro_sql_ddl(const nitro_schema *s, nitro_buf *b)
 	int rc, first = 1;
 
 	if (rt == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if (b == NULL)
 		return nitro_error(NITRO_EINVAL, "ddl: no buffer");
 	if ((rc = check_names(s, rt)) < 0)

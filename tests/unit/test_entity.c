@@ -520,6 +520,29 @@ static void test_messages(void)
 	nitro_repo_free(r);
 }
 
+/*
+ * A bind whose counters cannot be made passes on the metrics' own code:
+ * with the registry full that is NITRO_ELIMIT, not a guessed ENOMEM.  Runs
+ * last: it leaves the registry full.
+ */
+static void test_bind_passes_on_the_code(void)
+{
+	nitro_repo *r = nitro_memrepo_new(NULL);
+	char labels[40];
+
+	for (int i = 0; i < 100000; i++) {
+		snprintf(labels, sizeof labels, "n=\"%d\"", i);
+		if (nitro_counter_get("test_fill_total", "Fills the registry.", labels) == NULL)
+			break;
+	}
+	T_EQ_INT(nitro_errcode(), NITRO_ELIMIT, "the metrics registry is full");
+	T_EQ_INT(nitro_entity_bind(&order_schema, r, NULL), NITRO_ELIMIT,
+	    "bind fails with the metrics' code");
+	T_EQ_INT(nitro_errcode(), NITRO_ELIMIT, "and the code goes with the message");
+	T_OK(strstr(nitro_errmsg(), "metrics: at most") != NULL, "the message says why");
+	nitro_repo_free(r);
+}
+
 int main(void)
 {
 	nitro_log_set_level(NITRO_LOG_OFF);
@@ -530,5 +553,6 @@ int main(void)
 	test_time_uuid();
 	test_hooks();
 	test_messages();
+	test_bind_passes_on_the_code();
 	return t_done();
 }
