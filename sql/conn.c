@@ -333,7 +333,7 @@ int nitro_sql_begin(nitro_repo *r)
 	int rc;
 
 	if (c == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if (c->depth >= 32)
 		return nitro_error(NITRO_ELIMIT, "transactions nest at most 32 deep");
 	if (c->depth == 0) {
@@ -356,7 +356,7 @@ static int uow_end(nitro_repo *r, int commit)
 	int rc;
 
 	if (c == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if (c->depth == 0)
 		return nitro_error(NITRO_EINVAL, "no transaction is open on this thread");
 	c->depth--;

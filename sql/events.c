@@ -56,7 +56,7 @@ int nitro__sql_append(struct sqlconn *c, const char *topic, const char *json, si
 		return nitro_error(NITRO_ELIMIT, "event: a payload is at most %d bytes",
 		    PAYLOAD_MAX);
 	if ((st = nitro__sql_prepare(c, q, sizeof q - 1)) == NULL)
-		return NITRO_EIO;
+		return nitro__errcode();
 	sqlite3_bind_text(st, 1, topic, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, json, (int)len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, nitro_time_now());
@@ -78,7 +78,7 @@ int nitro__sql_event_append(nitro_repo *r, const char *topic, const char *json, 
 	int rc;
 
 	if (c == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if ((rc = check_topic(topic)) < 0)
 		return rc;
 	if (json == NULL)
@@ -148,9 +148,9 @@ int nitro_sql_events_after(nitro_repo *r, int64_t after, size_t limit,
 	sqlite3_stmt *st;
 
 	if (c == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if ((st = nitro__sql_prepare(c, read_sql, sizeof read_sql - 1)) == NULL)
-		return NITRO_EIO;
+		return nitro__errcode();
 	return read_events(c->db, st, after, limit, out, n);
 }
 
@@ -161,10 +161,12 @@ int nitro_sql_events_head(nitro_repo *r, int64_t *id)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (c == NULL || id == NULL)
-		return NITRO_EINVAL;
+	if (c == NULL)
+		return nitro__errcode();
+	if (id == NULL)
+		return nitro_error(NITRO_EINVAL, "events head: nowhere to put it");
 	if ((st = nitro__sql_prepare(c, q, sizeof q - 1)) == NULL)
-		return NITRO_EIO;
+		return nitro__errcode();
 	rc = sqlite3_step(st);
 	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
@@ -180,7 +182,7 @@ int nitro_sql_events_prune(nitro_repo *r, size_t keep, int64_t max_age_ms, size_
 	if (removed)
 		*removed = 0;
 	if (c == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if (max_age_ms < 0)
 		return nitro_error(NITRO_EINVAL, "prune: a negative age");
 	rc = nitro__sql_prune(c, keep > INT64_MAX ? INT64_MAX : (int64_t)keep, max_age_ms, &gone);
@@ -209,7 +211,7 @@ int nitro__sql_prune(struct sqlconn *c, int64_t keep, int64_t max_age_ms, size_t
 		st = pass == 0 ? nitro__sql_prepare(c, by_count, sizeof by_count - 1) :
 		    nitro__sql_prepare(c, by_age, sizeof by_age - 1);
 		if (st == NULL) {
-			rc = NITRO_EIO;
+			rc = nitro__errcode();
 			break;
 		}
 		sqlite3_bind_int64(st, 1, pass == 0 ? keep : nitro_time_now() - max_age_ms);

@@ -126,7 +126,7 @@ int nitro_sql_migrate_status(nitro_repo *r, const char *dir, struct nitro_sql_st
 
 	/* No repository: a database that does not exist yet, version 0. */
 	if (r != NULL && (c = nitro__sql_repo_conn(r)) == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if (st == NULL)
 		return nitro_error(NITRO_EINVAL, "status: nowhere to put it");
 	memset(st, 0, sizeof *st);
@@ -227,7 +227,7 @@ int nitro_sql_migrate(nitro_repo *r, const char *dir, size_t *applied)
 	if (applied)
 		*applied = 0;
 	if (c == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if (c->depth)
 		return nitro_error(NITRO_EINVAL, "migrate: a transaction is open on this thread");
 	if ((rc = nitro__sql_db_version(c, &have)) < 0 || (rc = list_dir(dir, &v, &n)) < 0)
@@ -254,7 +254,7 @@ int nitro_sql_migrate(nitro_repo *r, const char *dir, size_t *applied)
 		if ((rc = nitro__sql_db_version(c, &have)) == 0 && v[i].version > have &&
 		    (rc = run_script(c, v[i].file, sql)) == 0) {
 			if ((st = nitro__sql_prepare(c, rec, sizeof rec - 1)) == NULL) {
-				rc = NITRO_EIO;
+				rc = nitro__errcode();
 			} else {
 				sqlite3_bind_int64(st, 1, v[i].version);
 				sqlite3_bind_text(st, 2, v[i].name, -1, SQLITE_STATIC);

@@ -21,7 +21,7 @@ static int run_select(struct sqlstore *ss, struct sqlconn *c, nitro_buf *b,
 	if (b->err)
 		return nitro__oom(NULL);
 	if ((st = nitro__sql_prepare(c, b->data, b->len)) == NULL)
-		return NITRO_EIO;
+		return nitro__errcode();
 	if (where && (rc = nitro__sql_bind_tree(st, where, &next)) < 0) {
 		sqlite3_reset(st);
 		return rc;
@@ -58,7 +58,7 @@ static int tree_query(const nitro_schema *s, const nitro_sql_select *q, nitro_ro
 		out->schema = s;
 	}
 	if (ss == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if (q->norder) {
 		nitro_query oq = {.order = q->order, .norder = q->norder};
 
@@ -66,7 +66,7 @@ static int tree_query(const nitro_schema *s, const nitro_sql_select *q, nitro_ro
 			return rc;
 	}
 	if ((c = nitro__sql_conn(ss->repo)) == NULL)
-		return NITRO_EIO;
+		return nitro__errcode();
 	nitro_buf_init_on(&b, mem, sizeof mem, 0);
 	if (out)
 		nitro_buf_printf(&b, "SELECT %s FROM \"%s\"", ss->cols, s->name);
@@ -153,7 +153,7 @@ int nitro_sql_search(const nitro_schema *s, const char *text, size_t limit, nitr
 	out->n = 0;
 	out->schema = s;
 	if (ss == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if (text == NULL)
 		return nitro_error(NITRO_EINVAL, "%s: search needs text", s->name);
 	for (size_t i = 0; i < ss->rt->n; i++)
@@ -165,7 +165,7 @@ int nitro_sql_search(const nitro_schema *s, const char *text, size_t limit, nitr
 	if (limit > SEARCH_MAX)
 		return nitro_error(NITRO_ELIMIT, "search: at most %d results", SEARCH_MAX);
 	if ((c = nitro__sql_conn(ss->repo)) == NULL)
-		return NITRO_EIO;
+		return nitro__errcode();
 	nitro_buf_init_on(&q, qmem, sizeof qmem, 0);
 	if ((rc = nitro__sql_fts_query(text, &q)) < 0) {
 		nitro_buf_free(&q);
@@ -183,7 +183,7 @@ int nitro_sql_search(const nitro_schema *s, const char *text, size_t limit, nitr
 	if (b.err) {
 		rc = nitro__oom(NULL);
 	} else if ((st = nitro__sql_prepare(c, b.data, b.len)) == NULL) {
-		rc = NITRO_EIO;
+		rc = nitro__errcode();
 	} else {
 		sqlite3_bind_text(st, 1, q.data, (int)q.len, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, (int64_t)limit);
@@ -210,7 +210,7 @@ int nitro_sql_has_many(const nitro_schema *child, const char *fk, nitro_id paren
 	out->n = 0;
 	out->schema = child;
 	if (ss == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if ((i = nitro__field_index(child, fk)) < 0)
 		return i;
 	if (ss->rt->f[i].ref == NULL)
@@ -240,7 +240,7 @@ struct join {
 static int join_of(const nitro_schema *sa, const nitro_schema *sb, struct join *j)
 {
 	if ((j->a = nitro__sql_store(sa)) == NULL || (j->b = nitro__sql_store(sb)) == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if (j->a->repo != j->b->repo)
 		return nitro_error(NITRO_EINVAL, "link: %s and %s are in different repositories",
 		    sa->name, sb->name);
@@ -283,7 +283,7 @@ static int link_op(const nitro_schema *sa, nitro_id ida, const nitro_schema *sb,
 	if ((rc = join_of(sa, sb, &j)) < 0)
 		return rc;
 	if ((c = nitro__sql_conn(j.a->repo)) == NULL)
-		return NITRO_EIO;
+		return nitro__errcode();
 	if ((rc = join_create(c, &j)) < 0)
 		return rc;
 	if (add)
@@ -293,7 +293,7 @@ static int link_op(const nitro_schema *sa, nitro_id ida, const nitro_schema *sb,
 		snprintf(sql, sizeof sql, "DELETE FROM \"%s\" WHERE \"%s_id\"=? AND \"%s_id\"=?",
 		    j.table, j.first, j.second);
 	if ((st = nitro__sql_prepare(c, sql, strlen(sql))) == NULL)
-		return NITRO_EIO;
+		return nitro__errcode();
 	if ((rc = nitro__sql_bind_id(st, j.a_first ? 1 : 2, j.a, ida)) < 0 ||
 	    (rc = nitro__sql_bind_id(st, j.a_first ? 2 : 1, j.b, idb)) < 0) {
 		sqlite3_reset(st);
@@ -340,7 +340,7 @@ int nitro_sql_linked(const nitro_schema *a, nitro_id ida, const nitro_schema *b,
 	if ((rc = join_of(a, b, &j)) < 0)
 		return rc;
 	if ((c = nitro__sql_conn(j.a->repo)) == NULL)
-		return NITRO_EIO;
+		return nitro__errcode();
 	if ((rc = join_create(c, &j)) < 0)
 		return rc;
 	nitro_buf_init_on(&q, mem, sizeof mem, 0);
@@ -354,7 +354,7 @@ int nitro_sql_linked(const nitro_schema *a, nitro_id ida, const nitro_schema *b,
 	if (q.err) {
 		rc = nitro__oom(NULL);
 	} else if ((st = nitro__sql_prepare(c, q.data, q.len)) == NULL) {
-		rc = NITRO_EIO;
+		rc = nitro__errcode();
 	} else if ((rc = nitro__sql_bind_id(st, 1, j.a, ida)) < 0) {
 		sqlite3_reset(st);
 	} else {

@@ -29,7 +29,7 @@ static int s_get(void *store, nitro_id id, void *out)
 	int rc;
 
 	if (c == NULL || (st = nitro__sql_fixed(c, ss, SQ_GET)) == NULL)
-		return NITRO_EIO;
+		return nitro__errcode();
 	if ((rc = nitro__sql_bind_id(st, 1, ss, id)) < 0)
 		return rc;
 	rc = sqlite3_step(st);
@@ -173,7 +173,7 @@ static int update_key(struct sqlconn *c, const struct sqlstore *ss, void *obj, i
 	int rc;
 
 	if (st == NULL)
-		return NITRO_EIO;
+		return nitro__errcode();
 	if ((rc = bind_record(st, ss, obj, 0)) < 0 ||
 	    (rc = nitro__sql_bind_field(st, ss->ncols, ss, obj, key)) != SQLITE_OK) {
 		sqlite3_reset(st);
@@ -216,7 +216,7 @@ static int put_one(struct sqlconn *c, const struct sqlstore *ss, void *obj, int 
 	if (uuid && ID_TEXT(ss, obj) == NULL)
 		return nitro_error(NITRO_EINVAL, "%s: a text id is required", ss->s->name);
 	if ((st = nitro__sql_fixed(c, ss, has_id ? SQ_UPSERT_ID : SQ_INSERT)) == NULL)
-		return NITRO_EIO;
+		return nitro__errcode();
 	if ((rc = bind_record(st, ss, obj, has_id)) < 0)
 		goto out;
 	rc = sqlite3_step(st);
@@ -291,7 +291,7 @@ static int s_put(void *store, void *const *objs, size_t n, int key)
 	size_t i, tried = 0;
 
 	if (c == NULL)
-		return NITRO_EIO;
+		return nitro__errcode();
 	if (n > 1 && (rc = same_id_twice(ss, objs, n)) != 0)
 		return rc < 0 ? nitro__oom(NULL) :
 		    nitro_error(NITRO_EEXIST, "%s: the batch holds one id twice", ss->s->name);
@@ -337,11 +337,11 @@ static int s_del(void *store, nitro_id id)
 	sqlite3_stmt *st;
 
 	if (c == NULL)
-		return NITRO_EIO;
+		return nitro__errcode();
 	if (tx && (rc = nitro__sql_tx_begin(c, &nested)) < 0)
 		return rc;
 	if ((st = nitro__sql_fixed(c, ss, SQ_DELETE)) == NULL) {
-		rc = NITRO_EIO;
+		rc = nitro__errcode();
 		goto out;
 	}
 	if ((rc = nitro__sql_bind_id(st, 1, ss, id)) < 0)
@@ -388,7 +388,7 @@ static int s_query(void *store, const nitro_query *q, nitro_rows *out, size_t *c
 	int rc, next = 1;
 
 	if (c == NULL)
-		return NITRO_EIO;
+		return nitro__errcode();
 	nitro_buf_init_on(&b, mem, sizeof mem, 0);
 	/* Appends, not printf: this runs on every query. */
 	if (out) {
@@ -409,7 +409,7 @@ static int s_query(void *store, const nitro_query *q, nitro_rows *out, size_t *c
 		goto out;
 	}
 	if ((st = nitro__sql_prepare(c, b.data, b.len)) == NULL) {
-		rc = NITRO_EIO;
+		rc = nitro__errcode();
 		goto out;
 	}
 	if ((rc = nitro__sql_bind_core(st, q, &next)) < 0)
@@ -447,7 +447,7 @@ static int table_exists(struct sqlconn *c, const char *name)
 	int rc;
 
 	if (st == NULL)
-		return NITRO_EIO;
+		return nitro__errcode();
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
@@ -492,7 +492,7 @@ static int s_attach(nitro_repo *r, const nitro_schema *s, void **out)
 	if ((rc = nitro__sql_store_sql(ss)) < 0)
 		goto fail;
 	if ((c = nitro__sql_conn(sr)) == NULL) {
-		rc = NITRO_EIO;
+		rc = nitro__errcode();
 		goto fail;
 	}
 	if (sr->o.create_tables && !sr->o.readonly) {
@@ -587,7 +587,7 @@ int nitro__sql_db_version(struct sqlconn *c, int64_t *v)
 	if ((rc = table_exists(c, "nitro_migrations")) <= 0)
 		return rc;
 	if ((st = nitro__sql_prepare(c, q, sizeof q - 1)) == NULL)
-		return NITRO_EIO;
+		return nitro__errcode();
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*v = sqlite3_column_int64(st, 0);

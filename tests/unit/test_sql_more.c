@@ -757,6 +757,54 @@ static void *hold_lock(void *arg)
 	return NULL;
 }
 
+/* Calls from a thread that has no connection yet, so each one opens. */
+struct fresh_thread {
+	nitro_repo *r;
+	int begin, begin_code, append, count;
+};
+
+static void *calls_on_a_fresh_thread(void *arg)
+{
+	struct fresh_thread *t = arg;
+	int64_t id;
+	size_t n;
+
+	t->begin = nitro_sql_begin(t->r);
+	t->begin_code = nitro_errcode();
+	t->append = nitro_sql_event_append(t->r, "gone", "{}", &id);
+	t->count = user_count(NULL, &n);
+	return NULL;
+}
+
+/*
+ * A connection that cannot be opened is an I/O error, whatever the call
+ * that needed it: the code of the open goes up, not a guessed
+ * NITRO_EINVAL (nitro_sql_begin, the event log) or NITRO_EIO.
+ */
+static void test_open_failure_code(void)
+{
+	char sub[100], cmd[200];
+	struct fresh_thread t = {0};
+	pthread_t th;
+
+	snprintf(sub, sizeof sub, "%s/gone", dir);
+	mkdir(sub, 0700);
+	snprintf(path, sizeof path, "%s/gone.db", sub);
+	t.r = open_db(0, NULL);
+	T_OK(t.r != NULL && nitro_entity_bind(&user_schema, t.r, NULL) == 0,
+	    "open a database, then lose its folder");
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", sub);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", sub);
+	pthread_create(&th, NULL, calls_on_a_fresh_thread, &t);
+	pthread_join(th, NULL);
+	T_EQ_INT(t.begin, NITRO_EIO, "begin: the connection could not open");
+	T_EQ_INT(t.begin_code, NITRO_EIO, "nitro_errcode() says the same");
+	T_EQ_INT(t.append, NITRO_EIO, "event append: the open's code");
+	T_EQ_INT(t.count, NITRO_EIO, "count through the repository: the open's code");
+	nitro_repo_free(t.r);
+}
+
 static void test_errors(void)
 {
 	struct nitro_sql_opts ro = {.readonly = 1}, quick = {.create_tables = 1,
@@ -835,6 +883,7 @@ int main(void)
 	test_events();
 	test_migrations();
 	test_errors();
+	test_open_failure_code();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", dir);
