@@ -68,6 +68,15 @@ int nitro__oom(const char *what)
 	    nitro_error(NITRO_ENOMEM, "%s", msg);
 }
 
+int nitro__error_wrap(int err, const char *what)
+{
+	char why[sizeof last_msg];
+
+	/* A copy: the message cannot be formatted into itself. */
+	snprintf(why, sizeof why, "%s", last_msg);
+	return nitro_error(err, "%s: %s", what, why);
+}
+
 int nitro__errcode(void)
 {
 	if (last_code < 0)

@@ -19,4 +19,10 @@ int nitro__oom(const char *what);
  */
 int nitro__errcode(void);
 
+/*
+ * Record err with the message "what: <the last message>", so that a
+ * caller can say where a callee's failure happened; returns err.
+ */
+int nitro__error_wrap(int err, const char *what);
+
 #endif

@@ -64,7 +64,7 @@ int nitro__treader_open(struct nitro_treader *r, nitro_transport *t)
 {
 	r->t = t;
 	/* The transport's message says why it cannot. */
-	return (r->self = t->ops->follow(t->self)) != NULL ? 0 : NITRO_EIO;
+	return (r->self = t->ops->follow(t->self)) != NULL ? 0 : nitro__errcode();
 }
 
 void nitro__treader_close(struct nitro_treader *r)

@@ -233,7 +233,7 @@ int nitro_app_run(nitro_app *app, int argc, char **argv)
 	if (app->wake_fd < 0 || FCGX_Init() != 0) {
 		nitro_log(NITRO_LOG_ERROR, "cannot start", "error",
 		    "eventfd or FCGX_Init failed", NULL);
-		return NITRO_EIO;
+		return nitro_error(NITRO_EIO, "eventfd or FCGX_Init failed");
 	}
 	/* After FCGX_Init, whose own handlers must not win. */
 	install_signals(app);
@@ -247,12 +247,12 @@ int nitro_app_run(nitro_app *app, int argc, char **argv)
 		fd = STDIN_FILENO;
 		listen = "fd:0";
 	}
-	if (nitro__app_hub_start(app) != 0) {
+	if ((rc = nitro__app_hub_start(app)) != 0) {
 		nitro_log(NITRO_LOG_ERROR, "cannot start the stream hub", "error",
 		    nitro_errmsg(), NULL);
 		if (fd != STDIN_FILENO)
 			close(fd);
-		return NITRO_EIO;
+		return rc;
 	}
 	snprintf(tbuf, sizeof tbuf, "%u", app->threads);
 	nitro_log(NITRO_LOG_INFO, "listening", "addr", listen, "threads", tbuf, NULL);

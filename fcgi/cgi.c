@@ -18,7 +18,7 @@ int nitro__serve_cgi(nitro_app *app)
 	signal(SIGPIPE, SIG_IGN);
 	nitro__req_init(&req, app);
 	if (req.arena == NULL)
-		return NITRO_ENOMEM;
+		return nitro__errcode();
 	nitro__req_begin(&req, &conn, environ);
 	/* stdin is the body; nothing is left to drain when it is a tty. */
 	if (isatty(STDIN_FILENO))

@@ -667,11 +667,12 @@ int nitro__hub_start(nitro_hub *h)
 {
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = h};
 	struct epoll_event stop = {.events = EPOLLIN, .data.ptr = NULL};
+	int rc;
 
 	if (h->started)
 		return 0;
-	if (nitro__treader_open(&h->reader, h->t) != 0)
-		return NITRO_EIO;	/* logged by the caller with the message */
+	if ((rc = nitro__treader_open(&h->reader, h->t)) != 0)
+		return rc;	/* logged by the caller with the message */
 	/* Live from now on: history is only replayed on request. */
 	if (nitro__transport_head(h->t, &h->seen) != 0)
 		h->seen = 0;

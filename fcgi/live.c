@@ -16,11 +16,14 @@ nitro_app *nitro_req_app(nitro_req *req)
 
 int nitro__app_hub_start(nitro_app *app)
 {
+	int rc;
+
 	app->hub = nitro__hub_new(app, &app->hub_opts, app->transport);
-	if (app->hub == NULL || nitro__hub_start(app->hub) != 0) {
+	rc = app->hub ? nitro__hub_start(app->hub) : nitro__errcode();
+	if (rc != 0) {
 		nitro__hub_free(app->hub);
 		app->hub = NULL;
-		return NITRO_EIO;
+		return rc;
 	}
 	return 0;
 }
@@ -116,7 +119,7 @@ int nitro_live(nitro_req *req, const struct nitro_live_opts *o)
 	}
 	if (req->is_head) {
 		/* HEAD: a stream's headers alone; nothing to render or park. */
-		rc = nitro_stream_open(req) != NULL ? 0 : NITRO_ECLOSED;
+		rc = nitro_stream_open(req) != NULL ? 0 : nitro__errcode();
 		goto fail;	/* which frees udata, failed or not */
 	}
 	if ((rc = nitro__hub_reserve(h)) != 0) {

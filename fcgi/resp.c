@@ -75,7 +75,7 @@ int nitro_resp_header(nitro_req *req, const char *name, const char *value)
 		/* One Content-Type: a second call replaces the first. */
 		const char *ct = nitro_arena_strdup(req->arena, value);
 		if (ct == NULL)
-			return NITRO_ENOMEM;
+			return nitro__errcode();
 		req->content_type = ct;
 		return 0;
 	}

@@ -128,7 +128,7 @@ static int split(nitro_arena *a, const char *path, size_t len,
 	buf = nitro_arena_alloc(a, len + 1);
 	*segs = nitro_arena_calloc(a, n, sizeof **segs);
 	if (buf == NULL || *segs == NULL)
-		return NITRO_ENOMEM;
+		return nitro__errcode();
 	*empty = n;
 	for (s = 1; j < n; s = e + 1, j++) {
 		size_t dlen;
@@ -220,7 +220,7 @@ static int fill(nitro_arena *a, const struct walk *w, struct nitro_match *m)
 		kv->value = join_rest(a, w->segs, w->rest, w->nsegs,
 		    &kv->value_len);
 		if (kv->value == NULL)
-			return NITRO_ENOMEM;
+			return nitro__errcode();
 	}
 	m->nparams = n;
 	return NITRO_MATCH_OK;

@@ -83,8 +83,7 @@ int nitro_stream_write(nitro_stream *s, const void *data, size_t len)
 	rc = nitro__conn_write(&s->conn, data, len, NULL, 0);
 	if (rc != 0) {
 		s->closed = 1;
-		return rc == NITRO_ECLOSED ? rc : nitro_error(NITRO_ECLOSED,
-		    "stream: %s", nitro_errmsg());
+		return rc == NITRO_ECLOSED ? rc : nitro__error_wrap(NITRO_ECLOSED, "stream");
 	}
 	s->bytes += len;
 	if (s->req != NULL)

@@ -163,7 +163,7 @@ static int hole(struct cc *c, enum ctx ctx)
 		c->name_len[c->nnames++] = len;
 	}
 	if (add_seg(c, ctx))
-		return NITRO_ENOMEM;
+		return nitro__errcode();
 	s = &c->segs[c->nsegs - 1];
 	s->arg = i;
 	s->again = 0;
@@ -265,7 +265,7 @@ static int attr_value(struct cc *c, const char *name, size_t nlen)
 			}
 			keep(c, run, c->p);
 			if (hole(c, ctx))
-				return NITRO_EINVAL;
+				return nitro__errcode();
 			run = c->p;
 			continue;
 		}
@@ -343,7 +343,7 @@ static int tag_body(struct cc *c)
 			c->p++;
 			keep(c, from, c->p);
 			if (attr_value(c, n, nlen))
-				return NITRO_EINVAL;
+				return nitro__errcode();
 			continue;
 		}
 		/* Unquoted or single-quoted: static only. */
@@ -404,7 +404,7 @@ static int compile(struct cc *c)
 		if (c->p[0] == '{' && c->p[1] == '{') {
 			keep(c, run, c->p);
 			if (hole(c, C_TEXT))
-				return NITRO_EINVAL;
+				return nitro__errcode();
 			run = c->p;
 			continue;
 		}
@@ -455,7 +455,7 @@ static int compile(struct cc *c)
 			keep(c, c->p, n + nlen);
 			c->p = n + nlen;
 			if (tag_body(c))
-				return NITRO_EINVAL;
+				return nitro__errcode();
 			if (!nitro__is_void(n, nlen)) {
 				if (c->selfclose)
 					return fail(c, "<x/> does not close a non-void element in HTML");
@@ -465,7 +465,7 @@ static int compile(struct cc *c)
 				c->stack_len[c->depth++] = nlen;
 				if ((ieq(n, nlen, "script") || ieq(n, nlen, "style")) &&
 				    raw_text(c, n, nlen))
-					return NITRO_EINVAL;
+					return nitro__errcode();
 			}
 		}
 		run = c->p;

@@ -52,7 +52,7 @@ int nitro_ui_dialog_begin(nitro_html *h, const char *id, const char *open_signal
 		return h->err;
 	e = nitro__html_scratch(h);
 	if (nitro_js_signal(e, open_signal))
-		return nitro__html_fail(h, NITRO_EINVAL, "dialog: %s", nitro_errmsg());
+		return nitro__html_fail(h, nitro__errcode(), "dialog: %s", nitro_errmsg());
 	nitro_html_open(h, "dialog");
 	if (id != NULL)
 		nitro_html_attr(h, "id", id);
@@ -92,7 +92,7 @@ int nitro_ui_tabs(nitro_html *h, const char *signal, const char *const *labels, 
 	if (h->err)
 		return h->err;
 	if (nitro_js_signal(nitro__html_scratch(h), signal))
-		return nitro__html_fail(h, NITRO_EINVAL, "tabs: %s", nitro_errmsg());
+		return nitro__html_fail(h, nitro__errcode(), "tabs: %s", nitro_errmsg());
 	nitro_html_open(h, "div");
 	nitro_html_attr(h, "class", "nitro-tabs");
 	nitro_html_attr(h, "role", "tablist");
@@ -124,7 +124,7 @@ int nitro_ui_tab_panel_begin(nitro_html *h, const char *signal, size_t index)
 		return h->err;
 	e = nitro__html_scratch(h);
 	if (nitro_js_signal(e, signal))
-		return nitro__html_fail(h, NITRO_EINVAL, "tab panel: %s", nitro_errmsg());
+		return nitro__html_fail(h, nitro__errcode(), "tab panel: %s", nitro_errmsg());
 	nitro_buf_printf(e, " === %zu", index);
 	nitro_html_open(h, "div");
 	nitro_html_attr(h, "role", "tabpanel");

@@ -115,6 +115,46 @@ static void wait_streams(size_t n)
 	}
 }
 
+/* A transport that cannot be followed: the hub must say so with its code. */
+static int no_publish(void *self, const char *topic, const char *json, int64_t *id)
+{
+	return NITRO_EIO;
+}
+static int no_head(void *self, int64_t *id)
+{
+	*id = 0;
+	return 0;
+}
+static void *busy_follow(void *self)
+{
+	nitro_error(NITRO_EBUSY, "the relay is at its follower limit");
+	return NULL;
+}
+static int no_changed(void *reader) { return 0; }
+static int no_read(void *reader, int64_t after, size_t limit, nitro_tevent **out, size_t *n)
+{
+	*n = 0;
+	return 0;
+}
+static void no_unfollow(void *reader) { }
+
+static void test_follow_failure_code(void)
+{
+	static const struct nitro_transport_ops ops = {no_publish, no_head, busy_follow,
+	    no_changed, no_read, no_unfollow, NULL, NULL};
+	nitro_transport *t = nitro_transport_new(&ops, NULL);
+	nitro_app *a2 = nitro_app_new();
+
+	nitro_app_set_transport(a2, t);
+	T_EQ_INT(nitro__app_hub_start(a2), NITRO_EBUSY,
+	    "a hub that cannot follow passes on the transport's code");
+	T_EQ_INT(nitro_errcode(), NITRO_EBUSY, "and nitro_errcode() says the same");
+	T_EQ_STR(nitro_errmsg(), "the relay is at its follower limit",
+	    "the message is the transport's reason");
+	nitro_app_free(a2);
+	nitro_transport_free(t);
+}
+
 int main(void)
 {
 	struct nitro_app_opts o = {.hub = {.max_streams = 2, .heartbeat_ms = 300,
@@ -275,5 +315,6 @@ int main(void)
 	T_EQ_INT(frees, 8, "every stream's udata was freed (eight were parked)");
 	close(a);
 	nitro_app_free(app);
+	test_follow_failure_code();
 	return t_done();
 }
