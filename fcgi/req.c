@@ -254,14 +254,15 @@ int nitro__req_read_body(nitro_req *req)
 	size_t want, got = 0;
 	char *buf;
 	long r;
+	int rc;
 
 	if (req->parsed & PARSED_BODY)
 		return req->fail.status ? NITRO_EPARSE : 0;
 	req->parsed |= PARSED_BODY;
-	if (nitro__content_length(env_get(req->envp, "CONTENT_LENGTH"), lim,
-	    &want, &e) != 0) {
+	if ((rc = nitro__content_length(env_get(req->envp, "CONTENT_LENGTH"), lim,
+	    &want, &e)) != 0) {
 		nitro__req_failed(req, &e);
-		return NITRO_ELIMIT;
+		return rc;	/* EPARSE or ELIMIT */
 	}
 	if (want == 0 && env_get(req->envp, "CONTENT_LENGTH") != NULL) {
 		req->body = "";

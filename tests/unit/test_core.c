@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "nitro/core.h"
+#include "core/error.h"
 #include "t.h"
 
 static void test_errors(void)
@@ -14,6 +15,54 @@ static void test_errors(void)
 	T_EQ_INT(nitro_error(NITRO_EPARSE, "bad %s at %d", "thing", 7), NITRO_EPARSE,
 	    "nitro_error returns its code");
 	T_EQ_STR(nitro_errmsg(), "bad thing at 7", "nitro_errmsg keeps the message");
+	T_EQ_INT(nitro_errcode(), NITRO_EPARSE, "nitro_errcode keeps the code with it");
+	nitro_error_clear();
+	T_EQ_INT(nitro_errcode(), 0, "nitro_error_clear forgets the code");
+	T_EQ_STR(nitro_errmsg(), "no error", "and the message");
+
+	/* The internal helpers every layer uses. */
+	T_EQ_INT(nitro__oom("widget"), NITRO_ENOMEM, "nitro__oom returns NITRO_ENOMEM");
+	T_EQ_STR(nitro_errmsg(), "widget: out of memory", "with the one message");
+	T_EQ_INT(nitro_errcode(), NITRO_ENOMEM, "and its code");
+	T_EQ_INT(nitro__oom(NULL), NITRO_ENOMEM, "nitro__oom without a name");
+	T_EQ_STR(nitro_errmsg(), "out of memory", "says just that");
+	T_EQ_INT(nitro__errcode(), NITRO_ENOMEM, "nitro__errcode passes on the last code");
+	nitro_error(NITRO_EBUSY, "locked");
+	T_EQ_INT(nitro__error_wrap(NITRO_EIO, "saving"), NITRO_EIO, "nitro__error_wrap returns err");
+	T_EQ_STR(nitro_errmsg(), "saving: locked", "and puts its prefix before the message");
+	nitro_error_clear();
+	T_EQ_INT(nitro__errcode(), NITRO_EINTERNAL,
+	    "a failure that left no code is passed on as NITRO_EINTERNAL, never 0");
+}
+
+/*
+ * Every function that returns NULL on failure leaves the code, readable
+ * with nitro_errcode() (nitro_tpl_new, nitro_sqlrepo_new and the fcgi
+ * ones are checked in their layers' tests).
+ */
+static void test_null_leaves_a_code(void)
+{
+	static const struct nitro_transport_ops none = {0};
+	struct nitro_memrepo_opts bad_ttl = {.ttl_ms = -1};
+	struct nitro_bus_opts many = {.threads = 100000};
+	nitro_arena *a = nitro_arena_new(256);
+
+	nitro_error_clear();
+	T_OK(nitro_arena_calloc(a, SIZE_MAX / 2, 4) == NULL, "arena calloc overflow: NULL");
+	T_EQ_INT(nitro_errcode(), NITRO_ELIMIT, "... with NITRO_ELIMIT");
+	nitro_arena_free(a);
+	nitro_error_clear();
+	T_OK(nitro_bus_new(&many) == NULL, "bus with too many threads: NULL");
+	T_EQ_INT(nitro_errcode(), NITRO_ELIMIT, "... with NITRO_ELIMIT");
+	nitro_error_clear();
+	T_OK(nitro_memrepo_new(&bad_ttl) == NULL, "memrepo with a negative ttl: NULL");
+	T_EQ_INT(nitro_errcode(), NITRO_EINVAL, "... with NITRO_EINVAL");
+	nitro_error_clear();
+	T_OK(nitro_transport_new(&none, NULL) == NULL, "transport without operations: NULL");
+	T_EQ_INT(nitro_errcode(), NITRO_EINVAL, "... with NITRO_EINVAL");
+	nitro_error_clear();
+	T_OK(nitro_counter_get("bad name!", "help", NULL) == NULL, "counter with a bad name: NULL");
+	T_EQ_INT(nitro_errcode(), NITRO_EINVAL, "... with NITRO_EINVAL");
 }
 
 static void test_arena(void)
@@ -126,6 +175,7 @@ static void test_logfmt(void)
 int main(void)
 {
 	test_errors();
+	test_null_leaves_a_code();
 	test_arena();
 	test_buf();
 	test_printf();

@@ -453,6 +453,7 @@ int main(void)
 		req.body_eof = 1;
 		nitro_stream *s = nitro_stream_open(&req);
 		T_OK(s == NULL, "opening a stream to a gone client fails");
+		T_EQ_INT(nitro_errcode(), NITRO_ECLOSED, "and leaves NITRO_ECLOSED");
 		nitro__stream_release(&req);
 		nitro__req_end(&req);
 		nitro__req_destroy(&req);

@@ -861,8 +861,10 @@ static void test_errors(void)
 			if (write(fd, "this is not an SQLite database at all....", 40) != 40)
 				break;
 		close(fd);
+		nitro_error_clear();
 		T_OK(nitro_sqlrepo_new(junk, NULL) == NULL, "a file that is not a database");
 		T_OK(strstr(nitro_errmsg(), "corrupt or not a database") != NULL, "clear error");
+		T_EQ_INT(nitro_errcode(), NITRO_EIO, "and nitro_errcode() says NITRO_EIO");
 	}
 }
 
