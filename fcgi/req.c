@@ -321,7 +321,8 @@ oom:
 	nitro__req_failed(req, &e);
 	return NITRO_ENOMEM;
 ioerr:
-	fail(req, 400, "reading the request body failed");
+	nitro__fail(&e, 400, NITRO_EIO, "reading the request body failed");
+	nitro__req_failed(req, &e);
 	return NITRO_EIO;
 }
 

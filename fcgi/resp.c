@@ -174,7 +174,7 @@ static void json_error(nitro_buf *b, int status, const char *message)
 	if (o == NULL || e == NULL) {
 		json_object_put(o);
 		json_object_put(e);
-		b->err = NITRO_ENOMEM;
+		b->err = nitro__oom(NULL);
 		return;
 	}
 	json_object_object_add(e, "status", json_object_new_int(status));
