@@ -213,9 +213,9 @@ int nitro_verrors_patch(const nitro_schema *s, const nitro_verrors *errs,
 	struct json_object *o;
 
 	if (rt == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	if ((o = json_object_new_object()) == NULL)
-		return nitro_error(NITRO_ENOMEM, "out of memory");
+		return nitro__oom(NULL);
 	for (size_t i = 0; i < rt->n; i++) {
 		const nitro_field *f = &rt->f[i];
 		const char *m = "";
@@ -230,7 +230,7 @@ int nitro_verrors_patch(const nitro_schema *s, const nitro_verrors *errs,
 		if (v == NULL || json_object_object_add(o, f->name, v) != 0) {
 			json_object_put(v);
 			json_object_put(o);
-			return nitro_error(NITRO_ENOMEM, "out of memory");
+			return nitro__oom(NULL);
 		}
 	}
 	*out = o;

@@ -545,7 +545,7 @@ int nitro_sql_log_changes(const nitro_schema *s, int on)
 	struct sqlstore *ss = nitro__sql_store(s);
 
 	if (ss == NULL)
-		return NITRO_EINVAL;
+		return nitro__errcode();
 	ss->log_changes = on != 0;
 	return 0;
 }

@@ -27,7 +27,7 @@ static int read_cols(struct sqlconn *c, const char *t, struct table_cols *tc)
 	int rc;
 
 	if (st == NULL)
-		return NITRO_EIO;
+		return nitro__errcode();
 	tc->n = tc->more = 0;
 	sqlite3_bind_text(st, 1, t, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -94,7 +94,7 @@ int nitro__sql_check_columns(struct sqlconn *c, const nitro_schema *s,
 	if (tc.more)
 		nitro_buf_printf(&why, "; and %d more columns", tc.more);
 	if (why.err || fix.err) {
-		rc = nitro_error(NITRO_ENOMEM, "out of memory");
+		rc = why.err ? why.err : fix.err;	/* the buffer said why */
 		goto out;
 	}
 	rc = 0;
