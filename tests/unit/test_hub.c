@@ -142,17 +142,15 @@ static void test_follow_failure_code(void)
 {
 	static const struct nitro_transport_ops ops = {no_publish, no_head, busy_follow,
 	    no_changed, no_read, no_unfollow, NULL, NULL};
-	nitro_transport *t = nitro_transport_new(&ops, NULL);
-	nitro_app *a2 = nitro_app_new();
-
-	nitro_app_set_transport(a2, t);
+	struct nitro_app_opts o = {.transport = nitro_transport_new(&ops, NULL)};
+	nitro_app *a2 = nitro_app_new(&o);
 	T_EQ_INT(nitro__app_hub_start(a2), NITRO_EBUSY,
 	    "a hub that cannot follow passes on the transport's code");
 	T_EQ_INT(nitro_errcode(), NITRO_EBUSY, "and nitro_errcode() says the same");
 	T_EQ_STR(nitro_errmsg(), "the relay is at its follower limit",
 	    "the message is the transport's reason");
 	nitro_app_free(a2);
-	nitro_transport_free(t);
+	nitro_transport_free(o.transport);
 }
 
 int main(void)
