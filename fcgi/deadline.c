@@ -142,7 +142,7 @@ struct nitro_watchdog *nitro__watchdog_start(unsigned nslots, unsigned ms)
 
 	if (wd == NULL || (wd->slots = calloc(nslots, sizeof *wd->slots)) == NULL) {
 		free(wd);
-		nitro_error(NITRO_ENOMEM, "out of memory");
+		nitro__oom(NULL);
 		return NULL;
 	}
 	wd->nslots = nslots;

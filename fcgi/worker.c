@@ -342,7 +342,7 @@ int nitro__serve_fcgi(nitro_app *app, int listen_fd)
 	if (app->aside_fd < 0 && (app->aside_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
 		return nitro_error(NITRO_EIO, "eventfd: %s", strerror(errno));
 	if ((wd = nitro__watchdog_start(app->threads, app->io_timeout_ms)) == NULL)
-		return NITRO_EIO;
+		return nitro__errcode();
 	ws = calloc(app->threads, sizeof *ws);
 	if (ws == NULL) {
 		nitro__watchdog_stop(wd);
