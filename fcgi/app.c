@@ -93,7 +93,7 @@ nitro_app *nitro_app_new(const struct nitro_app_opts *opts)
 	app->csrf_check = !o->no_csrf_check;
 	if (o->json_prefix != NULL && (app->json_prefix = strdup(o->json_prefix)) == NULL) {
 		nitro_app_free(app);
-		nitro_error(NITRO_ENOMEM, "out of memory");
+		nitro__oom(NULL);
 		return NULL;
 	}
 	return app;

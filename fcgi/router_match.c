@@ -275,7 +275,7 @@ int nitro__router_match(const struct nitro_router *r, nitro_arena *a,
 	    safe_location(path, path_len - 1)) {
 		if (run(&w, r, segs, nsegs - 1) || w.seen) {
 			m->redirect = nitro_arena_strndup(a, path, path_len - 1);
-			return m->redirect ? NITRO_MATCH_REDIRECT : NITRO_ENOMEM;
+			return m->redirect ? NITRO_MATCH_REDIRECT : nitro__errcode();
 		}
 	}
 	return NITRO_MATCH_NOT_FOUND;
