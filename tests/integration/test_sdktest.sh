@@ -21,11 +21,6 @@ it_start_workers 1
 it_start_nginx
 
 CASES=$IT_SRC/tests/integration/sdktest
-# Cases where the program disagrees with datastar.md and the lead has been
-# told: a mismatch is reported as a TODO (with the difference) instead of a
-# failure, and a match says that the case can leave this list.
-# (empty: retry-zero was fixed with NITRO_SSE_RETRY_NOW)
-KNOWN=""
 H=$IT_DIR/headers
 B=$IT_DIR/body
 
@@ -116,14 +111,7 @@ for json in "$CASES"/*.json; do
 			    "0:200|text/event-stream|no-cache" \
 			    "$name via $way: 200 text/event-stream no-cache, ended"
 			if cmp -s "$B" "$want"; then
-				if [[ $KNOWN == *" $name "* ]]; then
-					pass "$name via $way: the exact events # TODO matches now: take it off KNOWN"
-				else
-					pass "$name via $way: the exact events"
-				fi
-			elif [[ $KNOWN == *" $name "* ]]; then
-				pass "$name via $way: the exact events # TODO known disagreement with datastar.md"
-				show_diff "$want"
+				pass "$name via $way: the exact events"
 			else
 				fail "$name via $way: the exact events"
 				show_diff "$want"
