@@ -135,13 +135,16 @@ export async function liveStart(pages, path = '/live') {
 }
 
 // Debian's chromium, headless, nothing but the application: no sandbox
-// (containers), no GPU, no QUIC, no background traffic.  Playwright gives
-// the browser a new empty --user-data-dir in a temporary folder.
+// (containers, root), no GPU, no QUIC, no background traffic.  Playwright
+// adds --headless and a new empty --user-data-dir in a temporary folder
+// (it refuses one in args).  A browser that does not start within 30 s
+// fails the run rather than hanging it.
 export async function launch(name) {
 	suite = name;
 	const browser = await chromium.launch({
 		executablePath: process.env.BROWSER_CHROMIUM,
 		headless: true,
+		timeout: 30000,
 		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
 		    '--disable-background-networking', '--disable-component-update',
 		    '--disable-sync'],
