@@ -7,7 +7,7 @@
 #     VALUES, THREAD SAFETY and EXAMPLE sections;
 # every struct a public header defines is shown in some page;
 # and for every page in man/:
-#   - it is installed (listed in dist_man_MANS by a man/*.inc fragment);
+#   - it is installed (listed in dist_man_MANS in man/Makefile.inc);
 #   - it renders without warnings: groff -man with every warning on, which
 #     is stricter than man --warnings, and mandoc -T lint at level warning
 #     (each skipped when its program is not installed);
@@ -85,13 +85,13 @@ for f in "${funcs[@]}"; do
 done
 
 # The words of every dist_man_MANS assignment, continuation lines joined.
-listed=$(sed -e ':a' -e '/\\$/N; s/\\\n/ /; ta' man/*.inc 2>/dev/null |
+listed=$(sed -e ':a' -e '/\\$/N; s/\\\n/ /; ta' man/Makefile.inc 2>/dev/null |
 	sed -nE 's/^[[:space:]]*dist_man_MANS[[:space:]]*\+?=//p' | tr -s ' \t' '\n\n')
 for page in "${pages[@]}"; do
 	if grep -qxF "$page" <<<"$listed"; then
 		ok "$page is installed"
 	else
-		nok "$page is not in dist_man_MANS (add it to a man/*.inc fragment)"
+		nok "$page is not in dist_man_MANS (add it to man/Makefile.inc)"
 	fi
 	if [ $have_mandoc -eq 0 ]; then
 		skip "$page passes mandoc -T lint: mandoc is not installed"

@@ -4,10 +4,6 @@
 # can must get all of them on its stream, not be dropped as too slow
 # (with every other stream of the worker, in a broadcast) because the
 # hub wrote the whole burst faster than any socket drains.
-#
-# Not yet in INTEGRATION_TESTS (tests/integration/live.inc): it fails
-# until the hub lets a stream whose queue is full fall behind and catch
-# up from the transport instead of closing it at once.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 . "$IT_SRC/tests/integration/live_lib.sh"
 live_require

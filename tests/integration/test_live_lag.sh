@@ -5,10 +5,6 @@
 # kept, and the events it missed must still be flagged as replayed.
 # Timing decides whether that worker's hub has caught up (it looks once a
 # second when idle), so each case is tried five times.
-#
-# Not yet in INTEGRATION_TESTS (tests/integration/live.inc): it fails until
-# the hub catches a resumed stream up to the transport's head rather than
-# to what it has itself read so far.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 . "$IT_SRC/tests/integration/live_lib.sh"
 live_require
