@@ -200,25 +200,55 @@ void nitro_histogram_observe(nitro_histogram *h, double seconds)
 	    memory_order_relaxed);
 }
 
+/*
+ * The series of a method and status are found in the registry once and
+ * kept in a table indexed by both: the registry takes a mutex, which is
+ * fine once but not on every request from every worker thread.  Series
+ * are never freed, so the pointers stay good.
+ */
+static const char *const methods[] = {
+	"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "OTHER"
+};
+#define NMETHODS (sizeof methods / sizeof methods[0])
+#define STATUS_END 600		/* statuses 100..599; anything else is 0 */
+
+static _Atomic(nitro_counter *) requests[NMETHODS][STATUS_END];
+static _Atomic(nitro_histogram *) durations[NMETHODS];
+
+static size_t method_index(const char *m)
+{
+	for (size_t i = 0; m != NULL && i + 1 < NMETHODS; i++)
+		if (strcmp(m, methods[i]) == 0)
+			return i;
+	return NMETHODS - 1;
+}
+
 void nitro_metrics_request(const char *method, int status, double seconds)
 {
-	static const char *const known[] = {
-		"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"
-	};
-	const char *m = "OTHER";
+	size_t mi = method_index(method);
+	nitro_counter *c;
+	nitro_histogram *h;
 	char labels[64];
 
-	for (size_t i = 0; method && i < sizeof known / sizeof known[0]; i++)
-		if (strcmp(method, known[i]) == 0)
-			m = known[i];
-	if (status < 100 || status > 599)
+	if (status < 100 || status >= STATUS_END)
 		status = 0;
-	snprintf(labels, sizeof labels, "method=\"%s\",status=\"%d\"", m, status);
-	nitro_counter_add(nitro_counter_get("nitro_http_requests_total",
-	    "HTTP requests by method and status.", labels), 1);
-	snprintf(labels, sizeof labels, "method=\"%s\"", m);
-	nitro_histogram_observe(nitro_histogram_get("nitro_http_request_duration_seconds",
-	    "Time to answer a request.", labels), seconds);
+	c = atomic_load_explicit(&requests[mi][status], memory_order_acquire);
+	if (c == NULL) {
+		snprintf(labels, sizeof labels, "method=\"%s\",status=\"%d\"",
+		    methods[mi], status);
+		c = nitro_counter_get("nitro_http_requests_total",
+		    "HTTP requests by method and status.", labels);
+		atomic_store_explicit(&requests[mi][status], c, memory_order_release);
+	}
+	h = atomic_load_explicit(&durations[mi], memory_order_acquire);
+	if (h == NULL) {
+		snprintf(labels, sizeof labels, "method=\"%s\"", methods[mi]);
+		h = nitro_histogram_get("nitro_http_request_duration_seconds",
+		    "Time to answer a request.", labels);
+		atomic_store_explicit(&durations[mi], h, memory_order_release);
+	}
+	nitro_counter_add(c, 1);
+	nitro_histogram_observe(h, seconds);
 }
 
 int nitro_metrics_bus(nitro_bus *bus, const char *label)

@@ -151,6 +151,6 @@ void nitro__dispatch(nitro_req *req)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	us = (long long)(t1.tv_sec - req->t0.tv_sec) * 1000000 +
 	    (t1.tv_nsec - req->t0.tv_nsec) / 1000;
-	nitro__metrics_request(req->method, req->status, (double)us / 1e6);
+	nitro_metrics_request(req->method, req->status, (double)us / 1e6);
 	access_log(req, us);
 }

@@ -170,9 +170,6 @@ int nitro__resp_head(nitro_req *req, nitro_buf *out, int with_length);
 /* dispatch.c: route, call the handler, answer, log. */
 void nitro__dispatch(nitro_req *req);
 
-/* metrics.c: count a request (lock-free after the first of its kind). */
-void nitro__metrics_request(const char *method, int status, double seconds);
-
 /* stream.c */
 void nitro__stream_release(nitro_req *req);
 /* Append the head of a stream's response (status 200, text/event-stream,

@@ -94,12 +94,17 @@ int main(void)
 
 	nitro_metrics_request("GET", 200, 0.002);
 	nitro_metrics_request("BREW", 999, 0.002);
+	nitro_metrics_request(NULL, 600, 0.002);
+	nitro_metrics_request("PUT", 404, 0.002);
+	nitro_metrics_request("PUT", 404, 0.002);	/* the kept series */
 	nitro_buf_reset(&b);
 	nitro_metrics_write(&b);
 	T_OK(strstr(b.data, "nitro_http_requests_total{method=\"GET\",status=\"200\"} 1\n") != NULL,
 	    "request counter");
-	T_OK(strstr(b.data, "nitro_http_requests_total{method=\"OTHER\",status=\"0\"} 1\n") != NULL,
-	    "unknown method and status are folded");
+	T_OK(strstr(b.data, "nitro_http_requests_total{method=\"OTHER\",status=\"0\"} 2\n") != NULL,
+	    "unknown, missing method and status are folded");
+	T_OK(strstr(b.data, "nitro_http_requests_total{method=\"PUT\",status=\"404\"} 2\n") != NULL,
+	    "a second request of a kind counts in the same series");
 	T_OK(strstr(b.data, "nitro_http_request_duration_seconds_bucket{method=\"GET\",le=\"0.0025\"} 1\n")
 	    != NULL, "latency histogram with labels");
 
