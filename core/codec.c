@@ -148,7 +148,7 @@ bad:
 	return nitro_error(NITRO_EPARSE, "\"%.40s\" is not an ISO 8601 time", s);
 }
 
-int nitro_uuid(char out[37])
+int nitro_uuid(char out[NITRO_UUID_LEN])
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char b[16];

@@ -98,7 +98,7 @@ static struct nitro__schema_rt *bound(const nitro_schema *s)
 static int ensure_uuid(const struct nitro__schema_rt *rt, void *obj)
 {
 	const nitro_field *f = &rt->f[rt->id];
-	char **id = (char **)((char *)obj + f->offset), u[37];
+	char **id = (char **)((char *)obj + f->offset), u[NITRO_UUID_LEN];
 	int rc;
 
 	if (!f->uuid || *id != NULL)

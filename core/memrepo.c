@@ -58,9 +58,6 @@ struct memrepo {
 	int sweeping, stop;
 };
 
-#define ID_INT(st, obj) (*(const int64_t *)((const char *)(obj) + (st)->idf->offset))
-#define ID_TEXT(st, obj) (*(char **)((char *)(obj) + (st)->idf->offset))
-
 static int64_t now_ms(const struct memrepo *m)
 {
 	return m->o.now_ms ? m->o.now_ms(m->o.now_arg) : nitro_time_now();
@@ -91,14 +88,15 @@ static uint64_t hash_id(const struct store *st, nitro_id id)
 
 static uint64_t hash_obj(const struct store *st, void *obj)
 {
-	return st->idf->uuid ? hash_text(ID_TEXT(st, obj)) : hash_int(ID_INT(st, obj));
+	return st->idf->uuid ? hash_text(NITRO__ID_TEXT(st->idf, obj)) :
+	    hash_int(NITRO__ID_INT(st->idf, obj));
 }
 
 static int same_id(const struct store *st, const void *obj, nitro_id id)
 {
 	if (st->idf->uuid)
-		return strcmp(ID_TEXT(st, (void *)obj), id.text) == 0;
-	return ID_INT(st, obj) == id.num;
+		return strcmp(NITRO__ID_TEXT(st->idf, obj), id.text) == 0;
+	return NITRO__ID_INT(st->idf, obj) == id.num;
 }
 
 static int live(const struct store *st, const struct rec *r, int64_t now)
@@ -125,8 +123,8 @@ static struct rec **find(struct store *st, nitro_id id)
 
 static nitro_id id_of(const struct store *st, const void *obj)
 {
-	return st->idf->uuid ? nitro_id_text(ID_TEXT(st, (void *)obj)) :
-	    nitro_id_int(ID_INT(st, obj));
+	return st->idf->uuid ? nitro_id_text(NITRO__ID_TEXT(st->idf, obj)) :
+	    nitro_id_int(NITRO__ID_INT(st->idf, obj));
 }
 
 static struct rec *rec_new(const struct store *st)
@@ -285,7 +283,8 @@ static int m_del(void *store, nitro_id id)
 
 static int has_id(const struct store *st, const void *obj)
 {
-	return st->idf->uuid ? ID_TEXT(st, (void *)obj) != NULL : ID_INT(st, obj) != 0;
+	return st->idf->uuid ? NITRO__ID_TEXT(st->idf, obj) != NULL :
+	    NITRO__ID_INT(st->idf, obj) != 0;
 }
 
 /* Do two records hold the same value in field i?  (NULL never equals.) */
@@ -330,10 +329,10 @@ static int set_text_id(struct store *st, void *copy, void *caller, const char *u
 		free(b);
 		return nitro__oom(NULL);
 	}
-	free(ID_TEXT(st, copy));
-	ID_TEXT(st, copy) = a;
-	free(ID_TEXT(st, caller));
-	ID_TEXT(st, caller) = b;
+	free(NITRO__ID_TEXT(st->idf, copy));
+	NITRO__ID_TEXT(st->idf, copy) = a;
+	free(NITRO__ID_TEXT(st->idf, caller));
+	NITRO__ID_TEXT(st->idf, caller) = b;
 	return 0;
 }
 
@@ -366,7 +365,7 @@ static int m_put(void *store, void *const *objs, size_t n, int key)
 		}
 		/* A new text id goes into the caller's record too. */
 		if (st->idf->uuid && !has_id(st, cp[i]->obj)) {
-			char u[37];
+			char u[NITRO_UUID_LEN];
 
 			if ((rc = nitro_uuid(u)) < 0)
 				goto out;
@@ -384,10 +383,11 @@ static int m_put(void *store, void *const *objs, size_t n, int key)
 		if (key >= 0 && !nitro__is_null(st->rt, o, key)) {
 			r = find_value(st, o, key, NULL, now);
 			if (r != NULL && st->idf->uuid) {
-				if ((rc = set_text_id(st, o, objs[i], ID_TEXT(st, r->obj))) < 0)
+				if ((rc = set_text_id(st, o, objs[i],
+				    NITRO__ID_TEXT(st->idf, r->obj))) < 0)
 					goto unlock;
 			} else if (r != NULL) {
-				*(int64_t *)((char *)o + st->idf->offset) = ID_INT(st, r->obj);
+				NITRO__ID_INT(st->idf, o) = NITRO__ID_INT(st->idf, r->obj);
 			}
 		}
 		if (r == NULL && has_id(st, o))
@@ -509,7 +509,7 @@ static int match(const struct store *st, const nitro_query *q, const int *fa,
 static int m_query(void *store, const nitro_query *q, nitro_rows *out, size_t *count)
 {
 	struct store *st = store;
-	int fa[64], fy[64], ord[8];
+	int fa[NITRO_QUERY_MAX_CONDS], fy[NITRO_QUERY_MAX_CONDS], ord[NITRO_QUERY_MAX_ORDER];
 	struct rec **hits = NULL;
 	size_t nh = 0, from, upto;
 	struct sortctx ctx = {st, q, ord};

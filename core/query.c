@@ -76,8 +76,10 @@ int nitro__query_check(const nitro_schema *s, const nitro_query *q)
 		return 0;
 	if ((q->nall && !q->all) || (q->nany && !q->any) || (q->norder && !q->order))
 		return nitro_error(NITRO_EINVAL, "query: a count without its array");
-	if (q->nall > 64 || q->nany > 64 || q->norder > 8)
-		return nitro_error(NITRO_ELIMIT, "query: at most 64 conditions and 8 orderings");
+	if (q->nall > NITRO_QUERY_MAX_CONDS || q->nany > NITRO_QUERY_MAX_CONDS ||
+	    q->norder > NITRO_QUERY_MAX_ORDER)
+		return nitro_error(NITRO_ELIMIT, "query: at most %d conditions and %d orderings",
+		    NITRO_QUERY_MAX_CONDS, NITRO_QUERY_MAX_ORDER);
 	for (size_t i = 0; i < q->nall; i++)
 		if ((rc = check_cond(s, &q->all[i])) < 0)
 			return rc;

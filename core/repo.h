@@ -38,6 +38,11 @@ struct nitro_repo {
 enum { NITRO__OP_GET, NITRO__OP_SAVE, NITRO__OP_DELETE, NITRO__OP_QUERY,
 	NITRO__OP_COUNT, NITRO__OPS };
 
+/* The id member of the entity struct obj, found by the schema's id field
+ * idf (an lvalue: backends read and assign ids through these). */
+#define NITRO__ID_INT(idf, obj) (*(int64_t *)(void *)((char *)(obj) + (idf)->offset))
+#define NITRO__ID_TEXT(idf, obj) (*(char **)(void *)((char *)(obj) + (idf)->offset))
+
 /* Made once per schema, on first use. */
 struct nitro__schema_rt {
 	const nitro_field *f;

@@ -13,9 +13,6 @@
 
 #include "sql/internal.h"
 
-#define ID_INT(ss, obj) (*(int64_t *)((char *)(obj) + (ss)->idf->offset))
-#define ID_TEXT(ss, obj) (*(char **)((char *)(obj) + (ss)->idf->offset))
-
 static struct sqlconn *conn_of(const struct sqlstore *ss)
 {
 	return nitro__sql_conn(ss->repo);
@@ -183,14 +180,14 @@ static int update_key(struct sqlconn *c, const struct sqlstore *ss, void *obj, i
 	if (rc == SQLITE_ROW) {
 		rc = 1;
 		if (!ss->idf->uuid) {
-			ID_INT(ss, obj) = sqlite3_column_int64(st, 0);
-		} else if (ID_TEXT(ss, obj) == NULL || strcmp((const char *)
-		    sqlite3_column_text(st, 0), ID_TEXT(ss, obj)) != 0) {
+			NITRO__ID_INT(ss->idf, obj) = sqlite3_column_int64(st, 0);
+		} else if (NITRO__ID_TEXT(ss->idf, obj) == NULL || strcmp((const char *)
+		    sqlite3_column_text(st, 0), NITRO__ID_TEXT(ss->idf, obj)) != 0) {
 			if ((sv->fresh = strdup((const char *)sqlite3_column_text(st, 0))) == NULL)
 				rc = nitro__oom(NULL);
 			else {
-				sv->text = ID_TEXT(ss, obj);
-				ID_TEXT(ss, obj) = sv->fresh;
+				sv->text = NITRO__ID_TEXT(ss->idf, obj);
+				NITRO__ID_TEXT(ss->idf, obj) = sv->fresh;
 			}
 		}
 	} else if (rc != SQLITE_DONE) {
@@ -206,14 +203,15 @@ static int put_one(struct sqlconn *c, const struct sqlstore *ss, void *obj, int 
     struct idsave *sv)
 {
 	int uuid = ss->idf->uuid;
-	int has_id = uuid ? ID_TEXT(ss, obj) != NULL : ID_INT(ss, obj) != 0;
+	int has_id = uuid ? NITRO__ID_TEXT(ss->idf, obj) != NULL :
+	    NITRO__ID_INT(ss->idf, obj) != 0;
 	sqlite3_stmt *st;
 	int rc, upsert = key >= 0 && !nitro__is_null(ss->rt, obj, key);
 
-	sv->num = uuid ? 0 : ID_INT(ss, obj);
+	sv->num = uuid ? 0 : NITRO__ID_INT(ss->idf, obj);
 	if (upsert && (rc = update_key(c, ss, obj, key, sv)) != 0)
 		return rc < 0 ? rc : 0;
-	if (uuid && ID_TEXT(ss, obj) == NULL)
+	if (uuid && NITRO__ID_TEXT(ss->idf, obj) == NULL)
 		return nitro_error(NITRO_EINVAL, "%s: a text id is required", ss->s->name);
 	if ((st = nitro__sql_fixed(c, ss, has_id ? SQ_UPSERT_ID : SQ_INSERT)) == NULL)
 		return nitro__errcode();
@@ -222,7 +220,7 @@ static int put_one(struct sqlconn *c, const struct sqlstore *ss, void *obj, int 
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
 		if (!has_id)
-			ID_INT(ss, obj) = sqlite3_last_insert_rowid(c->db);
+			NITRO__ID_INT(ss->idf, obj) = sqlite3_last_insert_rowid(c->db);
 		rc = 0;
 	} else {
 		rc = put_error(c, ss, obj, rc);
@@ -260,8 +258,8 @@ static int same_id_twice(const struct sqlstore *ss, void *const *objs, size_t n)
 		if (v == NULL)
 			return -1;
 		for (i = 0; i < n; i++)
-			if (ID_TEXT(ss, objs[i]) && *ID_TEXT(ss, objs[i]))
-				v[k++] = ID_TEXT(ss, objs[i]);
+			if (NITRO__ID_TEXT(ss->idf, objs[i]) && *NITRO__ID_TEXT(ss->idf, objs[i]))
+				v[k++] = NITRO__ID_TEXT(ss->idf, objs[i]);
 		qsort(v, k, sizeof *v, cmp_str);
 		for (i = 1; i < k && !dup; i++)
 			dup = strcmp(v[i - 1], v[i]) == 0;
@@ -272,8 +270,8 @@ static int same_id_twice(const struct sqlstore *ss, void *const *objs, size_t n)
 		if (v == NULL)
 			return -1;
 		for (i = 0; i < n; i++)
-			if (ID_INT(ss, objs[i]) != 0)
-				v[k++] = ID_INT(ss, objs[i]);
+			if (NITRO__ID_INT(ss->idf, objs[i]) != 0)
+				v[k++] = NITRO__ID_INT(ss->idf, objs[i]);
 		qsort(v, k, sizeof *v, cmp_int64);
 		for (i = 1; i < k && !dup; i++)
 			dup = v[i - 1] == v[i];
@@ -314,10 +312,10 @@ out:
 	/* All or nothing: a failed batch gives the callers' ids back. */
 	for (i = 0; i < tried; i++) {
 		if (rc < 0 && !ss->idf->uuid)
-			ID_INT(ss, objs[i]) = sv[i].num;
+			NITRO__ID_INT(ss->idf, objs[i]) = sv[i].num;
 		if (sv[i].fresh) {
 			if (rc < 0) {
-				ID_TEXT(ss, objs[i]) = sv[i].text;
+				NITRO__ID_TEXT(ss->idf, objs[i]) = sv[i].text;
 				free(sv[i].fresh);
 			} else {
 				free(sv[i].text);

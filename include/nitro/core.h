@@ -439,6 +439,9 @@ typedef struct nitro_order {
  * descending; ties are broken by id, descending when the last order key
  * is (so "newest first" is one key).
  */
+#define NITRO_QUERY_MAX_CONDS 64	/* conditions in all, and in any */
+#define NITRO_QUERY_MAX_ORDER 8		/* orderings */
+
 typedef struct nitro_query {
 	const nitro_cond *all;
 	size_t nall;
@@ -523,8 +526,9 @@ NITRO_API void nitro_rows_free(nitro_rows *rows);
 NITRO_API int nitro_time_format(int64_t ms, char out[NITRO_TIME_LEN]);
 NITRO_API int nitro_time_parse(const char *s, int64_t *ms);
 NITRO_API int64_t nitro_time_now(void);
-/* A random (version 4) UUID in its 36-character text form. */
-NITRO_API int nitro_uuid(char out[37]);
+/* A random (version 4) UUID in its 36-character text form and a NUL. */
+#define NITRO_UUID_LEN 37
+NITRO_API int nitro_uuid(char out[NITRO_UUID_LEN]);
 
 /* The schema declaration: struct, schema and typed functions. */
 #define NITRO__MEMBER(n_, t_, ...) NITRO_CTYPE_##t_ n_;

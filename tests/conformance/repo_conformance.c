@@ -352,6 +352,29 @@ static void t_query(void)
 		C_EQ_INT(n, 2, "count ignores limit");
 	}
 	{
+		/* The limits: as many as allowed work, one more is refused. */
+		nitro_cond c[NITRO_QUERY_MAX_CONDS + 1];
+		nitro_order o[NITRO_QUERY_MAX_ORDER + 1];
+		nitro_query q = {.all = c, .nall = NITRO_QUERY_MAX_CONDS,
+		    .any = c, .nany = NITRO_QUERY_MAX_CONDS,
+		    .order = o, .norder = NITRO_QUERY_MAX_ORDER};
+
+		for (size_t i = 0; i <= NITRO_QUERY_MAX_CONDS; i++)
+			c[i] = (nitro_cond){"qty", NITRO_OP_EQ, nitro_v_int(3)};
+		for (size_t i = 0; i <= NITRO_QUERY_MAX_ORDER; i++)
+			o[i] = (nitro_order){"name", 0};
+		C_EQ_INT(cf_item_count(&q, &n), 0, "the most conditions and orderings");
+		C_EQ_INT(n, 2, "count at the limits");
+		q.nall++;
+		C_EQ_INT(cf_item_count(&q, &n), NITRO_ELIMIT, "one condition too many");
+		q.nall--;
+		q.nany++;
+		C_EQ_INT(cf_item_count(&q, &n), NITRO_ELIMIT, "one alternative too many");
+		q.nany--;
+		q.norder++;
+		C_EQ_INT(cf_item_query(&q, &rows), NITRO_ELIMIT, "one ordering too many");
+	}
+	{
 		nitro_cond bad1[] = {{"nope", NITRO_OP_EQ, nitro_v_int(1)}};
 		nitro_cond bad2[] = {{"qty", NITRO_OP_EQ, nitro_v_text("x")}};
 		nitro_cond bad3[] = {{"tags", NITRO_OP_LT, nitro_v_int(1)}};

@@ -315,7 +315,7 @@ static void test_json(void)
 
 static void test_time_uuid(void)
 {
-	char b[NITRO_TIME_LEN], u1[37], u2[37];
+	char b[NITRO_TIME_LEN], u1[NITRO_UUID_LEN], u2[NITRO_UUID_LEN];
 	int64_t ms;
 
 	nitro_time_format(0, b);
