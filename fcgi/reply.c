@@ -4,6 +4,7 @@
  * that decides bytes lives in the views' encoders; these only move them.
  */
 #include "fcgi/internal.h"
+#include "views/internal.h"	/* nitro__signals_json: the views' encoder */
 
 int nitro_sse_send(nitro_stream *s, nitro_buf *ev)
 {
@@ -45,12 +46,8 @@ int nitro_ds_reply_signals(nitro_req *req, json_object *signals, int only_if_mis
 	size_t len;
 	int rc;
 
-	if (!json_object_is_type(signals, json_type_object))
-		return nitro_error(NITRO_EINVAL, "datastar: signals must be a JSON object");
-	s = json_object_to_json_string_length(signals,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-	if (s == NULL)
-		return nitro_error(NITRO_ENOMEM, "datastar: cannot serialise signals");
+	if ((rc = nitro__signals_json(signals, &s, &len)) != 0)
+		return rc;
 	if (only_if_missing &&
 	    (rc = nitro_resp_header(req, "datastar-only-if-missing", "true")) != 0)
 		return rc;

@@ -249,7 +249,7 @@ int nitro__attr_name_ok(const char *name, size_t len)
 }
 
 int nitro__html_attr(nitro_html *h, const char *name, size_t nlen,
-    const char *value, size_t vlen, int allow_on)
+    const char *value, size_t vlen, int script)
 {
 	nitro_buf *b = h->out;
 	size_t i;
@@ -262,9 +262,14 @@ int nitro__html_attr(nitro_html *h, const char *name, size_t nlen,
 		    "attribute %.40s outside a start tag", name ? name : "(null)");
 	if (nlen == 0 || nlen > 255 || !(ctype[(unsigned char)name[0]] & C_ATTR1))
 		goto bad;
-	if (!allow_on && nlen >= 2 && (name[0] | 0x20) == 'o' && (name[1] | 0x20) == 'n')
+	if (!script && nlen >= 2 && (name[0] | 0x20) == 'o' && (name[1] | 0x20) == 'n')
 		return nitro__html_fail(h, NITRO_EINVAL,
 		    "event handler attribute %.40s needs nitro_html_attr_handler", name);
+	/* A Datastar expression is JavaScript too: HTML escaping alone would
+	 * let a value run as code.  (Without a value there is no code.) */
+	if (!script && value != NULL && (name[0] | 0x20) == 'd' && nitro__ds_plugin(name, nlen))
+		return nitro__html_fail(h, NITRO_EINVAL, "Datastar expression attribute %.*s "
+		    "needs nitro_ds_data or nitro_html_attr_handler", (int)(nlen > 40 ? 40 : nlen), name);
 	if (nlen + 3 >= b->cap - b->len && nitro_buf_grow(b, nlen + 3))
 		return b->err;
 	d = b->data + b->len;

@@ -9,15 +9,33 @@
 #include "core/fmt.h"
 #include "core/error.h"
 
+/*
+ * The Datastar attributes whose values are JavaScript (views/ds_attr.c):
+ * what each requires of its key and value, as Datastar checks them.
+ */
+enum { NITRO__DS_ALLOWED, NITRO__DS_MUST, NITRO__DS_DENIED,
+	NITRO__DS_EXCLUSIVE /* a key or a value, not both */ };
+struct nitro__ds_plugin {
+	const char *name;		/* data-<name> */
+	unsigned char len;
+	unsigned char key, value;	/* NITRO__DS_* */
+};
+/* The table, ended by a NULL name (for the tests). */
+const struct nitro__ds_plugin *nitro__ds_plugins(void);
+/* The entry of the attribute name[0..len) ("data-on:click__once"), any
+ * case; NULL when it is not a Datastar expression attribute. */
+const struct nitro__ds_plugin *nitro__ds_plugin(const char *name, size_t len);
+
 /* Record a sticky writer error (first one wins) and return it. */
 int nitro__html_fail(nitro_html *h, int err, const char *fmt, ...) NITRO_PRINTF(3, 4);
 
 /*
  * Write ` name="value"` (value escaped; NULL: a bare name) after checking
- * the name; allow_on lets event-handler names (on*) through.
+ * the name; script lets names whose values are JavaScript through: event
+ * handlers (on*) and Datastar expressions (data-on:click="...").
  */
 int nitro__html_attr(nitro_html *h, const char *name, size_t nlen,
-    const char *value, size_t vlen, int allow_on);
+    const char *value, size_t vlen, int script);
 
 /* 1 when name[0..len) is a valid attribute name. */
 int nitro__attr_name_ok(const char *name, size_t len);
@@ -43,6 +61,15 @@ int nitro__tpl_variant(int want);
 
 /* The writer's scratch buffer, emptied, for building an expression. */
 nitro_buf *nitro__html_scratch(nitro_html *h);
+
+/*
+ * Signals as Datastar reads them, for every place that sends them (the
+ * data-signals attribute, the patch-signals event, the JSON reply): a
+ * JSON object, compact, in insertion order, '/' not escaped.  *json
+ * points into signals (valid until it changes or is freed).  0, or
+ * NITRO_EINVAL (not an object) or NITRO_ENOMEM.
+ */
+int nitro__signals_json(json_object *signals, const char **json, size_t *len);
 
 /* Append an event's header lines (event unless type is NULL, id, retry);
  * 0 or NITRO_EINVAL for CR/LF in type or id (nothing appended then). */

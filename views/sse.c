@@ -179,19 +179,27 @@ int nitro_sse_patch_signals_json(nitro_buf *b, const char *json, size_t len,
 	return nitro__sse_end(b, mark);
 }
 
+int nitro__signals_json(json_object *signals, const char **json, size_t *len)
+{
+	if (!json_object_is_type(signals, json_type_object))
+		return nitro_error(NITRO_EINVAL, "datastar: signals must be a JSON object");
+	/* PLAIN: compact and in insertion order; '/' stays as is. */
+	*json = json_object_to_json_string_length(signals,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, len);
+	if (*json == NULL)
+		return nitro_error(NITRO_ENOMEM, "datastar: cannot serialise signals");
+	return 0;
+}
+
 int nitro_sse_patch_signals(nitro_buf *b, json_object *signals, int only_if_missing,
     const struct nitro_sse_opts *o)
 {
 	const char *s;
 	size_t len;
+	int rc;
 
-	if (!json_object_is_type(signals, json_type_object))
-		return nitro_error(NITRO_EINVAL, "sse: signals must be a JSON object");
-	/* PLAIN: compact and in insertion order; '/' stays as is. */
-	s = json_object_to_json_string_length(signals,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-	if (s == NULL)
-		return nitro_error(NITRO_ENOMEM, "sse: cannot serialise signals");
+	if ((rc = nitro__signals_json(signals, &s, &len)) != 0)
+		return rc;
 	return nitro_sse_patch_signals_json(b, s, len, only_if_missing, o);
 }
 

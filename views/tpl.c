@@ -192,28 +192,6 @@ static int is_url_attr(const char *n, size_t len)
 	return 0;
 }
 
-/* data-<plugin>... where plugin is a Datastar expression attribute. */
-static int is_ds_attr(const char *n, size_t len)
-{
-	static const char *const plugins[] = { "signals", "computed", "bind", "text",
-	    "show", "class", "attr", "style", "effect", "indicator", "ref", "init",
-	    "on-intersect", "on-interval", "on-signal-patch", "on", "ignore-morph",
-	    "ignore", "preserve-attr", "json-signals", NULL };
-
-	if (len < 6 || strncasecmp(n, "data-", 5) != 0)
-		return 0;
-	n += 5;
-	len -= 5;
-	for (int i = 0; plugins[i]; i++) {
-		size_t pl = strlen(plugins[i]);
-
-		if (len >= pl && strncasecmp(n, plugins[i], pl) == 0 &&
-		    (len == pl || n[pl] == ':' || (len >= pl + 2 && n[pl] == '_' && n[pl + 1] == '_')))
-			return 1;
-	}
-	return 0;
-}
-
 /* A quote spelled as an entity (the browser decodes it before Datastar
  * reads the expression): the quote and the entity's length, or 0. */
 static char entity_quote(const char *p, size_t *len)
@@ -238,7 +216,7 @@ static char entity_quote(const char *p, size_t *len)
 /* A double-quoted attribute value; c->p is past the opening quote. */
 static int attr_value(struct cc *c, const char *name, size_t nlen)
 {
-	int url = is_url_attr(name, nlen), ds = is_ds_attr(name, nlen);
+	int url = is_url_attr(name, nlen), ds = nitro__ds_plugin(name, nlen) != NULL;
 	char jsq = 0;			/* the open JavaScript quote, if any */
 	const char *v = c->p, *run = c->p;
 

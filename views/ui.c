@@ -18,7 +18,7 @@ int nitro_ui_button(nitro_html *h, const struct nitro_ui_button *b)
 	    b->variant ? b->variant : "primary");
 	nitro_html_attr_bool(h, "disabled", b->disabled);
 	if (b->on_click != NULL)
-		nitro_ds_on(h, "click", NULL, b->on_click);
+		nitro_ds_data(h, "on", "click", NULL, b->on_click);
 	nitro_html_text(h, b->label);
 	return nitro_html_close(h, "button");
 }
@@ -59,7 +59,7 @@ int nitro_ui_dialog_begin(nitro_html *h, const char *id, const char *open_signal
 	nitro_html_attr(h, "class", "nitro-dialog");
 	/* The open attribute follows the signal; showModal is not needed for
 	 * a non-modal dialog and keeps the markup declarative. */
-	nitro_ds_attr(h, "open", e->data);
+	nitro_ds_data(h, "attr", "open", NULL, e->data);
 	nitro_html_open(h, "div");
 	nitro_html_attr(h, "class", "nitro-dialog-head");
 	if (title != NULL)
@@ -70,7 +70,7 @@ int nitro_ui_dialog_begin(nitro_html *h, const char *id, const char *open_signal
 	nitro_html_attr(h, "aria-label", "Close");
 	e = nitro__html_scratch(h);
 	nitro_js_set_bool(e, open_signal, 0);
-	nitro_ds_on(h, "click", NULL, e->data);
+	nitro_ds_data(h, "on", "click", NULL, e->data);
 	nitro_html_raw(h, "&times;");
 	nitro_html_close(h, "button");
 	nitro_html_close(h, "div");
@@ -103,13 +103,13 @@ int nitro_ui_tabs(nitro_html *h, const char *signal, const char *const *labels, 
 		nitro_html_attr(h, "class", "nitro-tab");
 		e = nitro__html_scratch(h);
 		nitro_js_set_int(e, signal, (long long)i);
-		nitro_ds_on(h, "click", NULL, e->data);
+		nitro_ds_data(h, "on", "click", NULL, e->data);
 		e = nitro__html_scratch(h);
 		nitro_js_signal(e, signal);
 		nitro_buf_printf(e, " === %zu", i);
-		nitro_ds_class(h, "active", e->data);
+		nitro_ds_data(h, "class", "active", NULL, e->data);
 		snprintf(cls, sizeof cls, "%zu", i);
-		nitro_ds_attr(h, "aria-selected", e->data);
+		nitro_ds_data(h, "attr", "aria-selected", NULL, e->data);
 		nitro_html_text(h, labels[i] ? labels[i] : cls);
 		nitro_html_close(h, "button");
 	}
@@ -129,7 +129,7 @@ int nitro_ui_tab_panel_begin(nitro_html *h, const char *signal, size_t index)
 	nitro_html_open(h, "div");
 	nitro_html_attr(h, "role", "tabpanel");
 	nitro_html_attr(h, "class", "nitro-tab-panel");
-	return nitro_ds_show(h, e->data);
+	return nitro_ds_data(h, "show", NULL, NULL, e->data);
 }
 
 int nitro_ui_tab_panel_end(nitro_html *h)
@@ -162,7 +162,7 @@ int nitro_ui_toast(nitro_html *h, const char *kind, const char *message, unsigne
 	nitro_html_attr_printf(h, "class", "nitro-toast nitro-toast-%s", kind ? kind : "info");
 	if (ms > 0) {
 		snprintf(mods, sizeof mods, "delay.%ums", ms);
-		nitro_ds_init(h, mods, "el.remove()");
+		nitro_ds_data(h, "init", NULL, mods, "el.remove()");
 	}
 	nitro_html_text(h, message ? message : "");
 	return nitro_html_close(h, "div");

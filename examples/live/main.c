@@ -67,7 +67,7 @@ static void view_message(nitro_html *h, const struct chat *m)
 {
 	NITRO_HTML(h, "li") {
 		nitro_html_attr_printf(h, "id", "msg-%lld", (long long)m->id);
-		nitro_ds_init(h, NULL, TRIM);
+		nitro_ds_data(h, "init", NULL, NULL, TRIM);
 		nitro_html_elem(h, "b", m->name);
 		nitro_html_text(h, " ");
 		nitro_html_text(h, m->text);
@@ -304,8 +304,8 @@ static int home(nitro_req *req, void *udata)
 		/* Open the live stream as soon as the page is up, and again
 		 * after any end: a worker that is killed ends it cleanly, and
 		 * Datastar's default retry would leave it closed. */
-		nitro_ds_init(&h, NULL, "@get('/live', {retry: 'always'})");
-		nitro_ds_signal(&h, "error", "''");
+		nitro_ds_data(&h, "init", NULL, NULL, "@get('/live', {retry: 'always'})");
+		nitro_ds_data(&h, "signals", "error", NULL, "''");
 		nitro_html_elem(&h, "h1", "Nitro live");
 		NITRO_HTML(&h, "section") {
 			nitro_html_elem(&h, "h2", "Counter");
@@ -321,11 +321,11 @@ static int home(nitro_req *req, void *udata)
 				/* @post sends the signals name and text as JSON. */
 				nitro_ds_on_action(&h, "submit", "prevent", "post", "/chat", NULL);
 				nitro_html_open(&h, "input");
-				nitro_ds_bind(&h, "name");
+				nitro_ds_data(&h, "bind", "name", NULL, NULL);
 				nitro_html_attr(&h, "placeholder", "name");
 				nitro_html_attr(&h, "maxlength", "40");
 				nitro_html_open(&h, "input");
-				nitro_ds_bind(&h, "text");
+				nitro_ds_data(&h, "bind", "text", NULL, NULL);
 				nitro_html_attr(&h, "placeholder", "message");
 				nitro_html_attr(&h, "maxlength", "500");
 				NITRO_HTML(&h, "button") {
@@ -335,7 +335,7 @@ static int home(nitro_req *req, void *udata)
 			}
 			NITRO_HTML(&h, "p") {
 				nitro_html_attr(&h, "class", "error");
-				nitro_ds_text(&h, "$error");
+				nitro_ds_data(&h, "text", NULL, NULL, "$error");
 			}
 		}
 	}

@@ -156,7 +156,8 @@ static void view_list(nitro_html *h, const struct list *l, enum filter f)
 		nitro_html_attr(h, "class", "toggle-all");
 		nitro_html_attr(h, "type", "checkbox");
 		nitro_html_attr_bool(h, "checked", l->active == 0);
-		nitro_ds_init(h, NULL, l->active == 0 ? "el.checked = true" : "el.checked = false");
+		nitro_ds_data(h, "init", NULL, NULL,
+		    l->active == 0 ? "el.checked = true" : "el.checked = false");
 		nitro_ds_on_action(h, "click", NULL, "post", "/todos/toggle-all", NULL);
 		NITRO_HTML(h, "label") {
 			nitro_html_attr(h, "for", "toggle-all");
@@ -280,7 +281,7 @@ static int page(nitro_req *req, enum filter f)
 		nitro_html_attr(&h, "class", "todoapp");
 		nitro_ds_data(&h, "signals", NULL, NULL, page_signals[f]);
 		/* The live stream; reopened after any end, a worker restart too. */
-		nitro_ds_init(&h, NULL, "@get('/todos/live', {retry: 'always'})");
+		nitro_ds_data(&h, "init", NULL, NULL, "@get('/todos/live', {retry: 'always'})");
 		NITRO_HTML(&h, "header") {
 			nitro_html_attr(&h, "class", "header");
 			nitro_html_elem(&h, "h1", "todos");
@@ -292,7 +293,7 @@ static int page(nitro_req *req, enum filter f)
 				nitro_html_attr(&h, "placeholder", "What needs to be done?");
 				nitro_html_attr(&h, "autocomplete", "off");
 				nitro_html_attr_bool(&h, "autofocus", 1);
-				nitro_ds_bind(&h, "title");
+				nitro_ds_data(&h, "bind", "title", NULL, NULL);
 			}
 			NITRO_HTML(&h, "p") {
 				nitro_html_attr(&h, "id", "new-todo-error");

@@ -89,8 +89,9 @@ NITRO_API int nitro_html_elem(nitro_html *h, const char *name, const char *text)
 	    NITRO__CAT(nitro__once_, __LINE__) = 0, nitro_html_close((h), (name)))
 
 /* Attributes of the open start tag.  Names must match
- * [A-Za-z_:][-A-Za-z0-9_:.]* and may not start with "on" (event handlers);
- * values are escaped. */
+ * [A-Za-z_:][-A-Za-z0-9_:.]* and may not start with "on" (event handlers)
+ * nor, with a value, be a Datastar expression (data-on:click; see
+ * nitro_ds_data); values are escaped. */
 NITRO_API int nitro_html_attr(nitro_html *h, const char *name, const char *value);
 NITRO_API int nitro_html_attrn(nitro_html *h, const char *name, const char *value, size_t len);
 NITRO_API int nitro_html_attr_int(nitro_html *h, const char *name, long long v);
@@ -110,8 +111,10 @@ NITRO_API int nitro_html_attr_url(nitro_html *h, const char *name, const char *u
 /* Append s percent-encoded for one URL component (a path segment or a
  * query value): every byte but A-Z a-z 0-9 - . _ ~ becomes %XX. */
 NITRO_API int nitro_url_encode(nitro_buf *b, const char *s);
-/* An event handler attribute: the escape hatch that allows on* names; the
- * value is still entity-escaped, which is always correct inside quotes. */
+/* An event handler or Datastar expression attribute: the escape hatch
+ * that allows on* and data-on:click-like names; the value is still
+ * entity-escaped, which is always correct inside quotes, but it runs as
+ * JavaScript: never put a visitor's text there. */
 NITRO_API int nitro_html_attr_handler(nitro_html *h, const char *name, const char *value);
 
 /* Escaped text content. */
@@ -201,64 +204,30 @@ NITRO_API int nitro_js_peek(nitro_buf *b, const char *expr);
 /* ---- Datastar attributes --------------------------------------------- */
 
 /*
- * Every helper writes one attribute of the open start tag.  key is the part
- * after the colon (NULL: none); mods are modifiers separated by spaces,
- * written in the v1.0 syntax: "debounce.300ms prevent" becomes
- * "__debounce.300ms__prevent".  Expressions are HTML-escaped.
+ * data-<plugin>[:key][__mod...]="expr" on the open start tag, for the
+ * Datastar attributes whose values are JavaScript: attr, bind, class,
+ * computed, effect, indicator, init, json-signals, on, on-intersect,
+ * on-interval, on-signal-patch, on-signal-patch-filter, ref, show,
+ * signals, style, text, and ignore, ignore-morph, preserve-attr.  Each
+ * takes or refuses a key and an expression as Datastar does (data-on
+ * needs both, data-text no key, data-bind one of the two...).  key is
+ * the part after the colon (NULL: none); mods are modifiers separated by
+ * spaces, "debounce.300ms prevent" becoming "__debounce.300ms__prevent";
+ * expr (NULL: no value) is the program's JavaScript, HTML-escaped.
+ * nitro_html_attr() refuses these names with a value: build expressions
+ * with nitro_js_* and write them here.
  */
-/* data-<plugin>[:key][__mod...]="expr" (expr NULL: no value). */
 NITRO_API int nitro_ds_data(nitro_html *h, const char *plugin, const char *key,
     const char *mods, const char *expr);
-/* data-signals:key="expr" */
-NITRO_API int nitro_ds_signal(nitro_html *h, const char *key, const char *expr);
 /* data-signals[__ifmissing]="{compact json}" from a json-c object. */
 NITRO_API int nitro_ds_signals(nitro_html *h, json_object *obj, int only_if_missing);
 /* data-signals from an entity, as nitro_entity_to_json() writes it
  * (secret fields left out). */
 NITRO_API int nitro_ds_signals_entity(nitro_html *h, const nitro_schema *s,
     const void *obj, int only_if_missing);
-/* data-computed:key="expr" */
-NITRO_API int nitro_ds_computed(nitro_html *h, const char *key, const char *expr);
-/* data-bind:key */
-NITRO_API int nitro_ds_bind(nitro_html *h, const char *key);
-/* data-text="expr" */
-NITRO_API int nitro_ds_text(nitro_html *h, const char *expr);
-/* data-show="expr" */
-NITRO_API int nitro_ds_show(nitro_html *h, const char *expr);
-/* data-class:cls="expr"; cls NULL: data-class="{...}" */
-NITRO_API int nitro_ds_class(nitro_html *h, const char *cls, const char *expr);
-/* data-attr:name="expr"; name NULL: data-attr="{...}" */
-NITRO_API int nitro_ds_attr(nitro_html *h, const char *name, const char *expr);
-/* data-style:prop="expr"; prop NULL: data-style="{...}" */
-NITRO_API int nitro_ds_style(nitro_html *h, const char *prop, const char *expr);
-/* data-effect="expr" */
-NITRO_API int nitro_ds_effect(nitro_html *h, const char *expr);
-/* data-indicator:key */
-NITRO_API int nitro_ds_indicator(nitro_html *h, const char *key);
-/* data-ref:key */
-NITRO_API int nitro_ds_ref(nitro_html *h, const char *key);
-/* data-init[__mods]="expr" */
-NITRO_API int nitro_ds_init(nitro_html *h, const char *mods, const char *expr);
-/* data-on:event[__mods]="expr" */
-NITRO_API int nitro_ds_on(nitro_html *h, const char *event, const char *mods,
-    const char *expr);
 /* data-on:event[__mods]="@method('url', {...})" */
 NITRO_API int nitro_ds_on_action(nitro_html *h, const char *event, const char *mods,
     const char *method, const char *url, const struct nitro_ds_action_opts *opts);
-/* data-on-intersect[__mods]="expr" */
-NITRO_API int nitro_ds_on_intersect(nitro_html *h, const char *mods, const char *expr);
-/* data-on-interval[__mods]="expr" (mods "duration.2s" sets the period) */
-NITRO_API int nitro_ds_on_interval(nitro_html *h, const char *mods, const char *expr);
-/* data-on-signal-patch[__mods]="expr" */
-NITRO_API int nitro_ds_on_signal_patch(nitro_html *h, const char *mods, const char *expr);
-/* data-ignore (self_only: data-ignore__self) */
-NITRO_API int nitro_ds_ignore(nitro_html *h, int self_only);
-/* data-ignore-morph */
-NITRO_API int nitro_ds_ignore_morph(nitro_html *h);
-/* data-preserve-attr="open class" */
-NITRO_API int nitro_ds_preserve_attr(nitro_html *h, const char *attrs);
-/* data-json-signals */
-NITRO_API int nitro_ds_json_signals(nitro_html *h);
 
 /* ---- Datastar Server-Sent Events -------------------------------------- */
 

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "nitro/views.h"
+#include "views/internal.h"
 #include "t.h"
 
 static nitro_buf out, js;
@@ -41,7 +42,7 @@ static void begin(void)
 
 static void test_attributes(void)
 {
-	begin(); nitro_ds_signal(&h, "count", "1");
+	begin(); nitro_ds_data(&h, "signals", "count", NULL, "1");
 	EXPECT(" data-signals:count=\"1\"", "data-signals:key");
 
 	json_object *o = json_object_new_object();
@@ -59,60 +60,60 @@ static void test_attributes(void)
 	begin(); nitro_ds_signals(&h, NULL, 0);
 	EXPECT_FAIL("data-signals needs an object");
 
-	begin(); nitro_ds_computed(&h, "total", "$a + $b");
+	begin(); nitro_ds_data(&h, "computed", "total", NULL, "$a + $b");
 	EXPECT(" data-computed:total=\"$a + $b\"", "data-computed");
-	begin(); nitro_ds_bind(&h, "first-name");
+	begin(); nitro_ds_data(&h, "bind", "first-name", NULL, NULL);
 	EXPECT(" data-bind:first-name", "data-bind:key");
 	begin(); nitro_ds_data(&h, "bind", NULL, NULL, "email");
 	EXPECT(" data-bind=\"email\"", "data-bind=\"name\" via nitro_ds_data");
-	begin(); nitro_ds_text(&h, "$count");
+	begin(); nitro_ds_data(&h, "text", NULL, NULL, "$count");
 	EXPECT(" data-text=\"$count\"", "data-text");
-	begin(); nitro_ds_show(&h, "$open && $n > 0");
+	begin(); nitro_ds_data(&h, "show", NULL, NULL, "$open && $n > 0");
 	EXPECT(" data-show=\"$open &amp;&amp; $n &gt; 0\"", "data-show escapes && and >");
-	begin(); nitro_ds_class(&h, "active", "$on");
+	begin(); nitro_ds_data(&h, "class", "active", NULL, "$on");
 	EXPECT(" data-class:active=\"$on\"", "data-class:key");
-	begin(); nitro_ds_class(&h, NULL, "{hidden: !$open, 'font-bold': $b}");
+	begin(); nitro_ds_data(&h, "class", NULL, NULL, "{hidden: !$open, 'font-bold': $b}");
 	EXPECT(" data-class=\"{hidden: !$open, &#x27;font-bold&#x27;: $b}\"", "data-class object");
-	begin(); nitro_ds_attr(&h, "disabled", "$busy");
+	begin(); nitro_ds_data(&h, "attr", "disabled", NULL, "$busy");
 	EXPECT(" data-attr:disabled=\"$busy\"", "data-attr:key");
-	begin(); nitro_ds_attr(&h, NULL, "{title: $t}");
+	begin(); nitro_ds_data(&h, "attr", NULL, NULL, "{title: $t}");
 	EXPECT(" data-attr=\"{title: $t}\"", "data-attr object");
-	begin(); nitro_ds_style(&h, "color", "$c");
+	begin(); nitro_ds_data(&h, "style", "color", NULL, "$c");
 	EXPECT(" data-style:color=\"$c\"", "data-style:key");
-	begin(); nitro_ds_effect(&h, "console.log($x)");
+	begin(); nitro_ds_data(&h, "effect", NULL, NULL, "console.log($x)");
 	EXPECT(" data-effect=\"console.log($x)\"", "data-effect");
-	begin(); nitro_ds_indicator(&h, "busy");
+	begin(); nitro_ds_data(&h, "indicator", "busy", NULL, NULL);
 	EXPECT(" data-indicator:busy", "data-indicator");
-	begin(); nitro_ds_ref(&h, "box");
+	begin(); nitro_ds_data(&h, "ref", "box", NULL, NULL);
 	EXPECT(" data-ref:box", "data-ref");
-	begin(); nitro_ds_init(&h, NULL, "@get('/feed')");
+	begin(); nitro_ds_data(&h, "init", NULL, NULL, "@get('/feed')");
 	EXPECT(" data-init=\"@get(&#x27;/feed&#x27;)\"", "data-init");
-	begin(); nitro_ds_init(&h, "delay.500ms", "$x = 1");
+	begin(); nitro_ds_data(&h, "init", NULL, "delay.500ms", "$x = 1");
 	EXPECT(" data-init__delay.500ms=\"$x = 1\"", "data-init with modifier");
-	begin(); nitro_ds_on(&h, "click", NULL, "$n++");
+	begin(); nitro_ds_data(&h, "on", "click", NULL, "$n++");
 	EXPECT(" data-on:click=\"$n++\"", "data-on:click");
-	begin(); nitro_ds_on(&h, "input", "debounce.300ms", "@get('/s')");
+	begin(); nitro_ds_data(&h, "on", "input", "debounce.300ms", "@get('/s')");
 	EXPECT(" data-on:input__debounce.300ms=\"@get(&#x27;/s&#x27;)\"", "data-on debounce");
-	begin(); nitro_ds_on(&h, "keydown", " window  prevent stop ", "x()");
+	begin(); nitro_ds_data(&h, "on", "keydown", " window  prevent stop ", "x()");
 	EXPECT(" data-on:keydown__window__prevent__stop=\"x()\"", "several modifiers, spaces trimmed");
-	begin(); nitro_ds_on(&h, "click", "once passive capture outside delay.500ms throttle.1s viewtransition", "x()");
+	begin(); nitro_ds_data(&h, "on", "click", "once passive capture outside delay.500ms throttle.1s viewtransition", "x()");
 	EXPECT(" data-on:click__once__passive__capture__outside__delay.500ms__throttle.1s__viewtransition=\"x()\"",
 	    "every documented data-on modifier");
-	begin(); nitro_ds_on_intersect(&h, "once", "@get('/more')");
+	begin(); nitro_ds_data(&h, "on-intersect", NULL, "once", "@get('/more')");
 	EXPECT(" data-on-intersect__once=\"@get(&#x27;/more&#x27;)\"", "data-on-intersect");
-	begin(); nitro_ds_on_interval(&h, "duration.2s", "$t++");
+	begin(); nitro_ds_data(&h, "on-interval", NULL, "duration.2s", "$t++");
 	EXPECT(" data-on-interval__duration.2s=\"$t++\"", "data-on-interval");
-	begin(); nitro_ds_on_signal_patch(&h, NULL, "save()");
+	begin(); nitro_ds_data(&h, "on-signal-patch", NULL, NULL, "save()");
 	EXPECT(" data-on-signal-patch=\"save()\"", "data-on-signal-patch");
-	begin(); nitro_ds_ignore(&h, 0);
+	begin(); nitro_ds_data(&h, "ignore", NULL, NULL, NULL);
 	EXPECT(" data-ignore", "data-ignore");
-	begin(); nitro_ds_ignore(&h, 1);
+	begin(); nitro_ds_data(&h, "ignore", NULL, "self", NULL);
 	EXPECT(" data-ignore__self", "data-ignore__self");
-	begin(); nitro_ds_ignore_morph(&h);
+	begin(); nitro_ds_data(&h, "ignore-morph", NULL, NULL, NULL);
 	EXPECT(" data-ignore-morph", "data-ignore-morph");
-	begin(); nitro_ds_preserve_attr(&h, "open class");
+	begin(); nitro_ds_data(&h, "preserve-attr", NULL, NULL, "open class");
 	EXPECT(" data-preserve-attr=\"open class\"", "data-preserve-attr");
-	begin(); nitro_ds_json_signals(&h);
+	begin(); nitro_ds_data(&h, "json-signals", NULL, NULL, NULL);
 	EXPECT(" data-json-signals", "data-json-signals");
 
 	struct nitro_ds_action_opts ao = { 0 };
@@ -122,19 +123,29 @@ static void test_attributes(void)
 	    "{contentType: &#x27;form&#x27;})\"", "data-on with an action");
 
 	/* Refusals: bad keys and modifiers cannot break the tag. */
-	begin(); nitro_ds_on(&h, "click\" onmouseover=\"x", NULL, "1");
+	begin(); nitro_ds_data(&h, "on", "click\" onmouseover=\"x", NULL, "1");
 	EXPECT_FAIL("quote in event name refused");
-	begin(); nitro_ds_class(&h, "a b", "1");
+	begin(); nitro_ds_data(&h, "class", "a b", NULL, "1");
 	EXPECT_FAIL("space in key refused");
-	begin(); nitro_ds_on(&h, "click", "debounce\"", "1");
+	begin(); nitro_ds_data(&h, "on", "click", "debounce\"", "1");
 	EXPECT_FAIL("quote in modifier refused");
-	begin(); nitro_ds_bind(&h, "");
+	begin(); nitro_ds_data(&h, "bind", "", NULL, NULL);
 	EXPECT_FAIL("empty key refused");
-	begin(); nitro_ds_bind(&h, NULL);
-	EXPECT_FAIL("data-bind without key refused");
-	begin(); nitro_ds_text(&h, NULL);
+	begin(); nitro_ds_data(&h, "bind", NULL, NULL, NULL);
+	EXPECT_FAIL("data-bind without key or value refused");
+	begin(); nitro_ds_data(&h, "bind", "a", NULL, "b");
+	EXPECT_FAIL("data-bind with both key and value refused");
+	begin(); nitro_ds_data(&h, "text", "k", NULL, "$x");
+	EXPECT_FAIL("data-text:key refused (Datastar denies its key)");
+	begin(); nitro_ds_data(&h, "ignore-morph", NULL, NULL, "1");
+	EXPECT_FAIL("data-ignore-morph with a value refused");
+	begin(); nitro_ds_data(&h, "persist", NULL, NULL, "x");
+	EXPECT_FAIL("a plugin not in the table refused");
+	begin(); nitro_ds_data(&h, "ON", "click", NULL, "x");
+	EXPECT_FAIL("plugin names are lower case");
+	begin(); nitro_ds_data(&h, "text", NULL, NULL, NULL);
 	EXPECT_FAIL("data-text without expression refused");
-	begin(); nitro_ds_on(&h, NULL, NULL, "x");
+	begin(); nitro_ds_data(&h, "on", NULL, NULL, "x");
 	EXPECT_FAIL("data-on without event refused");
 	begin(); nitro_ds_data(&h, "", NULL, NULL, NULL);
 	EXPECT_FAIL("empty plugin refused");
@@ -143,9 +154,98 @@ static void test_attributes(void)
 	char longkey[300];
 	memset(longkey, 'k', sizeof longkey - 1);
 	longkey[sizeof longkey - 1] = '\0';
-	begin(); nitro_ds_bind(&h, longkey);
+	begin(); nitro_ds_data(&h, "bind", longkey, NULL, NULL);
 	nitro_html_close(&h, "b");
 	T_EQ_INT(nitro_html_finish(&h), NITRO_ELIMIT, "overlong attribute name refused");
+}
+
+/* Render src with v in its one hole; NULL when the template is refused. */
+static const char *tpl_out(const char *src, const char *v)
+{
+	nitro_tpl *t = nitro_tpl_new(src);
+
+	if (t == NULL)
+		return NULL;
+	nitro_buf_reset(&out);
+	nitro_html_init(&h, &out);
+	nitro_tpl_render(&h, t, (const char *const[]){ v }, 1);
+	nitro_html_finish(&h);
+	nitro_tpl_free(t);
+	return out.data;
+}
+
+/*
+ * Every attribute in the Datastar table is JavaScript to every part of
+ * the views that meets it: nitro_ds_data() writes it, nitro_html_attr()
+ * refuses it with a value (as it refuses on*) and nitro_html_attr_handler()
+ * lets it through, and a template takes a hole in it only inside a
+ * JavaScript string, escaped for JavaScript.  In every spelling: bare,
+ * with a key, with modifiers, in upper case.
+ */
+static void test_plugin_table(void)
+{
+	/* data-<plugin><suffix>; the last in upper case */
+	static const char *const forms[] = { "", ":k", "__once", ":k__debounce.1s", "", NULL };
+	const struct nitro__ds_plugin *p;
+	char name[96], src[160], what[200];
+	size_t n = 0;
+
+	for (p = nitro__ds_plugins(); p->name != NULL; p++, n++) {
+		const char *key = p->key == NITRO__DS_MUST || p->key == NITRO__DS_EXCLUSIVE ?
+		    "k" : NULL;
+		const char *expr = p->value == NITRO__DS_MUST ? "$x" : NULL;
+		const char *got;
+
+		begin();
+		nitro_ds_data(&h, p->name, key, NULL, expr);
+		nitro_html_close(&h, "b");
+		snprintf(what, sizeof what, "nitro_ds_data writes data-%s", p->name);
+		T_EQ_INT(nitro_html_finish(&h), 0, what);
+		snprintf(what, sizeof what, "data-%s is found by its own name", p->name);
+		T_OK(out.len > 3 && nitro__ds_plugin(out.data + 3, strcspn(out.data + 3, "=>")) == p,
+		    what);
+		for (int f = 0; forms[f] != NULL; f++) {
+			snprintf(name, sizeof name, "data-%s%s", p->name, forms[f]);
+			if (f == 4)
+				for (char *c = name; *c; c++)
+					*c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+			begin();
+			nitro_html_attr(&h, name, "x");
+			snprintf(what, sizeof what, "nitro_html_attr refuses %s", name);
+			EXPECT_FAIL(what);
+			begin();
+			nitro_html_attr_handler(&h, name, "x");
+			nitro_html_close(&h, "b");
+			snprintf(what, sizeof what, "nitro_html_attr_handler writes %s", name);
+			T_EQ_INT(nitro_html_finish(&h), 0, what);
+
+			snprintf(src, sizeof src, "<b %s=\"{{v}}\"></b>", name);
+			snprintf(what, sizeof what, "template: a hole in %s outside a string refused",
+			    name);
+			T_OK(tpl_out(src, "1") == NULL, what);
+			snprintf(src, sizeof src, "<b %s=\"f('{{v}}')\"></b>", name);
+			got = tpl_out(src, "');alert(1)//");
+			snprintf(what, sizeof what, "template: a hole in %s is escaped for JavaScript",
+			    name);
+			T_OK(got != NULL && strstr(got, "=\"f('\\&#x27;);alert(1)//')\"") != NULL,
+			    what);
+		}
+	}
+	T_EQ_INT(n, 21, "the table holds the 21 Datastar expression attributes");
+	/* Names that only look like one stay plain HTML attributes. */
+	static const char *const plain[] = { "data-onx", "data-on-", "data-text-x", "data-x:on",
+	    "data-", "data_on", NULL };
+	for (int i = 0; plain[i] != NULL; i++) {
+		T_OK(nitro__ds_plugin(plain[i], strlen(plain[i])) == NULL, plain[i]);
+		begin();
+		nitro_html_attr(&h, plain[i], "x");
+		nitro_html_close(&h, "b");
+		snprintf(what, sizeof what, "nitro_html_attr writes %s", plain[i]);
+		T_EQ_INT(nitro_html_finish(&h), 0, what);
+	}
+	begin();
+	nitro_html_attr_bool(&h, "data-ignore-morph", 1);
+	EXPECT(" data-ignore-morph", "a bare Datastar name has no JavaScript: allowed");
 }
 
 static void test_js(void)
@@ -242,7 +342,7 @@ static void test_layered(void)
 	nitro_buf_reset(&js);
 	nitro_js_set_string(&js, "name", "O'Neil \"the\" <b>");
 	begin();
-	nitro_ds_on(&h, "click", NULL, js.data);
+	nitro_ds_data(&h, "on", "click", NULL, js.data);
 	EXPECT(" data-on:click=\"$name = &#x27;O\\&#x27;Neil \\&quot;the\\&quot; \\u003Cb\\u003E&#x27;\"",
 	    "JS-escaped then HTML-escaped");
 }
@@ -252,6 +352,7 @@ int main(void)
 	nitro_buf_init(&out, 0);
 	nitro_buf_init(&js, 0);
 	test_attributes();
+	test_plugin_table();
 	test_js();
 	test_layered();
 	nitro_buf_free(&out);

@@ -196,8 +196,8 @@ static void test_attrs(void)
 	EXPECT("<input type=\"checkbox\" checked tabindex=\"-3\" aria-label=\"n &lt;5&gt;\">",
 	    "bool, int and printf attributes");
 
-	const char *good[] = { "data-on:click__debounce.300ms", "xml:lang", "_x",
-	    ":a", "data-bind:first-name", "aria-x", NULL };
+	const char *good[] = { "data-x:click__debounce.300ms", "xml:lang", "_x",
+	    ":a", "data-first:name", "aria-x", NULL };
 	for (int i = 0; good[i]; i++) {
 		begin();
 		nitro_html_open(&h, "b");

@@ -62,22 +62,22 @@ static int page(nitro_req *req, void *udata)
 	nitro_page_begin(&h, &p);
 	NITRO_HTML(&h, "main") {
 		/* Two signals: the field being typed and the last error. */
-		nitro_ds_signal(&h, "title", "''");
-		nitro_ds_signal(&h, "error", "''");
+		nitro_ds_data(&h, "signals", "title", NULL, "''");
+		nitro_ds_data(&h, "signals", "error", NULL, "''");
 		/* Open the live stream once the page is up, and again after
 		 * any end (a worker restarting ends its streams). */
-		nitro_ds_init(&h, NULL, "@get('/sse/notes', {retry: 'always'})");
+		nitro_ds_data(&h, "init", NULL, NULL, "@get('/sse/notes', {retry: 'always'})");
 		nitro_html_elem(&h, "h1", "@NAME@");
 		NITRO_HTML(&h, "form") {
 			nitro_ds_on_action(&h, "submit", "prevent", "post", "/notes", NULL);
 			nitro_html_open(&h, "input");
-			nitro_ds_bind(&h, "title");
+			nitro_ds_data(&h, "bind", "title", NULL, NULL);
 			nitro_html_attr(&h, "placeholder", "A new note");
 			NITRO_HTML(&h, "button") nitro_html_text(&h, "Add");
 		}
 		NITRO_HTML(&h, "p") {
 			nitro_html_attr(&h, "class", "error");
-			nitro_ds_text(&h, "$error");
+			nitro_ds_data(&h, "text", NULL, NULL, "$error");
 		}
 		app_view_notes(&h, NULL);
 	}
