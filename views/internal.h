@@ -50,15 +50,6 @@ int nitro__html_content(nitro_html *h);
 /* 1 when name[0..len) is a void element (img, br, ...). */
 int nitro__is_void(const char *name, size_t len);
 
-/*
- * The template renderer's vector code: NITRO_TPL_PLAIN (C), _SSE2 or
- * _AVX2 (chosen at run time).  want >= 0 picks that one, or the best this
- * CPU has if it has not (for the tests); -1 only asks.  Returns the one
- * in use.
- */
-enum { NITRO_TPL_PLAIN, NITRO_TPL_SSE2, NITRO_TPL_AVX2 };
-int nitro__tpl_variant(int want);
-
 /* The writer's scratch buffer, emptied, for building an expression. */
 nitro_buf *nitro__html_scratch(nitro_html *h);
 

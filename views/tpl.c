@@ -22,51 +22,19 @@
  * a string, a hole that could decide a URL's scheme; also bad names, on*
  * attributes, unsafe static URLs and unbalanced tags.  A template is
  * immutable once made: any number of threads may render it.
+ *
+ * This file compiles templates and holds the plain reference renderer;
+ * the vector renderers and nitro_tpl_render(), which picks one, are in
+ * views/tpl_simd.c.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "views/escape.h"
-#if defined(__SSE2__) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define TPL_AVX2 1	/* an AVX2 renderer, chosen at run time */
-#endif
+#include "views/tpl.h"
 
 #define TPL_MAX (1u << 20)	/* source bytes */
 #define TPL_DEPTH 64
-
-enum ctx { C_NONE, C_TEXT, C_ATTR, C_URL, C_JS };
-
-/* What the renderer does after a static run: the context with the keep
- * and again flags folded in, so that it takes one switch. */
-enum op { OP_ESC, OP_KEEP, OP_AGAIN, OP_URL, OP_JS, OP_END };
-
-#define TPL_NAMES 64	/* distinct hole names */
-
-struct seg {
-	size_t off, len;	/* static bytes before the hole */
-	enum ctx ctx;		/* the hole after them (C_NONE: last) */
-	unsigned arg;		/* which value: holes with one name share it */
-	int again;		/* text/attribute hole whose value an earlier one
-				 * already escaped the same way */
-	int keep;		/* a later hole copies this one's output */
-	enum op op;
-	const char *run;	/* the static bytes (text + off) */
-	size_t need;		/* output room for the rest after this hole */
-};
-
-/* Output room budgeted per hole (one 32-byte block of specials, each 6
- * bytes out) and once per render for the vector moves past the end. */
-#define ESC_HOLE (32 * 6)
-#define ESC_SLACK 128
-
-struct nitro_tpl {
-	char *text;
-	struct seg *segs;
-	size_t nsegs, holes;
-	size_t need;		/* room for the static text and a block per hole */
-};
 
 /* The compiler's state: the source, the output under construction. */
 struct cc {
@@ -543,8 +511,7 @@ size_t nitro_tpl_holes(const nitro_tpl *t)
 	return t ? t->holes : 0;
 }
 
-/* 1 when JavaScript string escaping would leave v as it is. */
-static int js_plain(const char *v)
+int nitro__tpl_js_plain(const char *v)
 {
 	const unsigned char *p = (const unsigned char *)v;
 
@@ -555,8 +522,7 @@ static int js_plain(const char *v)
 	return 1;
 }
 
-/* A value for a JavaScript string: JS escapes, then HTML escapes. */
-static int js_value(nitro_html *h, const char *v)
+int nitro__tpl_js_value(nitro_html *h, const char *v)
 {
 	nitro_buf *js = nitro__html_scratch(h);
 
@@ -566,114 +532,12 @@ static int js_value(nitro_html *h, const char *v)
 	return nitro_html_escape(h->out, js->data, js->len);
 }
 
-#ifdef __SSE2__
-/* The SSE2 renderer (every x86-64).  Specials: & ' are 0x26 0x27, the
- * bytes whose value | 1 is 0x27; < > are 0x3c 0x3e, | 2 is 0x3e. */
-static inline __attribute__((always_inline)) unsigned sse2_html(__m128i v)
-{
-	__m128i a = _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(1)), _mm_set1_epi8(0x27));
-	__m128i l = _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(2)), _mm_set1_epi8(0x3e));
-	__m128i q = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
-	__m128i z = _mm_cmpeq_epi8(v, _mm_setzero_si128());
-
-	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, l), _mm_or_si128(q, z)));
-}
-
-/* JavaScript string escaping leaves alone bytes 0x20..0x7e but for
- * \ ' " < > & (NUL is below 0x20; signed, 0x80.. are too). */
-static inline __attribute__((always_inline)) unsigned sse2_js(__m128i v)
-{
-	__m128i c = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
-	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)),
-	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
-
-	return sse2_html(v) | (unsigned)_mm_movemask_epi8(c);
-}
-
-#define TL_NAME(x) sse2_##x
-#define TL_TARGET
-#define TL_W 16
-#define TL_VEC __m128i
-#define TL_LOAD(p) _mm_loadu_si128((const __m128i *)(const void *)(p))
-#define TL_STORE(d, v) _mm_storeu_si128((__m128i *)(void *)(d), (v))
-#define TL_HTML(v) sse2_html(v)
-#define TL_JS(v) sse2_js(v)
-#include "views/tpl_loop.h"
-#endif
-
-#ifdef TPL_AVX2
 /*
- * The AVX2 renderer: 32 bytes a block, and the specials in two
- * instructions.  Their low nibbles differ (NUL 0, " 2, & 6, ' 7, < c,
- * > e), so a byte is special when a table lookup by its low nibble gives
- * the byte back; other nibbles give 0xff, which no byte below 0x80
- * equals, and bytes from 0x80 look up 0.
+ * The reference renderer: exact appends, one case per context.  It serves
+ * buffers with a limit and CPUs without vector code, and the tests hold
+ * every vector variant to its bytes.
  */
-#define AVX2 __attribute__((target("avx2")))
-
-static inline __attribute__((always_inline)) AVX2 unsigned avx2_html(__m256i v)
-{
-	const __m256i lut = _mm256_setr_epi8(
-	    0x00, -1, 0x22, -1, -1, -1, 0x26, 0x27, -1, -1, -1, -1, 0x3c, -1, 0x3e, -1,
-	    0x00, -1, 0x22, -1, -1, -1, 0x26, 0x27, -1, -1, -1, -1, 0x3c, -1, 0x3e, -1);
-
-	return (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_shuffle_epi8(lut, v), v));
-}
-
-static inline __attribute__((always_inline)) AVX2 unsigned avx2_js(__m256i v)
-{
-	__m256i c = _mm256_or_si256(_mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), v),
-	    _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(0x7f)),
-	    _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\'))));
-
-	return avx2_html(v) | (unsigned)_mm256_movemask_epi8(c);
-}
-
-#define TL_NAME(x) avx2_##x
-#define TL_TARGET AVX2
-#define TL_W 32
-#define TL_VEC __m256i
-#define TL_LOAD(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
-#define TL_STORE(d, v) _mm256_storeu_si256((__m256i *)(void *)(d), (v))
-#define TL_HTML(v) avx2_html(v)
-#define TL_JS(v) avx2_js(v)
-#include "views/tpl_loop.h"
-#endif
-
-/* The renderer in use: TPL_PLAIN, TPL_SSE2 or TPL_AVX2 (-1: not chosen
- * yet).  Read and written with relaxed atomics: any thread may choose,
- * all choose the same. */
-static int tpl_variant = -1;
-
-static int tpl_best(void)
-{
-#ifdef TPL_AVX2
-	__builtin_cpu_init();
-	if (__builtin_cpu_supports("avx2"))
-		return NITRO_TPL_AVX2;
-#endif
-#ifdef __SSE2__
-	return NITRO_TPL_SSE2;
-#else
-	return NITRO_TPL_PLAIN;
-#endif
-}
-
-int nitro__tpl_variant(int want)
-{
-	int best = tpl_best();
-
-	if (want >= 0)
-		__atomic_store_n(&tpl_variant, want < best ? want : best, __ATOMIC_RELAXED);
-	else if (__atomic_load_n(&tpl_variant, __ATOMIC_RELAXED) < 0)
-		__atomic_store_n(&tpl_variant, best, __ATOMIC_RELAXED);
-	return __atomic_load_n(&tpl_variant, __ATOMIC_RELAXED);
-}
-
-/* Exact appends: this path serves buffers with a limit, and every
- * renderer when the vector loops are not built. */
-static __attribute__((noinline)) int render_plain(nitro_html *h, const nitro_tpl *t,
-    const char *const *args)
+int nitro__tpl_render_plain(nitro_html *h, const nitro_tpl *t, const char *const *args)
 {
 	nitro_buf *b = h->out;
 
@@ -688,23 +552,21 @@ static __attribute__((noinline)) int render_plain(nitro_html *h, const nitro_tpl
 		v = args[s->arg] ? args[s->arg] : "";
 		switch (s->ctx) {
 		case C_URL:
-			if (!nitro_url_is_safe(v)) {
-				nitro_buf_append(b, "about:invalid", 13);
-				break;
-			}
+			if (!nitro_url_is_safe(v))
+				v = "about:invalid";
 			/* FALLTHROUGH */
 		case C_TEXT:
 		case C_ATTR:
-			escape_cstr(b, v);
+			nitro_html_escape(b, v, strlen(v));
 			break;
 		case C_JS:
 			/* Values with nothing to escape for JavaScript (ids, plain
 			 * words) need no escaping for HTML either. */
-			if (js_plain(v)) {
-				escape_cstr(b, v);
+			if (nitro__tpl_js_plain(v)) {
+				nitro_buf_append(b, v, strlen(v));
 				break;
 			}
-			if (js_value(h, v))
+			if (nitro__tpl_js_value(h, v))
 				return nitro_html_error(h);
 			break;
 		case C_NONE:
@@ -712,35 +574,4 @@ static __attribute__((noinline)) int render_plain(nitro_html *h, const nitro_tpl
 		}
 	}
 	return b->err;
-}
-
-int nitro_tpl_render(nitro_html *h, const nitro_tpl *t, const char *const *args, size_t n)
-{
-	nitro_buf *b = h->out;
-
-	/* An open start tag to end, or an error: the writer's slow path. */
-	if (h->err || h->in_tag || b->err) {
-		int rc = nitro__html_content(h);
-
-		if (rc != 0)
-			return rc;
-	}
-	if (t == NULL || n != t->holes || (n > 0 && args == NULL))
-		return nitro__html_fail(h, NITRO_EINVAL, "template: %zu values for %zu holes",
-		    n, t ? t->holes : 0);
-#ifdef __SSE2__
-	if (b->max == 0 && b->data != NULL && !b->err) {
-		int v = __atomic_load_n(&tpl_variant, __ATOMIC_RELAXED);
-
-		if (v < 0)
-			v = nitro__tpl_variant(-1);
-#ifdef TPL_AVX2
-		if (v == NITRO_TPL_AVX2)
-			return avx2_render(h, t, args);
-#endif
-		if (v == NITRO_TPL_SSE2)
-			return sse2_render(h, t, args);
-	}
-#endif
-	return render_plain(h, t, args);
 }

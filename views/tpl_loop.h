@@ -1,6 +1,6 @@
 /*
  * The template renderer's inner loop, written once and compiled for each
- * vector width: views/tpl.c includes this file with
+ * vector width: views/tpl_simd.c includes this file with
  *
  *	TL_NAME(x)	the variant's name for x
  *	TL_TARGET	its function attributes (a target("avx2") for AVX2)
@@ -17,13 +17,9 @@
  * value that needed escaping checks the room again.
  */
 
-/* A byte of a value may be read as part of two vectors from p: they stay
- * within p's page (the second is the run after a special). */
-#ifdef NITRO_NO_OVERREAD
-#define TL_OK(p) 0
-#else
-#define TL_OK(p) (((uintptr_t)(p) & 4095) <= 4096 - 2 * TL_W)
-#endif
+/* A byte of a value may be read as part of two vectors from p (the
+ * second is the run after a special). */
+#define TL_OK(p) OVERREAD_OK(p, 2 * TL_W)
 
 /* Copy a static run: fixed moves for short runs (the template text is
  * padded by 64 bytes and the output reserved), memcpy otherwise.  All
@@ -135,7 +131,7 @@ TL_NAME(value)(nitro_buf *b, struct esc_cur *c, const unsigned char *p, size_t r
 			 * page's end there, at most a block of them. */
 			_Alignas(32) unsigned char tmp[64 + 2 * TL_W];
 			const unsigned char *pe = (const unsigned char *)
-			    (((uintptr_t)p | 4095) + 1);
+			    (((uintptr_t)p | (NITRO_PAGE - 1)) + 1);
 			unsigned lim = (unsigned)(pe - p), off = 64 - lim;
 			unsigned long long m;
 			TL_VEC v;
@@ -182,7 +178,7 @@ TL_NAME(js_short)(struct esc_cur *c, const char *v)
 			return 0;
 		}
 	}
-	return js_plain(v) ? -1 : 1;
+	return nitro__tpl_js_plain(v) ? -1 : 1;
 }
 
 static TL_TARGET int TL_NAME(render)(nitro_html *h, const nitro_tpl *t,
@@ -236,7 +232,7 @@ static TL_TARGET int TL_NAME(render)(nitro_html *h, const nitro_tpl *t,
 			if (js < 0)
 				break;	/* plain: the HTML escaper copies it */
 			b->len = (size_t)(c.d - b->data);
-			if (js_value(h, v))
+			if (nitro__tpl_js_value(h, v))
 				return nitro_html_error(h);
 			c.d = b->data + b->len;
 			c.end = b->data + b->cap;

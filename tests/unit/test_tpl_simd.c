@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "nitro/views.h"
-#include "views/internal.h"
+#include "views/tpl.h"
 #include "t.h"
 
 enum { T_TEXT, T_TWICE, T_URL, T_JS, NTPL };
