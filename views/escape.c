@@ -12,38 +12,12 @@
 
 #ifdef __SSE2__
 /*
- * Write the first lim bytes of block v to d with the specials in mask
- * replaced; returns the new end.  The block is parked in a stack buffer
- * so that the runs between specials move with fixed 16-byte copies: a
- * special costs a dozen instructions, not a reload.  d needs room for
+ * Write the first lim bytes of the block at p to d with the specials in
+ * mask replaced; returns the new end.  Every run between specials moves
+ * with one fixed 16-byte copy: a special costs a dozen instructions, not
+ * a reload.  32 bytes from p must be readable; d needs room for
  * 16 * 6 + 16 bytes.
  */
-static inline char *esc_block(char *d, __m128i v, unsigned mask, unsigned lim)
-{
-	_Alignas(16) unsigned char tmp[32];
-	unsigned prev = 0;
-
-	_mm_store_si128((__m128i *)(void *)tmp, v);
-	_mm_store_si128((__m128i *)(void *)(tmp + 16), _mm_setzero_si128());
-	while (mask) {
-		unsigned at = (unsigned)__builtin_ctz(mask);
-		unsigned char k = esc_class[tmp[at]];
-
-		mask &= mask - 1;
-		_mm_storeu_si128((__m128i *)(void *)d,
-		    _mm_loadu_si128((const __m128i *)(const void *)(tmp + prev)));
-		d += at - prev;
-		memcpy(d, esc_text[k], 8);
-		d += esc_len[k];
-		prev = at + 1;
-	}
-	_mm_storeu_si128((__m128i *)(void *)d,
-	    _mm_loadu_si128((const __m128i *)(const void *)(tmp + prev)));
-	return d + (lim - prev);
-}
-
-/* The same straight from the source when 32 bytes from p can be read:
- * no store-to-load forwarding stall on the parked copy. */
 static inline char *esc_block_src(char *d, const unsigned char *p, unsigned mask,
     unsigned lim)
 {
@@ -64,6 +38,19 @@ static inline char *esc_block_src(char *d, const unsigned char *p, unsigned mask
 	_mm_storeu_si128((__m128i *)(void *)d,
 	    _mm_loadu_si128((const __m128i *)(const void *)(p + prev)));
 	return d + (lim - prev);
+}
+
+/* The same for the block v when 32 bytes from its source cannot be read:
+ * v is parked in a stack buffer (with zeros after it) and walked there.
+ * Straight from the source is better when it can be: no
+ * store-to-load forwarding stall on the parked copy. */
+static inline char *esc_block(char *d, __m128i v, unsigned mask, unsigned lim)
+{
+	_Alignas(16) unsigned char tmp[32];
+
+	_mm_store_si128((__m128i *)(void *)tmp, v);
+	_mm_store_si128((__m128i *)(void *)(tmp + 16), _mm_setzero_si128());
+	return esc_block_src(d, tmp, mask, lim);
 }
 
 static inline unsigned esc_mask(__m128i v)
