@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "nitro/views.h"
-#include "views/internal.h"
+#include "views/tpl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
