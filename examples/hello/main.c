@@ -146,7 +146,7 @@ static int home(nitro_req *req, void *udata)
 	nitro_page_begin(&h, &page);
 	NITRO_HTML(&h, "main") {
 		/* Open the stream once the page is up, and again after any end. */
-		nitro_ds_init(&h, NULL, "@get('/live', {retry: 'always'})");
+		nitro_ds_data(&h, "init", NULL, NULL, "@get('/live', {retry: 'always'})");
 		nitro_html_elem(&h, "h1", "Welcome to Nitro");
 		nitro_html_elem(&h, "p", "This page is served by a C program running as "
 		    "FastCGI workers behind nginx.");
