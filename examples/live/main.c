@@ -232,33 +232,26 @@ static int counter_change(nitro_req *req, void *udata)
  * after a message was sent, an empty text field. */
 static int reply(nitro_req *req, const char *error, int sent)
 {
-	json_object *sig = json_object_new_object();
-	int rc;
-
-	json_object_object_add(sig, "error", json_object_new_string(error));
-	if (sent)
-		json_object_object_add(sig, "text", json_object_new_string(""));
-	rc = nitro_ds_reply_signals(req, sig, 0);
-	json_object_put(sig);
-	return rc;
+	return sent ? nitro_ds_reply_strings(req, "error", error, "text", "", NULL) :
+	    nitro_ds_reply_strings(req, "error", error, NULL);
 }
 
 /* POST /chat with the signals {"name": ..., "text": ...} */
 static int chat_post(nitro_req *req, void *udata)
 {
-	json_object *sig = nitro_req_signals(req), *name, *text;
+	const char *name = nitro_req_signal_str(req, "name");
+	const char *text = nitro_req_signal_str(req, "text");
 	struct chat m;
 	int rc;
 
 	(void)udata;
 	if (nitro_req_failed(req))
 		return 0;	/* the runtime answers 400 with the reason */
-	if (sig == NULL || !json_object_object_get_ex(sig, "name", &name) ||
-	    !json_object_object_get_ex(sig, "text", &text))
+	if (name == NULL || text == NULL)
 		return reply(req, "Please give a name and a message.", 0);
 	chat_init(&m);
-	m.name = strdup(json_object_get_string(name));
-	m.text = strdup(json_object_get_string(text));
+	m.name = strdup(name);
+	m.text = strdup(text);
 	m.time = nitro_time_now();
 	if (m.name == NULL || m.text == NULL)
 		rc = NITRO_ENOMEM;

@@ -30,10 +30,12 @@ extern "C" {
 #define NITRO_API __attribute__((visibility("default")))
 #define NITRO_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define NITRO_NODISCARD __attribute__((warn_unused_result))
+#define NITRO_SENTINEL __attribute__((sentinel))
 #else
 #define NITRO_API
 #define NITRO_PRINTF(f, a)
 #define NITRO_NODISCARD
+#define NITRO_SENTINEL
 #endif
 
 /* ---- errors ---------------------------------------------------------- */

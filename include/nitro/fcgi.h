@@ -200,6 +200,12 @@ NITRO_API json_object *nitro_req_json(nitro_req *req);
  * without a body), the JSON body otherwise.  NULL means no signals (or a
  * failed request: see nitro_req_failed()).  Owned by the request. */
 NITRO_API json_object *nitro_req_signals(nitro_req *req);
+/* One signal by its path ("title", "user.address.city", "items[2]" or
+ * "items.2"); NULL when there are no signals or nothing at that path.
+ * Owned by the request. */
+NITRO_API json_object *nitro_req_signal(nitro_req *req, const char *path);
+/* The same when it is a string; NULL when absent or of another type. */
+NITRO_API const char *nitro_req_signal_str(nitro_req *req, const char *path);
 
 /* True when the request comes from a Datastar action (Datastar-Request). */
 NITRO_API int nitro_req_is_datastar(nitro_req *req);
@@ -279,6 +285,10 @@ NITRO_API int nitro_ds_reply_html(nitro_req *req, const char *html, size_t len,
 /* An application/json reply that patches signals. */
 NITRO_API int nitro_ds_reply_signals(nitro_req *req, json_object *signals,
     int only_if_missing);
+/* A signals reply of string values: name, value pairs ending with a NULL
+ * name; a dotted name nests ("errors.title"), a NULL value is "".
+ *   nitro_ds_reply_strings(req, "error", "", "title", "", NULL); */
+NITRO_API int nitro_ds_reply_strings(nitro_req *req, const char *name, ...) NITRO_SENTINEL;
 
 /* ---- live streams --------------------------------------------------------- */
 

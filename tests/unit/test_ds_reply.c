@@ -92,6 +92,32 @@ static int h_signals(nitro_req *req, void *u)
 	return rc;
 }
 
+/* Signals read by path, answered with strings. */
+static int h_paths(nitro_req *req, void *u)
+{
+	json_object *n = nitro_req_signal(req, "items[1]");
+
+	(void)u;
+	return nitro_ds_reply_strings(req,
+	    "city", nitro_req_signal_str(req, "user.address.city"),
+	    "second", n ? json_object_get_string(n) : "none",
+	    "dot", nitro_req_signal_str(req, "items.0"),
+	    "missing", nitro_req_signal_str(req, "user.nope.city") ? "found" : "absent",
+	    "notstr", nitro_req_signal_str(req, "items") ? "string" : "not a string",
+	    "bad", nitro_req_signal(req, "items[x]") ? "found" : "refused",
+	    "errors.title", "is required", "errors.body", NULL, NULL);
+}
+
+static int h_bad_name(nitro_req *req, void *u)
+{
+	(void)u;
+	T_EQ_INT(nitro_ds_reply_strings(req, "a..b", "x", NULL), NITRO_EINVAL,
+	    "reply_strings: an empty segment is refused");
+	T_EQ_INT(nitro_ds_reply_strings(req, "a[1]", "x", NULL), NITRO_EINVAL,
+	    "reply_strings: an index is refused");
+	return nitro_ds_reply_strings(req, "ok", "1", NULL);
+}
+
 static int h_stream(nitro_req *req, void *u)
 {
 	nitro_stream *s = nitro_stream_open(req);
@@ -120,6 +146,8 @@ int main(void)
 	nitro_route(app, "GET /signals", h_signals, NULL);
 	nitro_route(app, "GET /signals-missing", h_signals, "1");
 	nitro_route(app, "GET /stream", h_stream, NULL);
+	nitro_route(app, "GET /paths", h_paths, NULL);
+	nitro_route(app, "GET /badname", h_bad_name, NULL);
 
 	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/html"));
 	T_EQ_STR(out, "Status: 200 OK\r\ndatastar-selector: #list\r\ndatastar-mode: append\r\n"
@@ -135,6 +163,23 @@ int main(void)
 	T_EQ_STR(out, "Status: 200 OK\r\ndatastar-only-if-missing: true\r\n"
 	    "Content-Type: application/json\r\nContent-Length: 24\r\n\r\n"
 	    "{\"a\":{\"url\":\"/x\"},\"n\":1}", "JSON signals reply, only if missing");
+	/* {"user":{"address":{"city":"Paris"}},"items":["a",{"b":2}]} */
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/paths",
+	    "QUERY_STRING=datastar=%7B%22user%22%3A%7B%22address%22%3A%7B%22city%22%3A%22Paris%22"
+	    "%7D%7D%2C%22items%22%3A%5B%22a%22%2C%7B%22b%22%3A2%7D%5D%7D"));
+	T_OK(strstr(out, "\r\n\r\n{\"city\":\"Paris\",") != NULL,
+	    "signal_str reads a nested path");
+	T_OK(strstr(out, "\"second\":\"{ \\\"b\\\": 2 }\"") != NULL ||
+	    strstr(out, "\"second\":\"{\\\"b\\\":2}\"") != NULL, "signal reads items[1]");
+	T_OK(strstr(out, "\"dot\":\"a\"") != NULL, "items.0 indexes too");
+	T_OK(strstr(out, "\"missing\":\"absent\"") != NULL, "a missing step is NULL");
+	T_OK(strstr(out, "\"notstr\":\"not a string\"") != NULL, "signal_str of an array is NULL");
+	T_OK(strstr(out, "\"bad\":\"refused\"") != NULL, "a bad index is NULL");
+	T_OK(strstr(out, "\"errors\":{\"title\":\"is required\",\"body\":\"\"}") != NULL,
+	    "dotted names nest, a NULL value is \"\"");
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/badname"));
+	T_OK(strstr(out, "\r\n\r\n{\"ok\":\"1\"}") != NULL, "a good reply after refused ones");
+
 	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/stream"));
 	T_EQ_STR(out, SSE_HEAD PE "data: elements <p id=\"a\">1</p>\n\n"
 	    PE "data: selector body\ndata: mode append\ndata: elements <script "

@@ -107,25 +107,20 @@ int app_add_note(const char *title)
  * field after a note was added. */
 static int add(nitro_req *req, void *udata)
 {
-	json_object *sig = nitro_req_signals(req), *title, *reply;
+	const char *title = nitro_req_signal_str(req, "title");
 	int rc;
 
 	(void)udata;
 	if (nitro_req_failed(req))
 		return 0;		/* the runtime answers 400 with the reason */
-	if (sig == NULL || !json_object_object_get_ex(sig, "title", &title))
+	if (title == NULL)
 		return nitro_resp_error(req, 400, "expected the signal title");
-	rc = app_add_note(json_object_get_string(title));
-	if (rc != 0 && rc != NITRO_EVALIDATE)
+	rc = app_add_note(title);
+	if (rc == NITRO_EVALIDATE)
+		return nitro_ds_reply_strings(req, "error", nitro_errmsg(), NULL);
+	if (rc != 0)
 		return rc;		/* logged; the client gets 500 */
-	reply = json_object_new_object();
-	json_object_object_add(reply, "error",
-	    json_object_new_string(rc == 0 ? "" : nitro_errmsg()));
-	if (rc == 0)
-		json_object_object_add(reply, "title", json_object_new_string(""));
-	rc = nitro_ds_reply_signals(req, reply, 0);
-	json_object_put(reply);
-	return rc;
+	return nitro_ds_reply_strings(req, "error", "", "title", "", NULL);
 }
 
 /* ---- the live stream --------------------------------------------------- */
