@@ -16,7 +16,8 @@
  *   the start of a URL attribute     scheme checked (as nitro_html_attr_url),
  *                                    then HTML-escaped
  *   a '...' or "..." string in a    JavaScript-escaped, then HTML-escaped
- *   Datastar expression (data-on:click, ...; quotes may be entities)
+ *   Datastar expression (data-on:click, ...; read as JavaScript with its
+ *   comments, regular expressions and template literals: tpl_js.c)
  * and refuses everything else: holes in names, in unquoted or single-quoted
  * values, in comments, <script> or <style>, in Datastar expressions outside
  * a string, a hole that could decide a URL's scheme; also bad names, on*
@@ -32,6 +33,7 @@
 #include <string.h>
 
 #include "views/tpl.h"
+#include "views/tpl_js.h"
 
 #define TPL_MAX (1u << 20)	/* source bytes */
 #define TPL_DEPTH 64
@@ -160,47 +162,31 @@ static int is_url_attr(const char *n, size_t len)
 	return 0;
 }
 
-/* A quote spelled as an entity (the browser decodes it before Datastar
- * reads the expression): the quote and the entity's length, or 0. */
-static char entity_quote(const char *p, size_t *len)
-{
-	static const struct { const char *e; char q; } ents[] = {
-		{ "&#x27;", '\'' }, { "&#39;", '\'' }, { "&apos;", '\'' },
-		{ "&quot;", '"' }, { "&#34;", '"' }, { "&#x22;", '"' }, { "&#96;", '`' },
-		{ "&#x60;", '`' }, { "&grave;", '`' },
-	};
-
-	for (size_t i = 0; i < sizeof ents / sizeof ents[0]; i++) {
-		size_t n = strlen(ents[i].e);
-
-		if (strncasecmp(p, ents[i].e, n) == 0) {
-			*len = n;
-			return ents[i].q;
-		}
-	}
-	return 0;
-}
-
 /* A double-quoted attribute value; c->p is past the opening quote. */
 static int attr_value(struct cc *c, const char *name, size_t nlen)
 {
 	int url = is_url_attr(name, nlen), ds = nitro__ds_plugin(name, nlen) != NULL;
-	char jsq = 0;			/* the open JavaScript quote, if any */
-	const char *v = c->p, *run = c->p;
+	struct nitro__jsl js;		/* where in the expression, when ds */
+	const char *v = c->p, *run = c->p, *why;
+
+	nitro__jsl_init(&js);
 
 	for (;;) {
 		char ch = *c->p;
 
 		if (ch == '\0')
 			return fail(c, "unterminated attribute value");
-		if (ch == '"')
+		if (ch == '"') {
+			if (ds && (why = nitro__jsl_end(&js)) != NULL)
+				return fail(c, why);
 			break;
+		}
 		if (ch == '{' && c->p[1] == '{') {
 			enum ctx ctx = C_ATTR;
 
 			if (ds) {
-				if (jsq != '\'' && jsq != '"')
-					return fail(c, "a hole in a Datastar expression must be inside '...'");
+				if ((why = nitro__jsl_hole(&js)) != NULL)
+					return fail(c, why);
 				ctx = C_JS;
 			} else if (url) {
 				/* The static prefix must already fix the scheme. */
@@ -216,20 +202,16 @@ static int attr_value(struct cc *c, const char *name, size_t nlen)
 			continue;
 		}
 		if (ds) {
-			size_t elen = 1;
-			char q = ch == '&' ? entity_quote(c->p, &elen) : ch;
+			/* The expression as the browser decodes it. */
+			unsigned cp;
+			size_t len = nitro__jsl_char(c->p, &cp);
 
-			if (jsq == 0 && (q == '\'' || q == '"' || q == '`'))
-				jsq = q;
-			else if (jsq != 0 && q == '\\' && c->p[1] != '\0' && c->p[1] != '"') {
-				/* An escaped character, possibly an entity. */
-				if (c->p[1] != '&' || !entity_quote(c->p + 1, &elen))
-					elen = 1;
-				c->p += elen;
-				elen = 1;
-			} else if (jsq != 0 && q == jsq)
-				jsq = 0;
-			c->p += elen;
+			if (len == 0)
+				return fail(c, "a character reference in a Datastar expression"
+				    " that is unknown, lacks its ';' or meets a hole");
+			if ((why = nitro__jsl_feed(&js, cp)) != NULL)
+				return fail(c, why);
+			c->p += len;
 			continue;
 		}
 		c->p++;

@@ -126,6 +126,81 @@ static void test_refusals(void)
 	    "the message says what and where");
 }
 
+/*
+ * A hole in a Datastar expression is safe only inside a '...' or "..."
+ * string, so the compiler must read the expression as JavaScript does:
+ * a quote inside a comment or a regular expression opens nothing.
+ */
+static void test_js_lexing(void)
+{
+	const char *bad[] = {
+		/* issue 14: each was accepted, the first rendering
+		 * alert(1);alert(document.domain) for "1);alert(document.domain" */
+		"<b data-on:click=\"/* it's */ alert({{v}})\"></b>",
+		"<b data-on:click=\"/* '{{v}}' */\"></b>",
+		"<b data-show=\"/'/.test($x) && {{v}}\"></b>",
+		"<b data-show=\"/'{{v}}'/.test($x)\"></b>",
+		/* the same, spelled with character references */
+		"<b data-on:click=\"&#x2F;&#x2A; it's &#x2A;&#x2F; alert({{v}})\"></b>",
+		"<b data-show=\"&#47;&#39;&#47;.test($x) &amp;&amp; {{v}}\"></b>",
+		/* comments, regular expressions and template literals */
+		"<b data-text=\"// it's\n{{v}}\"></b>",
+		"<b data-text=\"// '{{v}}'\"></b>",
+		"<b data-text=\"/[/']/.test($x) + {{v}}\"></b>",
+		"<b data-text=\"/\\/'/.test($x) + {{v}}\"></b>",
+		"<b data-text=\"`it's ${$x}` + {{v}}\"></b>",
+		"<b data-text=\"`${'{{v}}'}`\"></b>",
+		"<b data-text=\"`${`'`}` + {{v}}\"></b>",
+		/* a '/' after a property named like a keyword divides */
+		"<b data-text=\"$a.return /'/ + '{{v}}'\"></b>",
+		/* '}' of a block: Datastar may make it an object: refused */
+		"<b data-text=\"{} /'/ + '{{v}}'\"></b>",
+		/* holes a neighbour could change the meaning of */
+		"<b data-text=\"'\\{{v}}'\"></b>", "<b data-text=\"'&{{v}}'\"></b>",
+		"<b data-text=\"'&#{{v}}'\"></b>", "<b data-text=\"'&apo{{v}}'\"></b>",
+		/* what the reader cannot classify */
+		"<b data-text=\"$x &lt;!-- '{{v}}'\"></b>", "<b data-text=\"$x--&gt; '{{v}}'\"></b>",
+		"<b data-text=\"'a' &foo; '{{v}}'\"></b>", "<b data-text=\"'a' &#39 '{{v}}'\"></b>",
+		"<b data-text=\"\\u0061 + '{{v}}'\"></b>",
+		/* unterminated or unbalanced */
+		"<b data-text=\"'abc\"></b>", "<b data-text=\"/* x\"></b>", "<b data-text=\"(1\"></b>",
+		"<b data-text=\"1)\"></b>", "<b data-text=\"`a\"></b>", "<b data-text=\"/a\"></b>",
+		"<b data-text=\"'a\nb'\"></b>", NULL };
+
+	for (int i = 0; bad[i]; i++) {
+		nitro_tpl *t = nitro_tpl_new(bad[i]);
+
+		if (!T_OK(t == NULL, bad[i]))
+			printf("#   accepted\n");
+		nitro_tpl_free(t);
+	}
+	check("<b data-on:click=\"/* it's */ alert('{{v}}')\"></b>", A("1');alert(document.domain"), 1,
+	    "<b data-on:click=\"/* it's */ alert('1\\&#x27;);alert(document.domain')\"></b>",
+	    "a quote in a comment opens no string");
+	check("<b data-show=\"/'/.test($x) && go('{{v}}')\"></b>", A("'"), 1,
+	    "<b data-show=\"/'/.test($x) && go('\\&#x27;')\"></b>",
+	    "a quote in a regular expression opens no string");
+	check("<b data-show=\"if ($y) /'/.test($x) && go('{{v}}')\"></b>", A("a"), 1,
+	    "<b data-show=\"if ($y) /'/.test($x) && go('a')\"></b>",
+	    "after if (...) a '/' starts a regular expression");
+	check("<b data-show=\"return /[/'\\]]/.test($x) && go(\\\"{{v}}\\\")\"></b>", NULL, 0, NULL,
+	    "a raw quote ends the attribute");
+	check("<b data-text=\"($a + 1) / 2 + '{{v}}' + $b / 4 / 5\"></b>", A("x"), 1,
+	    "<b data-text=\"($a + 1) / 2 + 'x' + $b / 4 / 5\"></b>", "division after values");
+	check("<b data-text=\"`it's ${$x + `'`}` + '{{v}}'\"></b>", A("y"), 1,
+	    "<b data-text=\"`it's ${$x + `'`}` + 'y'\"></b>", "template literals with substitutions");
+	check("<b data-text=\"{a: 1}.a / 2 + '{{v}}' // it's\"></b>", A("w"), 1,
+	    "<b data-text=\"{a: 1}.a / 2 + 'w' // it's\"></b>", "'/' after a property divides");
+	check("<b data-text=\"go({a: /'/}) / 2 + '{{v}}' // it's\"></b>", A("z"), 1,
+	    "<b data-text=\"go({a: /'/}) / 2 + 'z' // it's\"></b>",
+	    "regular expression in an object, line comment at the end");
+	check("<b data-text=\"$a++ / 2 + $b-- / 2 + '{{v}}'\"></b>", A("z"), 1,
+	    "<b data-text=\"$a++ / 2 + $b-- / 2 + 'z'\"></b>", "'/' after ++ and -- divides");
+	check("<b data-text=\"$a &amp;&amp; $b && &quot;{{v}}&quot; &#47;* x *&#47;\"></b>", A("\""), 1,
+	    "<b data-text=\"$a &amp;&amp; $b && &quot;\\&quot;&quot; &#47;* x *&#47;\"></b>",
+	    "character references are decoded before lexing");
+}
+
 static void test_render_rules(void)
 {
 	nitro_tpl *t = nitro_tpl_new("<i>{{a}}{{b}}</i>");
@@ -202,6 +277,7 @@ int main(void)
 	nitro_buf_init(&out, 0);
 	test_contexts();
 	test_refusals();
+	test_js_lexing();
 	test_render_rules();
 	test_edges();
 	nitro_buf_free(&out);
