@@ -41,17 +41,13 @@ static int is_line_end(unsigned cp)
 
 static int is_space(unsigned cp)
 {
-	return cp == ' ' || cp == '\t' || cp == '\v' || cp == '\f' || cp == 0xa0 ||
-	    cp == 0xfeff || is_line_end(cp);
+	return cp == ' ' || cp == '\t' || cp == '\v' || cp == '\f' || is_line_end(cp);
 }
 
-/* Identifier characters; other code points from U+0080 are taken as
- * identifier characters too (the bytes of UTF-8 sequences come here). */
 static int is_word(unsigned cp)
 {
 	return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
-	    (cp >= '0' && cp <= '9') || cp == '_' || cp == '$' ||
-	    (cp >= 0x80 && !is_space(cp));
+	    (cp >= '0' && cp <= '9') || cp == '_' || cp == '$';
 }
 
 static int word_is(const struct nitro__jsl *l, const char *const *list)
@@ -166,6 +162,11 @@ static const char *code(struct nitro__jsl *l, unsigned cp)
 	l->flags = 0;
 	if (l->wlen)
 		end_word(l);
+	/* JavaScript has more spaces (U+00A0, U+2000...) and identifier
+	 * characters outside ASCII; "if\u2000(" read wrong would make a
+	 * regular expression look like a division.  Strings take them. */
+	if (cp >= 0x80)
+		return "a character outside ASCII, outside a string, in a Datastar expression";
 	if (is_space(cp)) {
 		l->last = ' ';
 		memset(l->hist, ' ', sizeof l->hist);
@@ -436,7 +437,7 @@ size_t nitro__jsl_char(const char *p, unsigned *cp)
 
 	if (p[0] == '&')
 		return charref(p, cp);
-	*cp = u[0];
+	*cp = u[0] < 0x80 ? u[0] : 0xfffd;	/* as a browser decodes bad UTF-8 */
 	if (u[0] < 0x80 || n == 1)
 		return 1;
 	v = u[0] & (0x7f >> n);

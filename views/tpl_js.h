@@ -53,7 +53,7 @@ const char *nitro__jsl_end(struct nitro__jsl *l);
  * reader knows (&#39; &#x2F; &quot; &amp; ...); a '&' that starts none is
  * itself.  0 for a reference it cannot read or that a hole right after it
  * could complete ("&#{{v}}", "&{{v}}").  Bytes that are not valid UTF-8
- * come one at a time, as themselves.
+ * come one at a time, each as U+FFFD.
  */
 size_t nitro__jsl_char(const char *p, unsigned *cp);
 

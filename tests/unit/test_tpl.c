@@ -162,6 +162,10 @@ static void test_js_lexing(void)
 		"<b data-text=\"$x &lt;!-- '{{v}}'\"></b>", "<b data-text=\"$x--&gt; '{{v}}'\"></b>",
 		"<b data-text=\"'a' &foo; '{{v}}'\"></b>", "<b data-text=\"'a' &#39 '{{v}}'\"></b>",
 		"<b data-text=\"\\u0061 + '{{v}}'\"></b>",
+		/* JavaScript spaces outside ASCII: "if" then U+00A0 or U+2000 */
+		"<b data-text=\"if\xc2\xa0($y) /'/ + '{{v}}'\"></b>",
+		"<b data-text=\"if&#x2000;($y) /'/ + '{{v}}'\"></b>",
+		"<b data-text=\"if\xa0($y) /'/ + '{{v}}'\"></b>",
 		/* unterminated or unbalanced */
 		"<b data-text=\"'abc\"></b>", "<b data-text=\"/* x\"></b>", "<b data-text=\"(1\"></b>",
 		"<b data-text=\"1)\"></b>", "<b data-text=\"`a\"></b>", "<b data-text=\"/a\"></b>",
@@ -185,6 +189,9 @@ static void test_js_lexing(void)
 	    "after if (...) a '/' starts a regular expression");
 	check("<b data-show=\"return /[/'\\]]/.test($x) && go(\\\"{{v}}\\\")\"></b>", NULL, 0, NULL,
 	    "a raw quote ends the attribute");
+	check("<b data-text=\"'caf\xc3\xa9 \xff {{v}}' /* \xe2\x80\xa8 */\"></b>", A("x"), 1,
+	    "<b data-text=\"'caf\xc3\xa9 \xff x' /* \xe2\x80\xa8 */\"></b>",
+	    "any UTF-8 in strings and comments");
 	check("<b data-text=\"($a + 1) / 2 + '{{v}}' + $b / 4 / 5\"></b>", A("x"), 1,
 	    "<b data-text=\"($a + 1) / 2 + 'x' + $b / 4 / 5\"></b>", "division after values");
 	check("<b data-text=\"`it's ${$x + `'`}` + '{{v}}'\"></b>", A("y"), 1,
