@@ -2,7 +2,7 @@
  * libFuzzer harness for the template compiler: any source either is
  * refused or renders without a crash, a hostile value never reaches the
  * output unescaped, and a value in a Datastar expression stays inside one
- * JavaScript string literal, as this harness's own lexer (fuzz_tpl_js.h)
+ * JavaScript string literal, as this harness's own lexer (tpl_lex.h)
  * reads the rendered attribute.
  */
 #include <stdint.h>
@@ -12,7 +12,7 @@
 
 #include "nitro/views.h"
 #include "views/tpl.h"
-#include "fuzz_tpl_js.h"
+#include "tpl_lex.h"
 
 #define CHECK(c) do { if (!(c)) { \
 	fprintf(stderr, "invariant failed: %s (%s:%d)\n", #c, __FILE__, __LINE__); \
