@@ -9,15 +9,52 @@
  * then applies the limit exactly: containers nested max_depth deep pass.
  *
  * The text "null" parses to a NULL object: success with *out == NULL.
+ *
+ * Strings are checked before json-c sees them: it takes raw control bytes
+ * inside a string, which JSON forbids, and it keeps "\u0000", which every
+ * C string made of the value (a key always, an entity field) would end
+ * at: "u0000\u0000hidden" would be stored as "u0000".  Both are refused,
+ * so that bad input is never served as something else.
  */
 #include <limits.h>
 #include <math.h>
+#include <string.h>
 
 #include "fcgi/parse.h"
 
 static int is_json_ws(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The offset of a raw control byte or a \u0000 escape inside a string,
+ * or n; *what says which. */
+static size_t bad_string_char(const char *s, size_t n, const char **what)
+{
+	int in = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!in) {
+			in = c == '"';
+			continue;
+		}
+		if (c < 0x20) {
+			*what = "a raw control byte in a string (write it as \\u00XX)";
+			return i;
+		}
+		if (c == '"') {
+			in = 0;
+		} else if (c == '\\' && i + 1 < n) {
+			if (s[i + 1] == 'u' && n - i >= 6 && memcmp(s + i + 2, "0000", 4) == 0) {
+				*what = "\\u0000 in a string";
+				return i;
+			}
+			i++;
+		}
+	}
+	return n;
 }
 
 enum { TREE_OK, TREE_TOO_DEEP, TREE_NOT_FINITE };
@@ -80,6 +117,14 @@ int nitro__parse_json(const char *s, size_t n, size_t max_depth,
 	if (n > INT_MAX)
 		return nitro__fail(e, 413, NITRO_ELIMIT,
 		    "JSON text of %zu bytes is too long", n);
+	{
+		const char *what;
+		size_t at = bad_string_char(s, n, &what);
+
+		if (at < n)
+			return nitro__fail(e, 400, NITRO_EPARSE,
+			    "invalid JSON at byte %zu: %s", at, what);
+	}
 	/* One more level for the scalars inside the deepest containers. */
 	tok = json_tokener_new_ex(max_depth >= INT_MAX - 1 ? INT_MAX :
 	    (int)max_depth + 1);

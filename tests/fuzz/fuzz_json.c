@@ -2,8 +2,9 @@
  * libFuzzer harness for JSON bodies and Datastar signals.  The input is
  * parsed with the default depth (32) and with a depth taken from its first
  * byte (0..7).  A success must yield a value no deeper than the limit that
- * survives a round trip (serialise, parse again, compare); a failure must
- * be a 400 with no object.
+ * survives a round trip (serialise, parse again, compare) and holds no
+ * string that a NUL would cut short (key or value) and no raw control byte
+ * in the input's strings; a failure must be a 400 with no object.
  */
 #include <json-c/json.h>
 
@@ -33,6 +34,46 @@ static size_t depth_of(json_object *o)
 	return 0;
 }
 
+/* No string in o (key or value) has a NUL inside. */
+static int whole_strings(json_object *o)
+{
+	if (json_object_is_type(o, json_type_string))
+		return strlen(json_object_get_string(o)) == (size_t)json_object_get_string_len(o);
+	if (json_object_is_type(o, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(o); i++)
+			if (!whole_strings(json_object_array_get_idx(o, i)))
+				return 0;
+	}
+	if (json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, k, v) {
+			(void)k;
+			if (!whole_strings(v))
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* Every byte of s inside a string is 0x20 or more, and no \u0000
+ * appears: what parsed could not have been cut short or smuggled. */
+static int clean_input(const char *s, size_t n)
+{
+	int in = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (in && (unsigned char)s[i] < 0x20)
+			return 0;
+		if (in && s[i] == '\\') {
+			if (i + 5 < n && memcmp(s + i + 1, "u0000", 5) == 0)
+				return 0;
+			i++;
+		} else if (s[i] == '"') {
+			in = !in;
+		}
+	}
+	return 1;
+}
+
 static void run(const char *s, size_t n, size_t max_depth)
 {
 	json_object *o = (json_object *)&o, *again = NULL;
@@ -50,6 +91,7 @@ static void run(const char *s, size_t n, size_t max_depth)
 		return;
 	}
 	CHECK(depth_of(o) <= max_depth);
+	CHECK(whole_strings(o) && clean_input(s, n));
 	text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &tlen);
 	CHECK(text != NULL);
 	CHECK(nitro__parse_json(text, tlen, max_depth, &again, &e) == 0);

@@ -360,19 +360,36 @@ static void test_cookies(void)
 	T_EQ_STR(nitro__kv_get(&kv, "a"), "1", "spaces trimmed");
 	T_EQ_STR(nitro__kv_get(&kv, "b"), "quoted value", "quotes removed");
 	T_EQ_STR(nitro__kv_get(&kv, "c"), "%41", "values are not percent-decoded");
-	T_EQ_INT(cookies("novalue; bad name=1; x(y)=2; =3; ok=4; e=", &l, &kv), 0, "odd pairs");
-	T_EQ_INT(kv.n, 2, "invalid pairs skipped");
-	T_EQ_STR(kv.v[0].name, "ok", "valid cookie kept");
+	T_EQ_INT(cookies("ok=4; e=;; ", &l, &kv), 0, "empty value and empty pieces");
+	T_EQ_INT(kv.n, 2, "empty pieces are nothing");
+	T_EQ_STR(kv.v[0].name, "ok", "first cookie");
 	T_EQ_STR(nitro__kv_get(&kv, "e"), "", "empty value kept");
 	T_EQ_INT(cookies("q=\"; r=\"\"", &l, &kv), 0, "lone quote");
 	T_EQ_STR(nitro__kv_get(&kv, "q"), "\"", "a lone quote is kept as is");
 	T_EQ_STR(nitro__kv_get(&kv, "r"), "", "\"\" is empty");
-	T_EQ_INT(cookies("a=x\x01y; b=\x7f; c=ok", &l, &kv), 0, "control bytes");
-	T_EQ_INT(kv.n, 1, "values with control bytes skipped");
+	/* issue 14: each of these was dropped and the request served
+	 * without it */
+	{
+		static const struct { const char *h, *msg; } bad[] = {
+			{ "a=1; novalue; b=2", "malformed Cookie header: a cookie without '=' (pair 2)" },
+			{ "bad name=1", "malformed Cookie header: a cookie name with a character"
+			    " other than letters, digits and !#$%&'*+-.^_`|~ (pair 1)" },
+			{ "x(y)=2", NULL }, { "=3", "malformed Cookie header: a cookie without a name (pair 1)" },
+			{ "a=x\x01y", "malformed Cookie header: a control byte in a cookie value (pair 1)" },
+			{ "ok=1; b=\x7f", "malformed Cookie header: a control byte in a cookie value (pair 2)" },
+			{ "b=\"\x7f\"", NULL }, { "c=a\tb", NULL },
+		};
+
+		for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+			T_EQ_INT(cookies(bad[k].h, &l, &kv), NITRO_EPARSE, bad[k].h);
+			T_EQ_INT(perr.status, 400, "and it is a 400");
+			if (bad[k].msg)
+				T_EQ_STR(perr.msg, bad[k].msg, "the message says what and which");
+		}
+	}
 	reset();
-	T_EQ_INT(nitro__parse_cookies(arena, "a=b\0c; d=e", 10, &l, &kv, &perr), 0, "NUL");
-	T_EQ_INT(kv.n, 1, "value with NUL skipped");
-	T_EQ_STR(kv.v[0].name, "d", "pair after NUL kept");
+	T_EQ_INT(nitro__parse_cookies(arena, "a=b\0c; d=e", 10, &l, &kv, &perr), NITRO_EPARSE, "NUL");
+	T_EQ_INT(perr.status, 400, "a NUL in a cookie is a 400");
 	T_EQ_INT(cookies("", &l, &kv), 0, "empty header");
 	T_EQ_INT(kv.n, 0, "no cookies");
 	reset();
@@ -798,8 +815,27 @@ static void test_json(void)
 	json_object_put(o);
 	T_EQ_INT(json("null", 32, &o), 0, "null parses");
 	T_OK(o == NULL, "null is a NULL object");
-	T_EQ_INT(json("\"a\\u0000b\"", 32, &o), 0, "escaped NUL in a string");
-	T_EQ_INT(json_object_get_string_len(o), 3, "escaped NUL kept with its length");
+	/* issue 14: \u0000 cut strings short, control bytes were stored */
+	T_EQ_INT(json("{\"v\": \"u0000\\u0000hidden\"}", 32, &o), NITRO_EPARSE,
+	    "\\u0000 in a value is refused");
+	T_EQ_INT(perr.status, 400, "\\u0000 is 400");
+	T_EQ_STR(perr.msg, "invalid JSON at byte 12: \\u0000 in a string", "\\u0000 message");
+	T_EQ_INT(json("{\"a\\u0000b\": 1}", 32, &o), NITRO_EPARSE, "\\u0000 in a key is refused");
+	T_EQ_INT(json("[\"a\\\\u0000\", \"\\u0001\\u00001\"]", 32, &o), NITRO_EPARSE,
+	    "\\u00001 is refused too");
+	T_EQ_INT(json("[\"a\\\\u0000\", \"\\\"\\u0001 \\u1000\"]", 32, &o), 0,
+	    "an escaped backslash before u0000, \\u0001 and \\u1000 pass");
+	T_EQ_STR(json_object_get_string(json_object_array_get_idx(o, 0)), "a\\u0000",
+	    "\\\\u0000 is text");
+	json_object_put(o);
+	T_EQ_INT(json("{\"v\": \"a\tb\"}", 32, &o), NITRO_EPARSE, "raw tab in a string");
+	T_EQ_STR(perr.msg, "invalid JSON at byte 8: a raw control byte in a string"
+	    " (write it as \\u00XX)", "control byte message");
+	T_EQ_INT(json("{\"v\": \"a\nb\"}", 32, &o), NITRO_EPARSE, "raw LF in a string");
+	T_EQ_INT(json("[\"\x1f\"]", 32, &o), NITRO_EPARSE, "raw 0x1f in a string");
+	T_EQ_INT(json("{\"k\x01\": 1}", 32, &o), NITRO_EPARSE, "raw control byte in a key");
+	T_EQ_INT(json("{\n\t\"v\":\r\n\"\x7f\"}", 32, &o), 0,
+	    "white space between tokens and 0x7f in a string pass");
 	json_object_put(o);
 
 	T_EQ_INT(json("{\"a\": NaN}", 32, &o), NITRO_EPARSE, "NaN is not JSON");
