@@ -12,6 +12,7 @@
 #include "nitro/core.h"
 #include "core/error.h"
 #include "core/repo.h"
+#include "core/utf8.h"
 
 #define CMEMBER(obj, f) ((const char *)(obj) + (f)->offset)
 
@@ -19,39 +20,13 @@
 static long utf8_len(const unsigned char *s)
 {
 	long n = 0;
+	size_t len;
+	unsigned cp;
 
-	while (*s) {
-		unsigned c = *s, len, cp, i;
-
-		if (c < 0x80) {
-			s++;
-			n++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			len = 2;
-			cp = c & 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			len = 3;
-			cp = c & 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
+	/* At most 4 bytes are read, none past the NUL (not a continuation). */
+	for (; *s; s += len, n++)
+		if ((len = nitro__utf8_char((const char *)s, 4, &cp)) == 0)
 			return -1;
-		}
-		for (i = 1; i < len; i++) {
-			if ((s[i] & 0xc0) != 0x80)
-				return -1;
-			cp = cp << 6 | (s[i] & 0x3f);
-		}
-		/* Overlong forms, surrogates and values past U+10FFFF. */
-		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-		    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return -1;
-		s += len;
-		n++;
-	}
 	return n;
 }
 

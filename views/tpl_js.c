@@ -18,6 +18,7 @@
  */
 #include <string.h>
 
+#include "core/utf8.h"
 #include "views/tpl_js.h"
 
 enum { S_CODE, S_SQ, S_DQ, S_TPL, S_LINE, S_BLOCK, S_RE, S_RECLASS };
@@ -431,24 +432,13 @@ static size_t charref(const char *p, unsigned *cp)
 
 size_t nitro__jsl_char(const char *p, unsigned *cp)
 {
-	const unsigned char *u = (const unsigned char *)p;
-	size_t n = u[0] >= 0xf0 && u[0] <= 0xf4 ? 4 : u[0] >= 0xe0 ? 3 : u[0] >= 0xc2 ? 2 : 1;
-	unsigned v;
+	size_t n;
 
 	if (p[0] == '&')
 		return charref(p, cp);
-	*cp = u[0] < 0x80 ? u[0] : 0xfffd;	/* as a browser decodes bad UTF-8 */
-	if (u[0] < 0x80 || n == 1)
-		return 1;
-	v = u[0] & (0x7f >> n);
-	for (size_t i = 1; i < n; i++) {
-		if ((u[i] & 0xc0) != 0x80)
-			return 1;
-		v = v << 6 | (u[i] & 0x3f);
-	}
-	if ((n == 3 && v < 0x800) || (n == 4 && (v < 0x10000 || v > 0x10ffff)) ||
-	    (v >= 0xd800 && v <= 0xdfff))
-		return 1;
-	*cp = v;
-	return n;
+	/* At most 4 bytes are read, none past the NUL. */
+	if ((n = nitro__utf8_char(p, 4, cp)) != 0)
+		return n;
+	*cp = 0xfffd;	/* as a browser decodes bad UTF-8 */
+	return 1;
 }
