@@ -13,6 +13,7 @@
 
 #include "nitro/core.h"
 #include "core/log.h"
+#include "core/utf8.h"
 
 static atomic_int log_level = -1;
 
@@ -75,18 +76,13 @@ static int needs_quotes(const char *v, size_t n)
 	return 0;
 }
 
-void nitro_log_kv(nitro_buf *line, const char *key, const char *v, size_t n)
+/* The value v[0..n), quoted when it needs to be or when cut (then "..."
+ * ends it inside the quotes). */
+static void put_value(nitro_buf *line, const char *v, size_t n, int cut)
 {
 	static const char hex[] = "0123456789abcdef";
 
-	nitro_buf_putc(line, ' ');
-	nitro_buf_puts(line, key);
-	nitro_buf_putc(line, '=');
-	if (v == NULL) {
-		nitro_buf_puts(line, "\"\"");
-		return;
-	}
-	if (!needs_quotes(v, n)) {
+	if (!cut && !needs_quotes(v, n)) {
 		nitro_buf_append(line, v, n);
 		return;
 	}
@@ -108,7 +104,32 @@ void nitro_log_kv(nitro_buf *line, const char *key, const char *v, size_t n)
 			nitro_buf_putc(line, (char)c);
 		}
 	}
+	if (cut)
+		nitro_buf_append(line, "...", 3);
 	nitro_buf_putc(line, '"');
+}
+
+void nitro__log_kv_max(nitro_buf *line, const char *key, const char *v, size_t n,
+    size_t max)
+{
+	size_t keep = v != NULL ? nitro__utf8_cut(v, n, max) : 0;
+
+	nitro_buf_putc(line, ' ');
+	nitro_buf_puts(line, key);
+	nitro_buf_putc(line, '=');
+	if (v == NULL) {
+		nitro_buf_puts(line, "\"\"");
+		return;
+	}
+	put_value(line, v, keep, keep < n);
+	/* A cut value says how long it was. */
+	if (keep < n)
+		nitro_buf_printf(line, " %s_bytes=%zu", key, n);
+}
+
+void nitro_log_kv(nitro_buf *line, const char *key, const char *v, size_t n)
+{
+	nitro__log_kv_max(line, key, v, n, NITRO__LOG_VALUE_MAX);
 }
 
 /*

@@ -9,7 +9,14 @@
 #include <strings.h>
 
 #include "core/log.h"
+#include "core/utf8.h"
 #include "fcgi/internal.h"
+
+/* Bytes of each access log field: whatever a client sends, a line stays
+ * short (the cut is marked, see nitro__log_kv_max). */
+#define LOG_METHOD_MAX 32
+#define LOG_PATH_MAX 512
+#define LOG_ERROR_MAX 256
 
 static void access_log(nitro_req *req, long long us)
 {
@@ -20,12 +27,13 @@ static void access_log(nitro_req *req, long long us)
 		return;
 	nitro_buf_init_on(&line, mem, sizeof mem, 0);
 	nitro_log_begin(&line, NITRO_LOG_INFO, "request");
-	nitro_log_kv(&line, "method", req->method, strlen(req->method));
-	nitro_log_kv(&line, "path", req->path, req->path_len);
+	nitro__log_kv_max(&line, "method", req->method, strlen(req->method), LOG_METHOD_MAX);
+	nitro__log_kv_max(&line, "path", req->path, req->path_len, LOG_PATH_MAX);
 	nitro_buf_printf(&line, " status=%d bytes=%zu us=%lld", req->status,
 	    req->bytes_out, us);
 	if (req->fail.status)
-		nitro_log_kv(&line, "error", req->fail.msg, strlen(req->fail.msg));
+		nitro__log_kv_max(&line, "error", req->fail.msg, strlen(req->fail.msg),
+		    LOG_ERROR_MAX);
 	nitro_log_end(&line);
 	nitro_buf_free(&line);
 }
@@ -34,6 +42,7 @@ static void route(nitro_req *req)
 {
 	struct nitro_match *m = &req->match;
 	char msg[160];
+	size_t plen;
 	int rc;
 
 	rc = nitro__router_match(req->app->router, req->arena, req->method,
@@ -82,8 +91,10 @@ static void route(nitro_req *req)
 		nitro_resp_error(req, 400, "Malformed request path.");
 		break;
 	case NITRO_MATCH_NOT_FOUND:
-		snprintf(msg, sizeof msg, "Nothing here: no route for %s %.100s.",
-		    req->method, req->path);
+		/* The quoted path is cut at a character, and marked. */
+		plen = nitro__utf8_cut(req->path, req->path_len, 100);
+		snprintf(msg, sizeof msg, "Nothing here: no route for %.16s %.*s%s.",
+		    req->method, (int)plen, req->path, plen < req->path_len ? "..." : "");
 		nitro_resp_error(req, 404, msg);
 		break;
 	default:	/* NITRO_ENOMEM from the arena */

@@ -7,7 +7,12 @@
 #include <strings.h>
 
 #include "nitro/views.h"
+#include "core/utf8.h"
 #include "fcgi/internal.h"
+
+/* An error message may quote the request (a path, a name): it is shown
+ * up to this many bytes, cut at a character. */
+#define ERROR_TEXT_MAX 1024
 
 const char *nitro__status_text(int status)
 {
@@ -212,6 +217,8 @@ int nitro_resp_error(nitro_req *req, int status, const char *message)
 {
 	nitro_buf *b = &req->body_out;
 	const char *text = nitro__status_text(status);
+	char mem[256];
+	nitro_buf clean;
 
 	if (req->sent)
 		return nitro_error(NITRO_EINVAL, "error %d: the response was already sent", status);
@@ -219,6 +226,13 @@ int nitro_resp_error(nitro_req *req, int status, const char *message)
 	nitro_resp_status(req, status);
 	req->error_page = 1;
 	if (message == NULL || *message == '\0')
+		message = text;
+	/* Valid UTF-8 first (a raw byte of the path would make the page
+	 * or the JSON invalid), then escaped for the content type. */
+	nitro_buf_init_on(&clean, mem, sizeof mem, 0);
+	if (nitro__utf8_text(&clean, message, strlen(message), ERROR_TEXT_MAX) == 0)
+		message = clean.data;
+	else
 		message = text;
 	if (error_as_json(req)) {
 		nitro_resp_header(req, "Content-Type", "application/json");
@@ -231,6 +245,7 @@ int nitro_resp_error(nitro_req *req, int status, const char *message)
 		nitro_html_escape(b, message, strlen(message));
 		nitro_buf_puts(b, "</p></body></html>\n");
 	}
+	nitro_buf_free(&clean);
 	return b->err;
 }
 

@@ -38,6 +38,73 @@ t_like "$(cat "$B")" 'control byte' "the 400 names the control byte"
 t_is "$(get -H 'Cookie: =abc' "$IT_URL/cookie")" 400 "a cookie without a name: 400"
 t_is "$(get -H 'Cookie: sid=abc;; ' "$IT_URL/cookie")" 200 "empty pieces are nothing"
 
+# ---- error bodies quote the request as valid, escaped text ----
+# raw_http REQUEST: send REQUEST (printf %b escapes) to nginx as is and
+# print the response body (curl would percent-encode the raw bytes).
+raw_http() {
+	timeout 10 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" && printf "%b" "$1" >&3 && cat <&3' \
+	    "$IT_PORT" "$1" | tr -d '\r' | sed '1,/^$/d'
+}
+utf8_ok() { iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1; }
+e60=$(printf '\\xc3\\xa9%.0s' $(seq 60))
+raw_http "GET /$e60 HTTP/1.0\r\nHost: x\r\n\r\n" >"$B"
+t_like "$(cat "$B")" 'no route for GET /(é){49}\.\.\.\.' "a 404 quoting 121 bytes of é cuts at a character, marked"
+utf8_ok <"$B" && pass "and the page is valid UTF-8" || fail "and the page is valid UTF-8" "$(od -c "$B" | tail -5)"
+raw_http "GET /a\xff\xc3b<i> HTTP/1.0\r\nHost: x\r\nAccept: application/json\r\n\r\n" >"$B"
+if python3 -c 'import json,sys; m=json.loads(open(sys.argv[1],"rb").read().decode("utf-8"))["error"]["message"]; sys.exit(0 if "/a\ufffd\ufffdb<i>" in m else 1)' "$B"
+then pass "a JSON 404 with raw bytes in the path is valid JSON, bytes shown as U+FFFD"
+else fail "a JSON 404 with raw bytes in the path is valid JSON, bytes shown as U+FFFD" "$(od -c "$B" | head -5)"
+fi
+raw_http "GET /a\xff\xc3b<i> HTTP/1.0\r\nHost: x\r\n\r\n" >"$B"
+utf8_ok <"$B" && ! grep -q '<i>' "$B" && grep -q '/a��b&lt;i&gt;' "$B" &&
+    pass "an HTML 404 with raw bytes is valid UTF-8 and escaped" ||
+    fail "an HTML 404 with raw bytes is valid UTF-8 and escaped" "$(od -c "$B" | head -5)"
+
+# ---- access log fields are bounded ----
+# longest_log: the longest line the workers have logged so far.
+longest_log() { awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "$IT_DIR/workers.stderr"; }
+long=$(head -c 7120 /dev/zero | tr '\0' 'p')
+t_is "$(get "$IT_URL/$long")" 400 "a 7 KiB path is refused (over the 4 KiB limit)"
+it_wait_grep "$IT_DIR/workers.stderr" 'path_bytes=7121' >/dev/null
+t_like "$(grep -o 'path="/p*\.\.\." path_bytes=7121' "$IT_DIR/workers.stderr")" '^path="/p{511}\.\.\." path_bytes=7121$' \
+    "its access log line has 512 bytes of the path, the cut marked, and its length"
+# A 1 MB method nginx would never pass: FastCGI records written by hand
+# (the FastCGI 1.0 record layout) straight to a worker's socket.
+python3 - "$IT_DIR/w.sock" <<'PY' >"$B" 2>&1
+import socket, struct, sys
+def rec(t, body):
+    out = b""
+    for i in range(0, max(len(body), 1), 65535):
+        chunk = body[i:i + 65535]
+        out += struct.pack(">BBHHBx", 1, t, 1, len(chunk), 0) + chunk
+    return out
+def nv(name, value):
+    def ln(n): return bytes([n]) if n < 128 else struct.pack(">I", n | 0x80000000)
+    return ln(len(name)) + ln(len(value)) + name + value
+params = nv(b"REQUEST_METHOD", b"M" * 1000000) + nv(b"REQUEST_URI", b"/") + nv(b"SERVER_PROTOCOL", b"HTTP/1.1")
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(10)
+s.connect(sys.argv[1])
+s.sendall(rec(1, struct.pack(">HB5x", 1, 0)) + rec(4, params) + rec(4, b"") + rec(5, b""))
+data = b""
+while True:
+    try:
+        d = s.recv(65536)
+    except OSError:
+        break
+    if not d:
+        break
+    data += d
+    if b"\x01\x03\x00\x01" in data:	# END_REQUEST
+        break
+print("status", data[8:40].split(b"\r\n")[0].decode("latin-1"))
+PY
+t_like "$(cat "$B")" '^status Status: [0-9]{3}' "a raw FastCGI request with a 1 MB method is answered"
+it_wait_grep "$IT_DIR/workers.stderr" 'method_bytes=1000000' >/dev/null
+t_like "$(grep -o 'method="M*\.\.\." method_bytes=1000000' "$IT_DIR/workers.stderr")" \
+    '^method="M{32}\.\.\." method_bytes=1000000$' "its access log line has 32 bytes of the method, the cut marked"
+t_like "$(longest_log)" '^[0-9]{1,3}$' "no access log line reaches 1,000 bytes"
+
 # ---- the workers are all still here ----
 alive=0
 for p in "${IT_WORKERS[@]}"; do it_alive "$p" && alive=$((alive + 1)); done

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/utf8.h"
 #include "fcgi/internal.h"
 #include "t.h"
 
@@ -67,6 +68,36 @@ static void run(char **envp, struct result *r)
 	nitro__req_end(&req);
 	nitro__req_destroy(&req);
 	r->len = read_records(r->out, sizeof r->out, &r->ended, &r->nrec);
+}
+
+/* 1 when s[0..n) is valid UTF-8 without control bytes but \n. */
+static int clean_utf8(const char *s, size_t n)
+{
+	unsigned cp;
+
+	for (size_t i = 0, len; i < n; i += len)
+		if ((len = nitro__utf8_char(s + i, n - i, &cp)) == 0 ||
+		    (cp < 0x20 && cp != '\n') || (cp >= 0x7f && cp < 0xa0))
+			return 0;
+	return 1;
+}
+
+/* run(), with what the runtime wrote to stderr (the access log) in log. */
+static void run_logged(char **envp, struct result *r, char *log, size_t cap)
+{
+	FILE *f = tmpfile();
+	int saved = dup(2);
+	size_t n;
+
+	fflush(stderr);
+	dup2(fileno(f), 2);
+	run(envp, r);
+	dup2(saved, 2);
+	close(saved);
+	rewind(f);
+	n = fread(log, 1, cap - 1, f);
+	log[n] = '\0';
+	fclose(f);
 }
 
 static int h_hello(nitro_req *req, void *u)
@@ -438,6 +469,68 @@ int main(void)
 	T_OK(strstr(r->out, "nitro_http_request_duration_seconds_count{method=\"GET\"}") != NULL,
 	    "latency histogram present");
 	test_param_int(r);	/* after the counts above: its 404s would change them */
+
+	/* issue 14: error text is valid UTF-8, escaped for its content type */
+	{
+		char uri[200] = "REQUEST_URI=/", *body;
+
+		for (int i = 0; i < 60; i++)
+			strcat(uri, "\xc3\xa9");
+		run(ENV("REQUEST_METHOD=GET", uri), r);
+		body = strstr(r->out, "\r\n\r\n");
+		T_OK(body && clean_utf8(body + 4, strlen(body + 4)), "a 404 quoting 121 bytes of é is valid UTF-8");
+		T_OK(body && strstr(body, "\xc3\xa9....</p>") != NULL, "the path is cut at a character, marked");
+		run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/a\xff\x01\x7f\xc2\x85" "b<",
+		    "HTTP_ACCEPT=application/json"), r);
+		body = strstr(r->out, "\r\n\r\n");
+		T_OK(body && clean_utf8(body + 4, strlen(body + 4)), "a JSON 404 with raw bytes is valid UTF-8");
+		T_OK(body && strstr(body, "/a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+		    "b<") != NULL, "bad bytes and controls show as U+FFFD");
+		{
+			json_object *o = NULL;
+			struct json_tokener *tok = json_tokener_new();
+
+			json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+			if (body)
+				o = json_tokener_parse_ex(tok, body + 4, (int)strlen(body + 4));
+			T_OK(o != NULL, "and it parses as strict JSON");
+			json_object_put(o);
+			json_tokener_free(tok);
+		}
+		run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/a\xff\x01" "b<"), r);
+		body = strstr(r->out, "\r\n\r\n");
+		T_OK(body && clean_utf8(body + 4, strlen(body + 4)) &&
+		    strstr(body, "/a\xef\xbf\xbd\xef\xbf\xbd" "b&lt;.") != NULL,
+		    "an HTML 404 with raw bytes is valid UTF-8 and escaped");
+	}
+
+	/* issue 14: access log fields are bounded and the cut is marked */
+	{
+		char *big = malloc(1000020), *path = malloc(7200), *log = malloc(8192);
+
+		memcpy(big, "REQUEST_METHOD=", 15);
+		memset(big + 15, 'M', 1000000);
+		big[1000015] = '\0';
+		run_logged(ENV(big, "REQUEST_URI=/"), r, log, 8192);
+		T_OK(strstr(log, "method=\"MMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMM...\" method_bytes=1000000 ")
+		    != NULL, "a 1 MB method is logged as 32 bytes and its length");
+		T_OK(strlen(log) < 1024, "the line stays short");
+		memcpy(path, "REQUEST_URI=/", 13);
+		for (int i = 0; i < 3568; i++)
+			memcpy(path + 13 + 2 * i, "\xc3\xa9", 2);
+		path[13 + 7136] = '\0';
+		run_logged(ENV("REQUEST_METHOD=GET", path), r, log, 8192);
+		T_OK(strncmp(r->out, "Status: 400", 11) == 0, "a 7 KiB path is refused");
+		T_OK(strstr(log, "\xc3\xa9...\" path_bytes=7137 ") != NULL,
+		    "and logged cut at a character, marked, with its length");
+		T_OK(strlen(log) < 1024, "the line stays short");
+		run_logged(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/nowhere"), r, log, 8192);
+		T_OK(strstr(log, " method=GET path=/nowhere status=404 ") != NULL,
+		    "short fields are logged whole");
+		free(big);
+		free(path);
+		free(log);
+	}
 
 	/* A stream whose client has gone. */
 	{
