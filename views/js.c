@@ -19,6 +19,20 @@ int nitro__js_quote(nitro_buf *b, const char *s, size_t n, char q)
 	return nitro_buf_putc(b, q);
 }
 
+/*
+ * U+1F595 starts the marker ("\U0001F595JS_" ... "_DS\U0001F680") around
+ * text that Datastar 1.0 keeps from its rewriting of an expression; it
+ * puts that text back with String.replace, which reads $` in it as "the
+ * expression so far": a value holding the marker and $` copied the
+ * expression into itself, and with it other values out of their strings.
+ * Spelled \uD83D\uDD95 the character is the same in the string, and
+ * Datastar never sees a marker.
+ */
+static int is_ds_marker(const unsigned char *p, const unsigned char *end)
+{
+	return p[0] == 0xf0 && end - p >= 4 && p[1] == 0x9f && p[2] == 0x96 && p[3] == 0x95;
+}
+
 int nitro__js_escape(nitro_buf *b, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run;
@@ -27,11 +41,11 @@ int nitro__js_escape(nitro_buf *b, const char *s, size_t n)
 	while (p < end) {
 		run = p;
 		/* Plain bytes: printable ASCII other than \ ' " < > &, and
-		 * UTF-8 sequences other than U+2028 and U+2029. */
+		 * UTF-8 sequences other than U+2028, U+2029 and U+1F595. */
 		while (p < end && *p >= 0x20 && *p != 0x7f && *p != '\\' && *p != '\'' &&
 		    *p != '"' && *p != '<' && *p != '>' && *p != '&' &&
 		    !(*p == 0xe2 && end - p >= 3 && p[1] == 0x80 &&
-		    (p[2] == 0xa8 || p[2] == 0xa9)))
+		    (p[2] == 0xa8 || p[2] == 0xa9)) && !is_ds_marker(p, end))
 			p++;
 		nitro_buf_append(b, run, (size_t)(p - run));
 		if (p == end)
@@ -46,6 +60,10 @@ int nitro__js_escape(nitro_buf *b, const char *s, size_t n)
 		case 0xe2:	/* U+2028 / U+2029 end lines in old engines */
 			nitro_buf_append(b, p[2] == 0xa8 ? "\\u2028" : "\\u2029", 6);
 			p += 2;
+			break;
+		case 0xf0:	/* U+1F595, see is_ds_marker */
+			nitro_buf_append(b, "\\uD83D\\uDD95", 12);
+			p += 3;
 			break;
 		default:	/* < > & and control bytes: never break out of <script> */
 			u[4] = hex[*p >> 4];

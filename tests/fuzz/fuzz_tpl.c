@@ -21,7 +21,8 @@
 /* Everything that could end a string, a comment or a regular expression,
  * or open a substitution; after a quote, so that a JavaScript hole shows
  * as \&#x27; in the output. */
-static const char payload[] = "'\"`*/${a}\\\n\xe2\x80\xa8</b>&#39;-->//<!--]/";
+static const char payload[] = "'\"`*/${a}\\\n\xe2\x80\xa8</b>&#39;-->//<!--]/"
+    "\xf0\x9f\x96\x95JS_$`_DS\xf0\x9f\x9a\x80";
 
 static int is_hex(char c)
 {
@@ -67,6 +68,8 @@ static void check_js(const char *out, size_t len)
 			CHECK(e != NULL);
 			CHECK(t.of[q - dec] != 0 && t.of[q - dec] == t.of[e + 4 - dec]);
 			CHECK(t.kind[t.of[q - dec]] == FT_STR);
+			/* Datastar's marker (see views/js.c) never comes from a value */
+			CHECK(memmem(q, (size_t)(e - q), "\xf0\x9f\x96\x95", 4) == NULL);
 		}
 		free(dec);
 		free(t.of);

@@ -192,6 +192,12 @@ static void test_js_lexing(void)
 	check("<b data-text=\"'caf\xc3\xa9 \xff {{v}}' /* \xe2\x80\xa8 */\"></b>", A("x"), 1,
 	    "<b data-text=\"'caf\xc3\xa9 \xff x' /* \xe2\x80\xa8 */\"></b>",
 	    "any UTF-8 in strings and comments");
+	/* Datastar puts text between its markers back with String.replace:
+	 * a value with the marker and $` copied the expression into itself */
+	check("<b data-on:click=\"go('{{a}}', '{{b}}')\"></b>",
+	    A("+alert(1)+", "\xf0\x9f\x96\x95JS_$`_DS\xf0\x9f\x9a\x80"), 2,
+	    "<b data-on:click=\"go('+alert(1)+', '\\uD83D\\uDD95JS_$`_DS\xf0\x9f\x9a\x80')\"></b>",
+	    "Datastar's marker character is escaped in JavaScript values");
 	check("<b data-text=\"($a + 1) / 2 + '{{v}}' + $b / 4 / 5\"></b>", A("x"), 1,
 	    "<b data-text=\"($a + 1) / 2 + 'x' + $b / 4 / 5\"></b>", "division after values");
 	check("<b data-text=\"`it's ${$x + `'`}` + '{{v}}'\"></b>", A("y"), 1,
