@@ -9,9 +9,8 @@
  * Whether a '/' divides or starts a regular expression depends on the
  * token before it.  The rule here is the usual one (after a value it
  * divides, after an operator or a keyword such as return it starts a
- * literal; ')' of if/for/while/with and '}' of a block are not values),
- * and where it stays unclear ('}' ending a block, which Datastar may
- * wrap in "return (...)", or a contextual keyword such as of) the
+ * literal; the ')' of if/for/while/with is not a value), and where it
+ * stays unclear (after '}', or a contextual keyword such as of) the
  * expression is refused rather than guessed.  Holes inside ${...} are
  * refused too: Datastar rewrites the text there without regard to
  * strings.
@@ -145,7 +144,7 @@ static const char *code(struct nitro__jsl *l, unsigned cp)
 {
 	const char *err = NULL;
 	unsigned last = l->last;
-	int k;
+	int k, numeral = 0;
 
 	if (is_word(cp)) {
 		if (l->flags)
@@ -161,8 +160,11 @@ static const char *code(struct nitro__jsl *l, unsigned cp)
 		return NULL;
 	}
 	l->flags = 0;
-	if (l->wlen)
+	if (l->wlen) {
+		/* "1." is a number, and a '/' after it divides */
+		numeral = !l->prop && l->word[0] >= '0' && l->word[0] <= '9';
 		end_word(l);
+	}
 	/* JavaScript has more spaces (U+00A0, U+2000...) and identifier
 	 * characters outside ASCII; "if\u2000(" read wrong would make a
 	 * regular expression look like a division.  Strings take them. */
@@ -234,7 +236,11 @@ static const char *code(struct nitro__jsl *l, unsigned cp)
 			l->dollar = 0;
 			return NULL;
 		}
-		l->divide = k == K_OBJ ? D_DIV : D_UNCLEAR;
+		/* An object divides and a block does not, but whether a brace
+		 * opened either depends on more than the token before it
+		 * ("a: {}" is a label and a block; Datastar may put the last
+		 * statement in "return (...)"): a '/' after '}' is refused. */
+		l->divide = D_UNCLEAR;
 		l->block = k == K_BLOCK;
 		break;
 	case '+':
@@ -252,8 +258,8 @@ static const char *code(struct nitro__jsl *l, unsigned cp)
 		l->block = 1;
 		break;
 	case '.':
-		l->dot = 1;
-		l->divide = D_REGEX;
+		l->dot = !numeral;
+		l->divide = numeral ? D_DIV : D_REGEX;
 		l->block = 0;
 		break;
 	case '\\':

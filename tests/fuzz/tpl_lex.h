@@ -200,7 +200,9 @@ static void ft_lex(const char *s, size_t n, struct ftok *t)
 			static const char *const ck[] = { "if", "for", "while", "with", NULL };
 			int iskw = 0, isbk = 0, isck = 0;
 
-			while (i < n && ft_is_word((unsigned char)s[i]))
+			/* a number takes its '.': "1./" divides */
+			while (i < n && (ft_is_word((unsigned char)s[i]) ||
+			    (s[i] == '.' && !dot && s[st] >= '0' && s[st] <= '9')))
 				i++;
 			for (int k = 0; !dot && kw[k]; k++)
 				iskw |= strlen(kw[k]) == i - st && memcmp(kw[k], s + st, i - st) == 0;
