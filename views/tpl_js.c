@@ -329,6 +329,10 @@ const char *nitro__jsl_feed(struct nitro__jsl *l, unsigned cp)
 			l->state = S_RECLASS;
 		else if (l->state == S_RECLASS && cp == ']')
 			l->state = S_RE;
+		else if (l->state == S_RECLASS && cp == '[')
+			/* with the v flag (known only at the end) classes nest */
+			return "a '[' inside a class of a regular expression in a"
+			    " Datastar expression (write \\[)";
 		else if (l->state == S_RE && cp == '/') {
 			l->flags = 1;
 			goto value_end;

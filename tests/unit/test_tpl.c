@@ -157,6 +157,9 @@ static void test_js_lexing(void)
 		"<b data-text=\"{} /'/ + '{{v}}'\"></b>",
 		"<b data-text=\"a: {} /'/; '' + {{v}}\"></b>",
 		"<b data-text=\"go({a: 1}) + {b: 2} / 2 + '{{v}}'\"></b>",
+		/* classes nest with the v flag: /[[a]/']/v is one literal */
+		"<b data-text=\"/[[a]/']/v.test($x) + '{{v}}'\"></b>",
+		"<b data-text=\"/[[a]/']/v + {{v}} + '\"></b>",
 		/* "1." is a number: the '/' after it divides */
 		"<b data-text=\"1./'/ + '{{v}}'\"></b>",
 		/* holes a neighbour could change the meaning of */
@@ -202,6 +205,8 @@ static void test_js_lexing(void)
 	    A("+alert(1)+", "\xf0\x9f\x96\x95JS_$`_DS\xf0\x9f\x9a\x80"), 2,
 	    "<b data-on:click=\"go('+alert(1)+', '\\uD83D\\uDD95JS_$`_DS\xf0\x9f\x9a\x80')\"></b>",
 	    "Datastar's marker character is escaped in JavaScript values");
+	check("<b data-text=\"/[\\[a]/.test('{{v}}')\"></b>", A("r"), 1,
+	    "<b data-text=\"/[\\[a]/.test('r')\"></b>", "an escaped '[' in a class");
 	check("<b data-text=\"1.5 / 2 + $a.b / 3 + 1..toString() / 4 + '{{v}}'\"></b>", A("q"), 1,
 	    "<b data-text=\"1.5 / 2 + $a.b / 3 + 1..toString() / 4 + 'q'\"></b>", "numbers with dots divide");
 	check("<b data-text=\"($a + 1) / 2 + '{{v}}' + $b / 4 / 5\"></b>", A("x"), 1,
