@@ -200,10 +200,15 @@ static void ft_lex(const char *s, size_t n, struct ftok *t)
 			static const char *const ck[] = { "if", "for", "while", "with", NULL };
 			int iskw = 0, isbk = 0, isck = 0;
 
-			/* a number takes its '.': "1./" divides */
+			/* a number takes one '.': "1./" divides, "1../" is
+			 * a member access (a syntax error) */
+			int point = 0;
+
 			while (i < n && (ft_is_word((unsigned char)s[i]) ||
-			    (s[i] == '.' && !dot && s[st] >= '0' && s[st] <= '9')))
+			    (s[i] == '.' && !dot && !point && s[st] >= '0' && s[st] <= '9'))) {
+				point |= s[i] == '.';
 				i++;
+			}
 			for (int k = 0; !dot && kw[k]; k++)
 				iskw |= strlen(kw[k]) == i - st && memcmp(kw[k], s + st, i - st) == 0;
 			for (int k = 0; !dot && bk[k]; k++)
