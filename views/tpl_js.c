@@ -131,6 +131,7 @@ static const char *after_slash(struct nitro__jsl *l, unsigned cp)
 	case D_DIV:	/* the '/' was an operator */
 		l->divide = D_REGEX;
 		l->block = 0;
+		l->ctrl = 0;
 		l->last = '/';
 		l->run = 1;
 		return code(l, cp);

@@ -160,6 +160,8 @@ static void test_js_lexing(void)
 		/* classes nest with the v flag: /[[a]/']/v is one literal */
 		"<b data-text=\"/[[a]/']/v.test($x) + '{{v}}'\"></b>",
 		"<b data-text=\"/[[a]/']/v + {{v}} + '\"></b>",
+		/* a '/' after "if" is an operator: the ( ) after it is no if's */
+		"<b data-text=\"if &#x2F; ($y) /'/ + '{{v}}'\"></b>",
 		/* "1." is a number: the '/' after it divides */
 		"<b data-text=\"1./'/ + '{{v}}'\"></b>",
 		/* holes a neighbour could change the meaning of */
