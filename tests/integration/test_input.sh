@@ -68,36 +68,16 @@ t_is "$(get "$IT_URL/$long")" 400 "a 7 KiB path is refused (over the 4 KiB limit
 it_wait_grep "$IT_DIR/workers.stderr" 'path_bytes=7121' >/dev/null
 t_like "$(grep -o 'path="/p*\.\.\." path_bytes=7121' "$IT_DIR/workers.stderr")" '^path="/p{511}\.\.\." path_bytes=7121$' \
     "its access log line has 512 bytes of the path, the cut marked, and its length"
-# A 1 MB method nginx would never pass: FastCGI records written by hand
-# (the FastCGI 1.0 record layout) straight to a worker's socket.
-python3 - "$IT_DIR/w.sock" <<'PY' >"$B" 2>&1
-import socket, struct, sys
-def rec(t, body):
-    out = b""
-    for i in range(0, max(len(body), 1), 65535):
-        chunk = body[i:i + 65535]
-        out += struct.pack(">BBHHBx", 1, t, 1, len(chunk), 0) + chunk
-    return out
-def nv(name, value):
-    def ln(n): return bytes([n]) if n < 128 else struct.pack(">I", n | 0x80000000)
-    return ln(len(name)) + ln(len(value)) + name + value
-params = nv(b"REQUEST_METHOD", b"M" * 1000000) + nv(b"REQUEST_URI", b"/") + nv(b"SERVER_PROTOCOL", b"HTTP/1.1")
-s = socket.socket(socket.AF_UNIX)
-s.settimeout(10)
-s.connect(sys.argv[1])
-s.sendall(rec(1, struct.pack(">HB5x", 1, 0)) + rec(4, params) + rec(4, b"") + rec(5, b""))
-data = b""
-while True:
-    try:
-        d = s.recv(65536)
-    except OSError:
-        break
-    if not d:
-        break
-    data += d
-    if b"\x01\x03\x00\x01" in data:	# END_REQUEST
-        break
-print("status", data[8:40].split(b"\r\n")[0].decode("latin-1"))
+# A 1 MB method nginx would never pass: FastCGI records laid out by
+# fcgi_raw.py (not libfcgi) straight to a worker's socket.
+python3 - "$IT_SRC/tests/integration" "$IT_DIR/w.sock" <<'PY' >"$B" 2>&1
+import sys
+sys.path.insert(0, sys.argv[1])
+import fcgi_raw
+s = fcgi_raw.connect(sys.argv[2], 10)
+s.sendall(fcgi_raw.whole_request("M" * 1000000, "/"))
+out, end = fcgi_raw.read_response(s)
+print("status", out.split(b"\r\n")[0].decode("latin-1"))
 PY
 t_like "$(cat "$B")" '^status Status: [0-9]{3}' "a raw FastCGI request with a 1 MB method is answered"
 it_wait_grep "$IT_DIR/workers.stderr" 'method_bytes=1000000' >/dev/null
