@@ -82,24 +82,6 @@ static int clean_utf8(const char *s, size_t n)
 	return 1;
 }
 
-/* run(), with what the runtime wrote to stderr (the access log) in log. */
-static void run_logged(char **envp, struct result *r, char *log, size_t cap)
-{
-	FILE *f = tmpfile();
-	int saved = dup(2);
-	size_t n;
-
-	fflush(stderr);
-	dup2(fileno(f), 2);
-	run(envp, r);
-	dup2(saved, 2);
-	close(saved);
-	rewind(f);
-	n = fread(log, 1, cap - 1, f);
-	log[n] = '\0';
-	fclose(f);
-}
-
 static int h_hello(nitro_req *req, void *u)
 {
 	return nitro_resp_send(req, 200, "text/plain", "Hello, world!\n", 14);
