@@ -189,6 +189,9 @@ it_setup() {
 	IT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/nitro-it.XXXXXX") || {
 		echo "Bail out! mktemp failed"; exit 1; }
 	mkdir -p "$IT_DIR/tmp"
+	# Traversable, not listable: nitro serve started by root gives
+	# nginx's workers an unprivileged user, who must reach its run dir.
+	chmod 0711 "$IT_DIR"
 	trap it_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
@@ -258,7 +261,7 @@ it_nginx_conf() {
 	[ "$(id -u)" -eq 0 ] && user_line="user root;"
 	sed -e "s|@USER_LINE@|$user_line|" -e "s|@RUN_DIR@|$IT_DIR|g" \
 	    -e "s|@LISTEN@|127.0.0.1:$IT_PORT|" -e "s|@UPSTREAM@|$1|" \
-	    -e "s|@BODY_MAX@|$2|" \
+	    -e "s|@BODY_MAX@|$2|" -e "s|@CONNECTIONS@|4096|" -e "s|@NOFILE@|8192|" \
 	    "$IT_SRC/deploy/nginx/serve.conf.in" >"$IT_DIR/nginx.conf"
 }
 
