@@ -4,7 +4,8 @@
 #   nitro-spawn.sh /usr/local/bin/app [WORKERS]
 #
 # Each worker gets its own unix socket /run/nitro/app-N.sock (mode 0660,
-# group www-data so that nginx can connect) and runs as user nitro; list the
+# group www-data so that nginx can connect, in a directory of mode 0750 and
+# the same group) and runs as user nitro; list the
 # sockets in the nginx upstream (deploy/nginx/nitro.conf).  spawn-fcgi -n
 # keeps each worker in the foreground so that its logfmt log goes to this
 # script's stderr: run the script under a supervisor (runit, s6, daemontools)
@@ -20,7 +21,10 @@ rundir=${NITRO_RUN_DIR:-/run/nitro}
 user=${NITRO_USER:-nitro}
 group=${NITRO_SOCKET_GROUP:-www-data}
 
-mkdir -p "$rundir"
+# The directory is the trust boundary (FastCGI has no authentication, and
+# libfcgi can be crashed by records nginx never sends): 0750 in the
+# sockets' group, also when it already existed with another mode.
+install -d -m 0750 -g "$group" "$rundir"
 pids=""
 trap 'kill $pids 2>/dev/null; wait' INT TERM
 i=1
