@@ -297,7 +297,7 @@ static int home(nitro_req *req, void *udata)
 		/* Open the live stream as soon as the page is up, and again
 		 * after any end: a worker that is killed ends it cleanly, and
 		 * Datastar's default retry would leave it closed. */
-		nitro_ds_data(&h, "init", NULL, NULL, "@get('/live', {retry: 'always'})");
+		nitro_ds_live(&h, "/live", NULL);
 		nitro_ds_data(&h, "signals", "error", NULL, "''");
 		nitro_html_elem(&h, "h1", "Nitro live");
 		NITRO_HTML(&h, "section") {

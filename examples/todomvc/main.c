@@ -281,7 +281,7 @@ static int page(nitro_req *req, enum filter f)
 		nitro_html_attr(&h, "class", "todoapp");
 		nitro_ds_data(&h, "signals", NULL, NULL, page_signals[f]);
 		/* The live stream; reopened after any end, a worker restart too. */
-		nitro_ds_data(&h, "init", NULL, NULL, "@get('/todos/live', {retry: 'always'})");
+		nitro_ds_live(&h, "/todos/live", NULL);
 		NITRO_HTML(&h, "header") {
 			nitro_html_attr(&h, "class", "header");
 			nitro_html_elem(&h, "h1", "todos");

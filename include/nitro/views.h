@@ -228,6 +228,10 @@ NITRO_API int nitro_ds_signals_entity(nitro_html *h, const nitro_schema *s,
 /* data-on:event[__mods]="@method('url', {...})" */
 NITRO_API int nitro_ds_on_action(nitro_html *h, const char *event, const char *mods,
     const char *method, const char *url, const struct nitro_ds_action_opts *opts);
+/* data-init="@get('url', {retry: 'always', ...})": opens a live stream
+ * that the browser reopens however it ends (opts->retry overrides). */
+NITRO_API int nitro_ds_live(nitro_html *h, const char *url,
+    const struct nitro_ds_action_opts *opts);
 
 /* ---- Datastar Server-Sent Events -------------------------------------- */
 

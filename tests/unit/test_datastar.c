@@ -122,6 +122,18 @@ static void test_attributes(void)
 	EXPECT(" data-on:submit__prevent=\"@post(&#x27;/todos?a=1\\u0026b=2&#x27;, "
 	    "{contentType: &#x27;form&#x27;})\"", "data-on with an action");
 
+	/* A live stream is reopened however it ends: a worker that dies ends
+	 * it cleanly through nginx. */
+	begin(); nitro_ds_live(&h, "/todos/live", NULL);
+	EXPECT(" data-init=\"@get(&#x27;/todos/live&#x27;, {retry: &#x27;always&#x27;})\"",
+	    "a live stream retries always by default");
+	ao = (struct nitro_ds_action_opts){ .retry = "error", .retry_max_count = 3 };
+	begin(); nitro_ds_live(&h, "/l", &ao);
+	EXPECT(" data-init=\"@get(&#x27;/l&#x27;, {retry: &#x27;error&#x27;, retryMaxCount: 3})\"",
+	    "the caller's retry mode wins");
+	begin(); nitro_ds_live(&h, NULL, NULL);
+	EXPECT_FAIL("a live stream without a URL refused");
+
 	/* Refusals: bad keys and modifiers cannot break the tag. */
 	begin(); nitro_ds_data(&h, "on", "click\" onmouseover=\"x", NULL, "1");
 	EXPECT_FAIL("quote in event name refused");

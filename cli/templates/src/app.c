@@ -66,7 +66,7 @@ static int page(nitro_req *req, void *udata)
 		nitro_ds_data(&h, "signals", "error", NULL, "''");
 		/* Open the live stream once the page is up, and again after
 		 * any end (a worker restarting ends its streams). */
-		nitro_ds_data(&h, "init", NULL, NULL, "@get('/sse/notes', {retry: 'always'})");
+		nitro_ds_live(&h, "/sse/notes", NULL);
 		nitro_html_elem(&h, "h1", "@NAME@");
 		NITRO_HTML(&h, "form") {
 			nitro_ds_on_action(&h, "submit", "prevent", "post", "/notes", NULL);
