@@ -140,7 +140,8 @@ int nitro__serve_run_dir(struct serve *s, const char *path)
 	if (s->user != NULL && !user_reaches(s, s->run_dir)) {
 		fprintf(stderr, "nitro serve: nginx's user %s cannot reach the run "
 		    "directory %s (a directory above it is closed to others); "
-		    "choose another --run-dir\n", s->user, s->run_dir);
+		    "choose another --run-dir, such as /run/nitro-serve\n",
+		    s->user, s->run_dir);
 		return -1;
 	}
 	return 0;
