@@ -141,6 +141,9 @@ it_alive() {
 	[ "$st" != Z ]
 }
 
+# it_children PID: the PIDs of PID's children, one a line.
+it_children() { ps -o pid= --ppid "$1" | tr -d ' ' | sort -n; }
+
 # it_stop PID SIGNAL: signal PID and wait up to 5 s, then SIGKILL.
 it_stop() {
 	local pid=$1 sig=$2 i

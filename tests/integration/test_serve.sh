@@ -8,9 +8,6 @@ it_setup
 NITRO=$IT_BUILD/nitro
 run=$IT_DIR/run
 
-# children PID: the PIDs of PID's children.
-children() { ps -o pid= --ppid "$1" | tr -d ' ' | sort -n; }
-
 # ---- the command line ----
 "$NITRO" help >"$IT_DIR/help" 2>&1
 t_is "$?" 0 "nitro help exits 0"
@@ -46,7 +43,7 @@ t_is "$(curl -s --max-time 10 "http://127.0.0.1:$port/hello/serve")" "Hello, ser
     "a request through nginx to a worker"
 t_is "$(stat -c %a "$run/w0.sock" "$run/w1.sock" | sort -u)" 660 "worker sockets have mode 0660"
 t_run "the configuration file is in the run directory" test -s "$run/nginx.conf"
-kids=$(children "$serve")
+kids=$(it_children "$serve")
 t_is "$(echo "$kids" | wc -l)" 3 "three children: nginx and two workers"
 t_is "$(cat "$run/nginx.pid" 2>/dev/null)" "$(for k in $kids; do
 	[ "$(readlink "/proc/$k/exe")" = "$(readlink -f "$NGINX")" ] && echo "$k"; done)" \
@@ -57,7 +54,7 @@ victim=$(curl -s --max-time 10 "http://127.0.0.1:$port/stats" | sed -n 's/^pid=/
 t_like "$kids" "^$victim\$" "/stats names one of serve's workers"
 kill -KILL "$victim"
 for i in $(seq 50); do
-	now=$(children "$serve")
+	now=$(it_children "$serve")
 	[ "$(echo "$now" | wc -l)" -eq 3 ] && ! echo "$now" | grep -qx "$victim" && break
 	sleep 0.1
 done
@@ -72,7 +69,7 @@ t_is "$ok" 10 "every request after the restart succeeds"
 t_like "$(cat "$IT_DIR/serve.stderr")" 'msg="worker died; restarting"' "the restart is logged"
 
 # ---- SIGTERM stops everything it started ----
-now=$(children "$serve")
+now=$(it_children "$serve")
 kill -TERM "$serve"
 wait "$serve"
 t_is "$?" 0 "serve exits 0 on SIGTERM"

@@ -10,7 +10,6 @@ it_setup
 NITRO=$IT_BUILD/nitro
 run=$IT_DIR/run
 
-children() { ps -o pid= --ppid "$1" | tr -d ' ' | sort -n; }
 ms() { echo $(($(date +%s%N) / 1000000)); }
 # worker_pid: the pid of the worker that answers (empty when none does).
 worker_pid() { curl -s --max-time 2 "http://127.0.0.1:$port/stats" | sed -n 's/^pid=//p'; }
@@ -75,7 +74,7 @@ t_run "serve stops" serve_stop
 port=$(it_free_port)
 t_run "serve starts" serve_start nginx --app "$IT_APP" --workers 1
 master=$(cat "$run/nginx.pid")
-orphans=$(children "$master")
+orphans=$(it_children "$master")
 t_like "$orphans" '^[0-9]+$' "nginx runs one worker process"
 kill -KILL "$master"
 gone=0
@@ -92,9 +91,9 @@ for i in $(seq 100); do
 done
 t_is "$(curl -s --max-time 5 "http://127.0.0.1:$port/hello/again")" "Hello, again!" \
     "nginx is started again and serves"
-t_like "$(children "$serve")" "^$m2\$" "the new nginx is serve's child"
+t_like "$(it_children "$serve")" "^$m2\$" "the new nginx is serve's child"
 t_like "$(cat "$IT_DIR/nginx.stderr")" 'msg="nginx died; restarting"' "the restart is logged"
-nginx_pids="$master $orphans $m2 $(children "$m2")"
+nginx_pids="$master $orphans $m2 $(it_children "$m2")"
 t_run "serve stops" serve_stop
 left=""
 for p in $nginx_pids; do it_alive "$p" && left+=" $p"; done
@@ -103,9 +102,9 @@ t_run "the next serve gets the port" serve_start next --app "$IT_APP" --workers 
 t_is "$(curl -s --max-time 5 "http://127.0.0.1:$port/hello/next")" "Hello, next!" "and serves"
 
 # ---- serve itself killed with SIGKILL ----
-kids=$(children "$serve")
+kids=$(it_children "$serve")
 m3=$(cat "$run/nginx.pid")
-all_pids="$kids $(children "$m3")"
+all_pids="$kids $(it_children "$m3")"
 kill -KILL "$serve"
 wait "$serve" 2>/dev/null
 left=""

@@ -84,7 +84,7 @@ sleep 0.3
 t_is "$(stat -c '%U:%G' "$sock")" nobody:www-data "nitro-spawn.sh: socket owner and group"
 t_is "$(stat -c %G "$spawned")" www-data "nitro-spawn.sh: the directory is in the sockets' group"
 boundary "nitro-spawn.sh" "$spawned" "$sock"
-worker=$(ps -o pid= --ppid "$script" | tr -d ' ' | head -n 1)
+worker=$(it_children "$script" | head -n 1)
 t_is "$(ps -o user= -p "$worker")" nobody "nitro-spawn.sh: the worker runs as the user given"
 kill -TERM "$script"
 wait "$script"
