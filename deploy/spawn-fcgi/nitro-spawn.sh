@@ -3,10 +3,11 @@
 #
 #   nitro-spawn.sh /usr/local/bin/app [WORKERS]
 #
-# Each worker gets its own unix socket /run/nitro/app-N.sock (mode 0660,
+# Each worker gets its own unix socket, named as the systemd instances name
+# theirs: /run/nitro/app.sock, then app-2.sock, app-3.sock... (mode 0660,
 # group www-data so that nginx can connect, in a directory of mode 0750 and
-# the same group) and runs as user nitro; list the
-# sockets in the nginx upstream (deploy/nginx/nitro.conf).  spawn-fcgi -n
+# the same group), and runs as user nitro in /var/lib/nitro, where it reads
+# its .env; deploy/nginx/nitro.conf's upstream lists the first two.  spawn-fcgi -n
 # keeps each worker in the foreground so that its logfmt log goes to this
 # script's stderr: run the script under a supervisor (runit, s6, daemontools)
 # that restarts what dies.  Plain `spawn-fcgi -F N` on one socket also works,
@@ -28,8 +29,11 @@ install -d -m 0750 -g "$group" "$rundir"
 pids=""
 trap 'kill $pids 2>/dev/null; wait' INT TERM
 i=1
+cd "${NITRO_WORK_DIR:-/var/lib/nitro}"
 while [ "$i" -le "$workers" ]; do
-	spawn-fcgi -n -s "$rundir/$name-$i.sock" -M 0660 -u "$user" -U "$user" \
+	sock=$rundir/$name.sock
+	[ "$i" -gt 1 ] && sock=$rundir/$name-$i.sock
+	spawn-fcgi -n -s "$sock" -M 0660 -u "$user" -U "$user" \
 	    -G "$group" -- "$app" &
 	pids="$pids $!"
 	i=$((i + 1))

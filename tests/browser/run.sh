@@ -107,7 +107,7 @@ serve() {
 	local name=$1 app=$2 i out=$IT_DIR/spawn.out
 	stop_serving
 	for i in 0 1; do
-		if ! NITRO_DB=$IT_DIR/$name.db NITRO_DATA_DIR=$IT_DIR \
+		if ! NITRO_DB=$IT_DIR/$name.db \
 		    NITRO_DATASTAR_JS=$bundle spawn-fcgi -s "$IT_DIR/$name-w$i.sock" \
 		    -M 0660 -F 1 -- /bin/sh -c 'exec "$0" 2>>"$1"' "$app" \
 		    "$IT_DIR/$name-w$i.stderr" >"$out" 2>&1; then

@@ -38,6 +38,10 @@ export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 # it from where the file is, as for any relocated installation.
 export PKG_CONFIG="pkg-config --define-prefix"
 t_run "the nitro command is installed" test -x "$NITRO"
+t_run "and deploy/'s files, in share/nitro/deploy" test -f "$prefix/share/nitro/deploy/README.md" \
+    -a -f "$prefix/share/nitro/deploy/nginx/nitro.conf" \
+    -a -f "$prefix/share/nitro/deploy/systemd/nitro@.service" \
+    -a -x "$prefix/share/nitro/deploy/spawn-fcgi/nitro-spawn.sh"
 t_like "$($PKG_CONFIG --cflags nitro)" "-I$prefix/include" \
     "pkg-config finds the installed headers"
 

@@ -73,14 +73,27 @@ t_is "$?" 2 "nitro serve refuses --user root"
 # ---- deploy/spawn-fcgi/nitro-spawn.sh ----
 spawned=$IT_DIR/spawn
 mkdir -m 0755 "$spawned"
-NITRO_RUN_DIR=$spawned NITRO_USER=nobody NITRO_SOCKET_GROUP=www-data \
-    sh "$IT_SRC/deploy/spawn-fcgi/nitro-spawn.sh" "$IT_APP" 1 \
+NITRO_RUN_DIR=$spawned NITRO_WORK_DIR=$IT_DIR NITRO_USER=nobody NITRO_SOCKET_GROUP=www-data \
+    sh "$IT_SRC/deploy/spawn-fcgi/nitro-spawn.sh" "$IT_APP" 2 \
     >"$IT_DIR/spawn.out" 2>"$IT_DIR/spawn.stderr" &
 script=$!
 IT_PIDS+=("$script")
-sock=$spawned/$(basename "$IT_APP")-1.sock
+sock=$spawned/$(basename "$IT_APP").sock
 t_run "nitro-spawn.sh: the socket appears" it_wait_file "$sock"
+t_run "nitro-spawn.sh: and the second worker's" it_wait_file "$spawned/$(basename "$IT_APP")-2.sock"
 sleep 0.3
+# One naming in deploy/: the sockets the script made (the test app is
+# called "app"), the nginx upstream's, and the systemd instances' (%i.sock
+# for nitro@app and nitro@app-2).
+t_is "$(cd "$spawned" && ls -- *.sock | sort | tr '\n' ' ')" \
+    "$(sed -nE 's|^[[:space:]]*#?[[:space:]]*server unix:/run/nitro/([^;]+);.*|\1|p' \
+        "$IT_SRC/deploy/nginx/nitro.conf" | sort | tr '\n' ' ')" \
+    "nitro-spawn.sh names its sockets as the nginx upstream does"
+t_like "$(cat "$IT_SRC/deploy/systemd/nitro@.service")" \
+    'ExecStart=/usr/local/bin/%i --listen unix:/run/nitro/%i\.sock' \
+    "and as the systemd instances do"
+t_run "no deploy file sets a variable nothing reads (NITRO_DATA_DIR)" \
+    bash -c "! grep -rq NITRO_DATA_DIR '$IT_SRC/deploy'"
 t_is "$(stat -c '%U:%G' "$sock")" nobody:www-data "nitro-spawn.sh: socket owner and group"
 t_is "$(stat -c %G "$spawned")" www-data "nitro-spawn.sh: the directory is in the sockets' group"
 boundary "nitro-spawn.sh" "$spawned" "$sock"
