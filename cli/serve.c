@@ -249,7 +249,10 @@ int nitro__cli_serve(int argc, char **argv)
 	fflush(stdout);
 
 	for (;;) {
-		struct timespec wait = { 0, 100 * 1000000L };
+		/* A worker counts as started once serve has seen its threads:
+		 * look often while one has not been seen, so that a worker that
+		 * served and then died is not taken for one that cannot start. */
+		struct timespec wait = { 0, (nitro__serve_all_up(&s) ? 100 : 10) * 1000000L };
 		int sig = sigtimedwait(&mask, NULL, &wait);
 
 		if (sig == SIGINT || sig == SIGTERM)

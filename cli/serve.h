@@ -73,6 +73,8 @@ pid_t nitro__serve_start_worker(struct serve *s, struct serve_worker *w);
 int nitro__serve_start_nginx(struct serve *s);
 int nitro__serve_reap(struct serve *s);
 void nitro__serve_tick(struct serve *s);
+/* 1 when every running worker has been seen to start its threads. */
+int nitro__serve_all_up(const struct serve *s);
 void nitro__serve_kill_nginx_group(struct serve *s);
 void nitro__serve_stop_all(struct serve *s);
 int nitro__serve_port_open(unsigned port);

@@ -253,6 +253,14 @@ void nitro__serve_tick(struct serve *s)
 	}
 }
 
+int nitro__serve_all_up(const struct serve *s)
+{
+	for (unsigned i = 0; i < s->nworkers; i++)
+		if (s->w[i].pid > 0 && !s->w[i].up)
+			return 0;
+	return 1;
+}
+
 static int group_alive(pid_t pgid)
 {
 	return pgid > 0 && (kill(-pgid, 0) == 0 || errno != ESRCH);
