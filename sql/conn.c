@@ -405,6 +405,8 @@ void nitro__sql_repo_free(nitro_repo *r)
 		for (int k = 0; k < SQ_NSTMT; k++)
 			free(sr->stores[i]->sql[k]);
 		free(sr->stores[i]->cols);
+		for (int k = 0; k < sr->stores[i]->nderive; k++)
+			free(sr->stores[i]->derive[k].topic);
 		free(sr->stores[i]);
 	}
 	free(sr->stores);

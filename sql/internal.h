@@ -17,6 +17,9 @@
 /* Statements every store prepares once per connection. */
 enum { SQ_GET, SQ_INSERT, SQ_UPSERT_ID, SQ_DELETE, SQ_NSTMT };
 
+/* Derived events one schema may have (nitro_sql_derive). */
+#define SQL_DERIVE_MAX 8
+
 /* Dynamic statements (queries, upserts by key) cached per connection. */
 #define SQL_CACHE 64
 
@@ -33,6 +36,12 @@ struct sqlstore {
 	int ncols;			/* stored fields (computed ones have none) */
 	int col[NITRO_MAX_FIELDS];	/* field index of result column k */
 	_Atomic int log_changes;	/* saves and deletes append events */
+	struct sql_derive {		/* derived events (nitro_sql_derive) */
+		char *topic;
+		nitro_sql_derive_fn fn;
+		void *udata;
+	} derive[SQL_DERIVE_MAX];
+	int nderive;
 };
 
 struct cached {

@@ -113,6 +113,50 @@ static int log_change(struct sqlconn *c, const struct sqlstore *ss, const void *
 	return rc;
 }
 
+/* The derived events of ss, after a change, in the change's transaction. */
+static int derive_all(struct sqlconn *c, const struct sqlstore *ss)
+{
+	nitro_buf b = NITRO_BUF_INIT;
+	int rc = 0;
+
+	for (int k = 0; rc == 0 && k < ss->nderive; k++) {
+		const struct sql_derive *d = &ss->derive[k];
+
+		nitro_buf_reset(&b);
+		if ((rc = d->fn(ss->s, &b, d->udata)) < 0)
+			break;
+		if ((rc = b.err) < 0)
+			break;
+		if (b.len > 0)
+			rc = nitro__sql_append(c, d->topic, b.data, b.len, NULL);
+	}
+	nitro_buf_free(&b);
+	return rc;
+}
+
+int nitro_sql_derive(const nitro_schema *s, const char *topic, nitro_sql_derive_fn fn,
+    void *udata)
+{
+	struct sqlstore *ss = nitro__sql_store(s);
+	struct sql_derive *d;
+
+	if (ss == NULL)
+		return nitro__errcode();
+	if (topic == NULL || *topic == '\0' || fn == NULL)
+		return nitro_error(NITRO_EINVAL, "%s: derive needs a topic and a function",
+		    s->name);
+	if (ss->nderive == SQL_DERIVE_MAX)
+		return nitro_error(NITRO_ELIMIT, "%s: more than %d derived events",
+		    s->name, SQL_DERIVE_MAX);
+	d = &ss->derive[ss->nderive];
+	if ((d->topic = strdup(topic)) == NULL)
+		return nitro__oom(NULL);
+	d->fn = fn;
+	d->udata = udata;
+	ss->nderive++;
+	return 0;
+}
+
 struct idsave {
 	int64_t num;	/* the caller's integer id before the save */
 	char *text;	/* the caller's text id, when a new one replaced it */
@@ -285,7 +329,7 @@ static int s_put(void *store, void *const *objs, size_t n, int key)
 	struct sqlstore *ss = store;
 	struct sqlconn *c = conn_of(ss);
 	struct idsave few[8], *sv = few;
-	int tx = n > 1 || key >= 0 || ss->log_changes, nested = 0, rc = 0;
+	int tx = n > 1 || key >= 0 || ss->log_changes || ss->nderive, nested = 0, rc = 0;
 	size_t i, tried = 0;
 
 	if (c == NULL)
@@ -306,6 +350,8 @@ static int s_put(void *store, void *const *objs, size_t n, int key)
 		if (ss->log_changes)
 			rc = log_change(c, ss, objs[i], ss->rt->ev_saved);
 	}
+	if (rc == 0 && ss->nderive)
+		rc = derive_all(c, ss);
 	if (tx)
 		rc = nitro__sql_tx_end(c, nested, rc);
 out:
@@ -331,7 +377,7 @@ static int s_del(void *store, nitro_id id)
 {
 	struct sqlstore *ss = store;
 	struct sqlconn *c = conn_of(ss);
-	int tx = ss->log_changes, nested = 0, rc;
+	int tx = ss->log_changes || ss->nderive, nested = 0, rc;
 	sqlite3_stmt *st;
 
 	if (c == NULL)
@@ -354,7 +400,7 @@ static int s_del(void *store, nitro_id id)
 	else
 		rc = nitro__sql_error(c->db, rc, ss->s->name);
 	sqlite3_reset(st);
-	if (rc == 0 && tx) {
+	if (rc == 0 && ss->log_changes) {
 		struct json_object *j = json_object_new_object();
 		const char *text;
 		size_t len;
@@ -369,6 +415,8 @@ static int s_del(void *store, nitro_id id)
 			json_object_put(j);
 		}
 	}
+	if (rc == 0 && ss->nderive)
+		rc = derive_all(c, ss);
 out:
 	if (tx)
 		rc = nitro__sql_tx_end(c, nested, rc);

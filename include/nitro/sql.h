@@ -48,6 +48,19 @@ NITRO_API nitro_repo *nitro_sqlrepo_new(const char *path, const struct nitro_sql
  * caches need not fill the log. */
 NITRO_API int nitro_sql_log_changes(const nitro_schema *s, int on);
 
+/*
+ * Derived data for live views, which render on the hub's thread and must
+ * not query: after every save or delete of s, in the same transaction,
+ * fn writes one JSON value into json (a count, a total) and it is
+ * appended to the event log on topic, so that every live stream renders
+ * it from the event alone.  fn runs on the saving thread and may read
+ * (it sees the change); it must not save.  Up to 8 per schema, added
+ * before the application serves; json left empty appends nothing.
+ */
+typedef int (*nitro_sql_derive_fn)(const nitro_schema *s, nitro_buf *json, void *udata);
+NITRO_API int nitro_sql_derive(const nitro_schema *s, const char *topic,
+    nitro_sql_derive_fn fn, void *udata);
+
 /* The CREATE TABLE, CREATE INDEX and full-text statements for a schema
  * (what development mode runs), for writing a migration. */
 NITRO_API int nitro_sql_ddl(const nitro_schema *s, nitro_buf *out);

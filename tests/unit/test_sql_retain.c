@@ -149,6 +149,58 @@ static void test_per_entity(void)
 	nitro_repo_free(r);
 }
 
+/* "note.count" {"count":N}: derived in the change's transaction. */
+static int count_notes(const nitro_schema *s, nitro_buf *json, void *udata)
+{
+	size_t n = 0;
+	int rc = nitro_entity_count(s, NULL, &n);
+
+	(void)udata;
+	if (rc == 0)
+		nitro_buf_printf(json, "{\"count\":%zu}", n);
+	return rc;
+}
+
+static const char *topics_and_payloads(nitro_repo *r, char *out, size_t cap)
+{
+	nitro_tevent *ev = NULL;
+	size_t n = 0, len = 0;
+
+	out[0] = '\0';
+	if (nitro_sql_events_after(r, 0, 100, &ev, &n) < 0)
+		return nitro_errmsg();
+	for (size_t i = 0; i < n && len < cap; i++)
+		len += (size_t)snprintf(out + len, cap - len, "%s%s %s", i ? "; " : "",
+		    ev[i].topic, strcmp(ev[i].topic, "note.count") == 0 ? ev[i].payload : "");
+	nitro_tevents_free(ev, n);
+	return out;
+}
+
+static void test_derive(void)
+{
+	struct nitro_sql_opts o = {.create_tables = 1};
+	nitro_repo *r = open_db("derive", &o);
+	struct note a = {.body = "one"}, b = {.body = "two"}, c = {.body = "gone"};
+	char seen[1000];
+
+	T_OK(nitro_entity_bind(&note_schema, r, NULL) == 0, "note bound, change logging off");
+	T_EQ_INT(nitro_sql_derive(&note_schema, "note.count", count_notes, NULL), 0,
+	    "a derived event: the count");
+	T_EQ_INT(nitro_sql_derive(&note_schema, "", count_notes, NULL), NITRO_EINVAL,
+	    "a derived event needs a topic");
+	T_OK(note_save(&a) == 0 && note_save(&b) == 0, "two notes saved");
+	T_EQ_STR(topics_and_payloads(r, seen, sizeof seen),
+	    "note.count {\"count\":1}; note.count {\"count\":2}",
+	    "each save appends the count as it is after the save");
+	T_OK(nitro_sql_begin(r) == 0 && note_save(&c) == 0 && nitro_sql_rollback(r) == 0,
+	    "a save rolled back");
+	T_OK(note_delete(nitro_id_int(a.id)) == 0, "a note deleted");
+	T_EQ_STR(topics_and_payloads(r, seen, sizeof seen),
+	    "note.count {\"count\":1}; note.count {\"count\":2}; note.count {\"count\":1}",
+	    "the rolled-back save left no count; the delete did");
+	nitro_repo_free(r);	/* the bodies are literals: nothing to clear */
+}
+
 int main(void)
 {
 	char cmd[300];
@@ -159,6 +211,7 @@ int main(void)
 	test_by_age();
 	test_rollback();
 	test_per_entity();
+	test_derive();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", dir);
