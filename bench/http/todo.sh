@@ -21,7 +21,8 @@
 #   figure todo_{nitro,phpfpm,libfcgi}_rps <median req/s>
 
 todo_php_fpm() {
-	ls /usr/sbin/php-fpm* 2>/dev/null | sort -V | tail -n 1
+	# None installed yet is an empty answer, not a failure (set -e, pipefail).
+	ls /usr/sbin/php-fpm* 2>/dev/null | sort -V | tail -n 1 || true
 }
 
 # Install php-fpm and php-sqlite3 when missing.
