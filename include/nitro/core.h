@@ -361,6 +361,19 @@ typedef struct nitro_field {
 	unsigned char index;		/* an index on this column */
 	const char *ref;		/* references this entity's id (a foreign key) */
 	const char *msg[NITRO_V_COUNT];	/* messages replacing the defaults */
+	/* View hints: schema-driven forms and tables read them; stores and
+	 * validation ignore them. */
+	const char *label;		/* "Due date"; NULL: made from the name */
+	const char *placeholder;
+	const char *help;		/* a line of help under the input */
+	const char *format;		/* text input kind: "email", "url", "date",
+					 * "datetime", "password", "tel", "color" */
+	const char *widget;		/* "textarea", "select", "combobox",
+					 * "checkbox", "radio", "hidden" */
+	const char *width;		/* CSS width of the input or column */
+	int order;			/* position in forms and tables; ties keep
+					 * declaration order */
+	unsigned char hidden;		/* left out of forms and tables */
 } nitro_field;
 
 /* Constraints, written after the type in a field declaration. */
@@ -380,6 +393,14 @@ typedef struct nitro_field {
 #define NITRO_F_SEARCH		.search = 1	/* full-text searchable (SQL) */
 #define NITRO_F_INDEX		.index = 1	/* indexed (SQL) */
 #define NITRO_F_REF(entity)	.ref = (entity)	/* foreign key to entity's id */
+#define NITRO_F_LABEL(s)	.label = (s)
+#define NITRO_F_PLACEHOLDER(s)	.placeholder = (s)
+#define NITRO_F_HELP(s)		.help = (s)
+#define NITRO_F_FORMAT(s)	.format = (s)
+#define NITRO_F_WIDGET(s)	.widget = (s)
+#define NITRO_F_WIDTH(s)	.width = (s)
+#define NITRO_F_ORDER(n)	.order = (n)
+#define NITRO_F_HIDDEN		.hidden = 1
 /* The message for one failed check: NITRO_F_MSG(REQUIRED, "Give a title"). */
 #define NITRO_F_MSG(check, text) .msg[NITRO_V_##check] = (text)
 
