@@ -322,16 +322,64 @@ int nitro_entity_find_by(const nitro_schema *s, const char *field, nitro_value v
 	return 0;
 }
 
-int nitro_entity_search(const nitro_schema *s, const char *text, nitro_rows *out)
+/*
+ * Search and filter are queries the entity layer writes, so every backend
+ * sorts, pages and counts them with the same code as any other query.
+ * shape lends them its order, limit, offset and extra conditions (all);
+ * q->all must have room for NITRO_QUERY_MAX_CONDS.
+ */
+static int shaped(const nitro_schema *s, const nitro_query *shape, nitro_cond *all,
+    nitro_query *q)
+{
+	if (shape == NULL)
+		return 0;
+	if (shape->nany > 0)
+		return nitro_error(NITRO_EINVAL, "%s: a search or filter has no room for "
+		    "any conditions of its own", s->name);
+	if (shape->nall > NITRO_QUERY_MAX_CONDS - q->nall)
+		return nitro_error(NITRO_ELIMIT, "%s: at most %d conditions", s->name,
+		    NITRO_QUERY_MAX_CONDS);
+	if (shape->nall > 0 && shape->all == NULL)
+		return nitro_error(NITRO_EINVAL, "%s: conditions without an array", s->name);
+	for (size_t i = 0; i < shape->nall; i++)
+		all[q->nall++] = shape->all[i];
+	q->order = shape->order;
+	q->norder = shape->norder;
+	q->limit = shape->limit;
+	q->offset = shape->offset;
+	return 0;
+}
+
+/* Rows of q, and (total not NULL) how many there are without the slice. */
+static int query_total(const nitro_schema *s, const nitro_query *q, nitro_rows *out,
+    size_t *total)
+{
+	nitro_query whole = *q;
+	int rc;
+
+	whole.limit = whole.offset = 0;
+	whole.norder = 0;
+	if (total != NULL && (rc = nitro_entity_count(s, &whole, total)) < 0)
+		return rc;
+	return nitro_entity_query(s, q, out);
+}
+
+int nitro_entity_search_query(const nitro_schema *s, const char *text,
+    const nitro_query *shape, nitro_rows *out, size_t *total)
 {
 	struct nitro__schema_rt *rt = bound(s);
-	nitro_cond any[NITRO_MAX_FIELDS];
-	nitro_query q = {.any = any};
+	nitro_cond all[NITRO_QUERY_MAX_CONDS], any[NITRO_MAX_FIELDS];
+	nitro_query q = {.all = all, .any = any};
+	int rc;
 
 	if (rt == NULL)
 		return nitro__errcode();
-	if (text == NULL)
-		return nitro_error(NITRO_EINVAL, "%s: search needs text", s->name);
+	if (out == NULL)
+		return nitro_error(NITRO_EINVAL, "%s: search needs rows to fill", s->name);
+	if ((rc = shaped(s, shape, all, &q)) < 0)
+		return rc;
+	if (text == NULL || text[0] == '\0')	/* no search: every row */
+		return query_total(s, &q, out, total);
 	for (size_t i = 0; i < rt->n; i++)
 		if (rt->f[i].type == NITRO_T_TEXT && !rt->f[i].secret)
 			any[q.nany++] = (nitro_cond){rt->f[i].name, NITRO_OP_CONTAINS,
@@ -340,15 +388,24 @@ int nitro_entity_search(const nitro_schema *s, const char *text, nitro_rows *out
 		out->items = NULL;
 		out->n = 0;
 		out->schema = s;
+		if (total != NULL)
+			*total = 0;
 		return 0;
 	}
-	return nitro_entity_query(s, &q, out);
+	return query_total(s, &q, out, total);
 }
 
-int nitro_entity_filter(const nitro_schema *s, const char *const *kv, int fuzzy,
-    nitro_rows *out)
+int nitro_entity_search(const nitro_schema *s, const char *text, nitro_rows *out)
 {
-	nitro_cond all[64];
+	if (text == NULL)
+		return nitro_error(NITRO_EINVAL, "%s: search needs text", s->name);
+	return nitro_entity_search_query(s, text, NULL, out, NULL);
+}
+
+int nitro_entity_filter_query(const nitro_schema *s, const char *const *kv, int fuzzy,
+    const nitro_query *shape, nitro_rows *out, size_t *total)
+{
+	nitro_cond all[NITRO_QUERY_MAX_CONDS];
 	nitro_query q = {.all = all};
 	int i, rc;
 
@@ -360,8 +417,9 @@ int nitro_entity_filter(const nitro_schema *s, const char *const *kv, int fuzzy,
 		if (kv[1] == NULL)
 			return nitro_error(NITRO_EINVAL, "%s: filter %s has no value",
 			    s->name, kv[0]);
-		if (q.nall == 64)
-			return nitro_error(NITRO_ELIMIT, "%s: at most 64 filters", s->name);
+		if (q.nall == NITRO_QUERY_MAX_CONDS)
+			return nitro_error(NITRO_ELIMIT, "%s: at most %d filters", s->name,
+			    NITRO_QUERY_MAX_CONDS);
 		if ((i = nitro__field_index(s, kv[0])) < 0)
 			return i;
 		f = &s->rt->f[i];
@@ -372,5 +430,13 @@ int nitro_entity_filter(const nitro_schema *s, const char *const *kv, int fuzzy,
 			return rc;
 		q.nall++;
 	}
-	return nitro_entity_query(s, &q, out);
+	if ((rc = shaped(s, shape, all, &q)) < 0)
+		return rc;
+	return query_total(s, &q, out, total);
+}
+
+int nitro_entity_filter(const nitro_schema *s, const char *const *kv, int fuzzy,
+    nitro_rows *out)
+{
+	return nitro_entity_filter_query(s, kv, fuzzy, NULL, out, NULL);
 }

@@ -539,6 +539,17 @@ NITRO_API int nitro_entity_find_by(const nitro_schema *s, const char *field, nit
 NITRO_API int nitro_entity_search(const nitro_schema *s, const char *text, nitro_rows *out);
 NITRO_API int nitro_entity_filter(const nitro_schema *s, const char *const *kv, int fuzzy,
     nitro_rows *out);
+/*
+ * Search and filter sorted and paged: shape (NULL: none) lends its order,
+ * limit and offset, and conditions in shape->all that rows must also meet
+ * (shape->any must be empty).  A NULL or empty text searches for nothing:
+ * every row.  total (NULL: not wanted) gets how many rows match before
+ * the limit and offset: the page count of a table.
+ */
+NITRO_API int nitro_entity_search_query(const nitro_schema *s, const char *text,
+    const nitro_query *shape, nitro_rows *out, size_t *total);
+NITRO_API int nitro_entity_filter_query(const nitro_schema *s, const char *const *kv,
+    int fuzzy, const nitro_query *shape, nitro_rows *out, size_t *total);
 NITRO_API int nitro_entity_save_many(const nitro_schema *s, void *objs, size_t n);
 NITRO_API int nitro_entity_upsert_many(const nitro_schema *s, void *objs, size_t n,
     const char *key);
@@ -581,6 +592,8 @@ NITRO_API int nitro_uuid(char out[NITRO_UUID_LEN]);
 	NITRO__WRAP int E##_find_by(const char *f, nitro_value v, struct E *out) { return nitro_entity_find_by(&E##_schema, f, v, out); } \
 	NITRO__WRAP int E##_search(const char *t, nitro_rows *r) { return nitro_entity_search(&E##_schema, t, r); } \
 	NITRO__WRAP int E##_filter(const char *const *kv, int fuzzy, nitro_rows *r) { return nitro_entity_filter(&E##_schema, kv, fuzzy, r); } \
+	NITRO__WRAP int E##_search_query(const char *t, const nitro_query *q, nitro_rows *r, size_t *n) { return nitro_entity_search_query(&E##_schema, t, q, r, n); } \
+	NITRO__WRAP int E##_filter_query(const char *const *kv, int fuzzy, const nitro_query *q, nitro_rows *r, size_t *n) { return nitro_entity_filter_query(&E##_schema, kv, fuzzy, q, r, n); } \
 	NITRO__WRAP int E##_save_many(struct E *o, size_t n) { return nitro_entity_save_many(&E##_schema, o, n); } \
 	NITRO__WRAP int E##_upsert_many(struct E *o, size_t n, const char *key) { return nitro_entity_upsert_many(&E##_schema, o, n, key); } \
 	NITRO__WRAP int E##_validate(const struct E *o, nitro_verrors *e) { return nitro_entity_validate(&E##_schema, o, e); } \

@@ -444,6 +444,85 @@ static void t_search_filter(void)
 	nitro_repo_free(r);
 }
 
+/* Search and filter sorted, sliced and counted: what a paged table asks. */
+static void t_search_filter_paged(void)
+{
+	nitro_repo *r = fresh();
+	nitro_rows rows;
+	size_t total = 99;
+
+	add("milk a", 3);
+	add("Bread", 1);
+	add("milk b", 1);
+	add("MILK c", 2);
+	add("buttermilk", -1);
+	{
+		nitro_order by_qty[] = {{"qty", 1}};
+		nitro_query shape = {.order = by_qty, .norder = 1, .limit = 2};
+
+		C_EQ_INT(cf_item_search_query("milk", &shape, &rows, &total), 0,
+		    "search sorted and limited");
+		C_EQ_STR(names(&rows), "milk a MILK c", "search sorted descending, first page");
+		C_EQ_INT(total, 4, "total counts every match, not the page");
+		nitro_rows_free(&rows);
+		shape.offset = 2;
+		cf_item_search_query("milk", &shape, &rows, &total);
+		C_EQ_STR(names(&rows), "milk b buttermilk",
+		    "second page: ties by id, NULL last descending");
+		nitro_rows_free(&rows);
+		shape.offset = 10;
+		cf_item_search_query("milk", &shape, &rows, &total);
+		C_EQ_INT(rows.n, 0, "a page past the end is empty");
+		C_EQ_INT(total, 4, "and still knows the total");
+		nitro_rows_free(&rows);
+	}
+	{
+		nitro_order by_qty[] = {{"qty", 0}};
+		nitro_query shape = {.order = by_qty, .norder = 1, .limit = 3, .offset = 1};
+
+		C_EQ_INT(cf_item_search_query(NULL, &shape, &rows, &total), 0,
+		    "no search text: every row");
+		C_EQ_STR(names(&rows), "Bread milk b MILK c", "sorted ascending, sliced");
+		C_EQ_INT(total, 5, "total of every row");
+		nitro_rows_free(&rows);
+		cf_item_search_query("", &shape, &rows, NULL);
+		C_EQ_INT(rows.n, 3, "empty search text: every row too");
+		nitro_rows_free(&rows);
+	}
+	{
+		nitro_cond big[] = {{"qty", NITRO_OP_GE, nitro_v_int(2)}};
+		nitro_query shape = {.all = big, .nall = 1};
+
+		cf_item_search_query("milk", &shape, &rows, &total);
+		C_EQ_STR(names(&rows), "milk a MILK c", "search and the shape's conditions");
+		C_EQ_INT(total, 2, "total counts with them");
+		nitro_rows_free(&rows);
+		shape.any = big;
+		shape.nany = 1;
+		C_EQ_INT(cf_item_search_query("milk", &shape, &rows, NULL), NITRO_EINVAL,
+		    "a shape with any conditions is refused");
+	}
+	{
+		const char *kv[] = {"name", "milk", NULL};
+		nitro_order by_qty[] = {{"qty", 0}};
+		nitro_query shape = {.order = by_qty, .norder = 1, .limit = 2, .offset = 1};
+
+		C_EQ_INT(cf_item_filter_query(kv, 1, &shape, &rows, &total), 0,
+		    "filter sorted and sliced");
+		C_EQ_STR(names(&rows), "milk b MILK c", "filter ascending, NULL first, second slice");
+		C_EQ_INT(total, 4, "filter total");
+		nitro_rows_free(&rows);
+	}
+	{
+		nitro_order bad[] = {{"nope", 0}};
+		nitro_query shape = {.order = bad, .norder = 1};
+
+		C_EQ_INT(cf_item_search_query("milk", &shape, &rows, NULL), NITRO_EINVAL,
+		    "sorting by an unknown field is refused");
+	}
+	nitro_repo_free(r);
+}
+
 static void t_bulk(void)
 {
 	nitro_repo *r = fresh();
@@ -668,6 +747,7 @@ int repo_conformance_run(const struct repo_conformance *rc)
 	t_constraints();
 	t_query();
 	t_search_filter();
+	t_search_filter_paged();
 	t_bulk();
 	t_events();
 	t_uuid();
