@@ -13,7 +13,9 @@
 # "nitro".  pg_start returns 1 with PG_WHY set when PostgreSQL is not
 # installed; the caller skips with that reason.  pg_restart_immediate
 # crashes and restarts the server (pg_ctl restart -m immediate) on the
-# same port; pg_psql runs psql against the database.
+# same port; pg_psql runs psql against the database.  PG_LISTEN (set before
+# pg_start) is one more address to listen on, such as a bridge to network
+# namespaces, whose /24 is then trusted too.
 
 PG_BIN=""
 PG_DIR=""
@@ -72,7 +74,7 @@ pg_start() {
 	}
 	PG_PORT=$(pg__free_port)
 	cat >>"$PG_DIR/data/postgresql.conf" <<CONF
-listen_addresses = '127.0.0.1'
+listen_addresses = '127.0.0.1${PG_LISTEN:+,$PG_LISTEN}'
 port = $PG_PORT
 unix_socket_directories = '$PG_DIR'
 max_connections = 200
@@ -81,6 +83,8 @@ synchronous_commit = off
 full_page_writes = off
 log_min_messages = warning
 CONF
+	[ -z "${PG_LISTEN:-}" ] ||
+	    echo "host all all ${PG_LISTEN%.*}.0/24 trust" >>"$PG_DIR/data/pg_hba.conf"
 	pg__as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" \
 	    -w -t 30 start >/dev/null 2>&1 || {
 		PG_WHY="pg_ctl start failed: $(tail -n 3 "$PG_DIR/server.log")"
