@@ -5,7 +5,11 @@
  *
  *   client -p PORT [-n STREAMS] [-e EVENTS] [-r RATE] [-b BURST] [-j THREADS]
  *          [-c OPENING] [-m PID,PID...] [-g PID,PID...] [-s PATH] [-u PATH]
- *          [-t SECONDS] [-w NAP_US]
+ *          [-t SECONDS] [-w NAP_US] [-a ADDR[,ADDR...]]
+ *
+ * The server is nginx on 127.0.0.1, or on the IPv4 addresses given with
+ * -a (several hosts, each at PORT): streams are spread over them in turn,
+ * and events are published through the first.
  *
  * Streams are opened with GET PATH (-s, default /stream), at most OPENING
  * handshakes at a time so that no listen queue on the way overflows, and
@@ -70,6 +74,7 @@
 #define EVENTS_MAX 100000
 #define THREADS_MAX 16
 #define PIDS_MAX 16
+#define ADDRS_MAX 16
 #define HDR_MAX 4096
 #define LINE_MAX_ 120		/* a data line longer than this is cut; t and n come first */
 #define READ_BUF 65536
@@ -109,7 +114,8 @@ struct thr {
 };
 
 static struct {
-	struct sockaddr_in addr;
+	struct sockaddr_in addrs[ADDRS_MAX];	/* [0]: where events are published */
+	size_t naddrs;
 	const char *stream_path, *publish_path;
 	size_t streams, threads, opening;
 	int64_t events, burst;
@@ -452,7 +458,8 @@ static void conn_start(struct thr *t, struct conn *c)
 		conn_close(t, c, 1);
 		return;
 	}
-	if ((connect(c->fd, (struct sockaddr *)&g.addr, sizeof g.addr) != 0 &&
+	if ((connect(c->fd, (struct sockaddr *)&g.addrs[(size_t)(c - t->conns) % g.naddrs],
+	    sizeof g.addrs[0]) != 0 &&
 	    errno != EINPROGRESS) || epoll_ctl(t->ep, EPOLL_CTL_ADD, c->fd, &ev) != 0) {
 		fprintf(stderr, "client: connect: %s\n", strerror(errno));
 		conn_close(t, c, 1);
@@ -503,7 +510,7 @@ static int publish(int64_t seq)
 		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-	if (connect(fd, (struct sockaddr *)&g.addr, sizeof g.addr) != 0) {
+	if (connect(fd, (struct sockaddr *)&g.addrs[0], sizeof g.addrs[0]) != 0) {
 		fprintf(stderr, "client: publish connect: %s\n", strerror(errno));
 		goto out;
 	}
@@ -665,7 +672,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: client -p PORT [-n STREAMS] [-e EVENTS] [-r RATE] [-b BURST]\n"
 	    "       [-j THREADS] [-c OPENING] [-m PID,PID...] [-g PID,PID...] [-s PATH]\n"
-	    "       [-u PATH] [-t SECONDS] [-w NAP_US]\n");
+	    "       [-u PATH] [-t SECONDS] [-w NAP_US] [-a ADDR[,ADDR...]]\n");
 	exit(2);
 }
 
@@ -681,12 +688,26 @@ static void parse_pids(char *s, pid_t *pids, size_t *n)
 	}
 }
 
+/* -a: IPv4 addresses, comma-separated. */
+static void parse_addrs(char *s)
+{
+	char *tok, *save = NULL;
+
+	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (g.naddrs == ADDRS_MAX ||
+		    inet_pton(AF_INET, tok, &g.addrs[g.naddrs].sin_addr) != 1)
+			usage();
+		g.naddrs++;
+	}
+}
+
 static void parse_args(int argc, char **argv)
 {
 	long long v = 0;
 	int opt, port = 0;
+	size_t i;
 
-	while ((opt = getopt(argc, argv, "p:n:e:r:b:j:c:m:g:s:u:t:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "p:n:e:r:b:j:c:m:g:s:u:t:w:a:")) != -1) {
 		if (strchr("pnebjctw", opt) && parse_num(optarg, 0, STREAMS_MAX, &v) != 0)
 			usage();
 		switch (opt) {
@@ -707,6 +728,7 @@ static void parse_args(int argc, char **argv)
 		case 'g': parse_pids(optarg, g.gpids, &g.ngpids); break;
 		case 's': g.stream_path = optarg; break;
 		case 'u': g.publish_path = optarg; break;
+		case 'a': parse_addrs(optarg); break;
 		default: usage();
 		}
 	}
@@ -714,9 +736,12 @@ static void parse_args(int argc, char **argv)
 		usage();
 	if (g.threads > g.streams)
 		g.threads = g.streams;
-	g.addr.sin_family = AF_INET;
-	g.addr.sin_port = htons((uint16_t)port);
-	g.addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (g.naddrs == 0)
+		g.addrs[g.naddrs++].sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (i = 0; i < g.naddrs; i++) {
+		g.addrs[i].sin_family = AF_INET;
+		g.addrs[i].sin_port = htons((uint16_t)port);
+	}
 }
 
 static int setup_threads(void)

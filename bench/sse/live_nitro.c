@@ -1,7 +1,9 @@
 /*
  * bench/sse's Nitro side, written only with the public API:
  *
- *   GET /stream     a live stream on topic bench.tick, parked in the hub;
+ *   GET /stream     a live stream on topic bench.tick, parked in the hub
+ *                   (also GET /sse/stream, where a deployed site's
+ *                   nginx passes streams unbuffered: bench/hosts);
  *                   every event is sent as datastar-patch-signals with the
  *                   event's JSON as the signals (the hub adds its log id
  *                   as SSE id)
@@ -97,6 +99,7 @@ int main(int argc, char **argv)
 	if ((app = nitro_app_new(&o)) == NULL)
 		return fail("app");
 	if (nitro_route(app, "GET /stream", stream, NULL) < 0 ||
+	    nitro_route(app, "GET /sse/stream", stream, NULL) < 0 ||
 	    nitro_route(app, "POST /publish", publish, NULL) < 0)
 		return fail("route");
 	rc = nitro_app_run(app, argc, argv);

@@ -170,9 +170,9 @@ hosts__spawn() {
 }
 
 # hosts__nginx I UPSTREAM: host I's nginx on its address, in the
-# foreground; waits until it answers.
+# foreground; waits until a worker answers through it.
 hosts__nginx() {
-	local i=$1 dir=$IT_DIR/h$1 user_line="" k pid
+	local i=$1 dir=$IT_DIR/h$1 user_line="" k pid code
 	[ "$(id -u)" -eq 0 ] && user_line="user root;"
 	sed -e "s|@USER_LINE@|$user_line|" -e "s|@RUN_DIR@|$dir|g" \
 	    -e "s|@LISTEN@|${HOSTS_ADDR[$i]}:$HOSTS_PORT|" -e "s|@UPSTREAM@|$2|" \
@@ -186,8 +186,9 @@ hosts__nginx() {
 	pid=$!
 	HOSTS_NGINX+=("$pid")
 	for k in $(seq 100); do
-		if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 \
-		    "${HOSTS_URL[$i]}/info")" = 200 ]; then
+		# Any answer from a worker will do (502: none reached yet).
+		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "${HOSTS_URL[$i]}/info" || true)
+		if [ "$code" != 000 ] && [ "$code" != 502 ]; then
 			# What the trap stops must be the master itself.
 			[ "$(cat "$dir/nginx.pid")" = "$pid" ] && return 0
 			echo "Bail out! h$i: nginx pid file disagrees with \$!"
