@@ -229,10 +229,11 @@ hosts_pub() {
 	    "${HOSTS_URL[$1]}/pub?topic=$2&delay_ms=$3" 2>/dev/null
 }
 
-# hosts_dump_logs: the last lines of every host's logs (on failure).
+# hosts_dump_logs: the last lines of every host's nginx log (on failure;
+# it_done shows the workers').
 hosts_dump_logs() {
 	local f
-	for f in "$IT_DIR"/h*/nginx-error.log "$IT_DIR"/h*-workers.stderr; do
+	for f in "$IT_DIR"/h*/nginx-error.log; do
 		[ -s "$f" ] || continue
 		diag "--- last lines of ${f#"$IT_DIR"/}"
 		tail -n 10 "$f" | sed 's/^/# /'
@@ -293,9 +294,10 @@ hosts_clients() {
 }
 
 # hosts_publishers PER-HOST WRITES DELAY-MAX-MS: on every host PER-HOST
-# loops of WRITES writes each, on a random topic, each transaction held
-# open a random 0..DELAY-MAX-MS; the answers of acknowledged writes go to
-# $IT_DIR/acked, failures are counted in $IT_DIR/unacked.  Waits for all.
+# loops of WRITES writes each (0: until $IT_DIR/pub.stop exists), each on
+# a random topic with its transaction held open a random 0..DELAY-MAX-MS;
+# the answers of acknowledged writes go to $IT_DIR/acked, the others to
+# $IT_DIR/unacked.  Waits for all loops.
 hosts_publishers() {
 	local per=$1 writes=$2 dmax=$3 i j pids=()
 	: >"$IT_DIR/acked"
@@ -303,7 +305,10 @@ hosts_publishers() {
 	for ((i = 0; i < ${#HOSTS_NS[@]}; i++)); do
 		for ((j = 0; j < per; j++)); do
 			(
-				for ((k = 0; k < writes; k++)); do
+				k=0
+				while if [ "$writes" -gt 0 ]; then [ $k -lt "$writes" ]
+				    else [ ! -e "$IT_DIR/pub.stop" ]; fi; do
+					k=$((k + 1))
 					t=${HOSTS_TOPICS[$((RANDOM % ${#HOSTS_TOPICS[@]}))]}
 					if a=$(hosts_pub "$i" "$t" $((RANDOM % (dmax + 1)))); then
 						echo "$a" >>"$IT_DIR/acked"
