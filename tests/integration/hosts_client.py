@@ -11,6 +11,7 @@
       or sends nothing for MS ms (default 3000: heartbeats come more often),
       is left for another.  Appends to OUT, flushed at once, one line per
       event:  <id> <topic> <received ns> <host> <data lines joined by |>
+      (host: the delivering host's "host NAME" data line, else the URL)
       and "# connect URL LAST", "# failed URL WHY", "# stall URL",
       "- hello ..." lines.  Exits 0 once FILE exists, holds an id and the
       last id seen is at least that id; 3 at the timeout (default 60 s).
@@ -120,7 +121,10 @@ def roam(args):
             if fields.get("event") == "hello":
                 f.write("- hello %s\n" % "|".join(fields["data"]))
                 continue
-            line = [fields.get("id", "-"), fields.get("event", "-"), time.time_ns(), host,
+            # Who delivered it: the app's "host NAME" data line (behind a
+            # balancer the URL does not say), else the URL.
+            by = next((d[5:] for d in fields["data"] if d.startswith("host ")), host)
+            line = [fields.get("id", "-"), fields.get("event", "-"), time.time_ns(), by,
                     "|".join(fields["data"])]
             if "id" in fields:
                 last_id = fields["id"]

@@ -217,6 +217,52 @@ hosts_start() {
 	done
 }
 
+# hosts_front: deploy/nginx/front.conf, the balancer of a deployment, in
+# the root namespace in front of every host, on 127.0.0.1 (HOSTS_FRONT_URL);
+# only its upstream servers and its listen line are changed.
+HOSTS_FRONT_URL=""
+hosts_front() {
+	local dir=$IT_DIR/front up="" i try
+	mkdir -p "$dir/tmp"
+	for ((i = 0; i < ${#HOSTS_ADDR[@]}; i++)); do
+		up+="\tserver ${HOSTS_ADDR[$i]}:$HOSTS_PORT max_fails=1 fail_timeout=5s;\n"
+	done
+	for try in 1 2 3; do
+		IT_PORT=$(it_free_port) || { echo "Bail out! no free port"; exit 1; }
+		sed -E -e '/^\s*server 10\.0\.0\.[0-9]+:80 /d' \
+		    -e "s|^upstream nitro_hosts \\{|&\\n$up|" \
+		    -e "s|^(\\s*)listen 80;|\\1listen 127.0.0.1:$IT_PORT;|" -e '/listen \[::\]:80;/d' \
+		    "$IT_SRC/deploy/nginx/front.conf" >"$dir/site.conf"
+		cat >"$dir/nginx.conf" <<CONF
+$([ "$(id -u)" -eq 0 ] && echo "user root;")
+daemon off;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+	access_log $dir/access.log;
+	client_body_temp_path $dir/tmp/body;
+	proxy_temp_path $dir/tmp/proxy;
+	fastcgi_temp_path $dir/tmp/fastcgi;
+	scgi_temp_path $dir/tmp/scgi;
+	uwsgi_temp_path $dir/tmp/uwsgi;
+	include $dir/site.conf;
+}
+CONF
+		"$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/nginx-error.log" \
+		    >>"$dir/nginx.stderr" 2>&1 &
+		HOSTS_NGINX+=("$!")
+		if it_wait_port "$IT_PORT"; then
+			HOSTS_FRONT_URL=http://127.0.0.1:$IT_PORT
+			return 0
+		fi
+		it_stop "$!" TERM
+	done
+	echo "Bail out! the front nginx did not start: $(tail -n 3 "$dir/nginx-error.log" "$dir/nginx.stderr")"
+	exit 1
+}
+
 # hosts_cut I: host I loses the network (its link goes down); hosts_join I
 # brings it back.
 hosts_cut() { ip link set "${HOSTS_VETH[$1]}" down; }
@@ -274,14 +320,15 @@ for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
 # hosts_committed FILE: the committed events, "id topic" a line.
 hosts_committed() { hosts_sql "SELECT id, topic FROM nitro_events ORDER BY id" >"$1"; }
 
-# hosts_clients N AFTER [CLIENT-ARGS...]: N roaming clients c1..cN over
-# every host from Last-Event-ID AFTER, client i on pattern i % 3; they stop
-# once $IT_DIR/cI.stop holds an id they reached (hosts_stop_clients).
+# hosts_clients N AFTER [CLIENT-ARGS...]: N more roaming clients cI over
+# every host (or over HOSTS_CLIENT_URLS, comma-separated) from
+# Last-Event-ID AFTER, client i on pattern i % 3; they stop once
+# $IT_DIR/cI.stop holds an id they reached (hosts_stop_clients).
 hosts_clients() {
-	local n=$1 after=$2 i pat urls
+	local n=$1 after=$2 i pat urls first=$((${#HOSTS_CLIENTS[@]} + 1))
 	shift 2
-	urls=$(IFS=,; echo "${HOSTS_URL[*]}")
-	for ((i = 1; i <= n; i++)); do
+	urls=${HOSTS_CLIENT_URLS:-$(IFS=,; echo "${HOSTS_URL[*]}")}
+	for ((i = first; i < first + n; i++)); do
 		pat=${HOSTS_PATTERNS[$((i % ${#HOSTS_PATTERNS[@]}))]}
 		python3 "$HOSTS_CLIENT" roam "$IT_DIR/c$i.ev" --hosts "$urls" \
 		    --path "/sse/live?t=$pat" --last-id "$after" --stop "$IT_DIR/c$i.stop" \

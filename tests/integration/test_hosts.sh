@@ -6,7 +6,7 @@
 # reconnecting at random to random hosts with Last-Event-ID.  Every
 # client's events are strictly increasing, without duplicates, and equal
 # to the committed events of its topics; every acknowledged write is in
-# the store.
+# the store.  Some clients reach the hosts through deploy/nginx/front.conf.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 . "$IT_SRC/tests/integration/hosts_lib.sh"
 hosts_require
@@ -25,6 +25,10 @@ for i in 1 2; do
 done
 
 hosts_clients 9 "$after" --timeout 90
+# Three more through deploy/nginx/front.conf, the balancer of a deployment:
+# it chooses the host of each reconnection.
+hosts_front
+HOSTS_CLIENT_URLS=$HOSTS_FRONT_URL hosts_clients 3 "$after" --timeout 90
 hosts_publishers 2 25 40
 t_is "$(wc -l <"$IT_DIR/unacked")" 0 "every write was acknowledged"
 hosts_committed "$IT_DIR/committed"
