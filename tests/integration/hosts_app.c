@@ -20,7 +20,7 @@
  *   GET  /info                "host H pid P streams S gaps G".
  *
  * Environment: NITRO_DB (the store, required), HOSTS_NAME (this host's
- * name), LIVE_BEAT_MS (heartbeat), LIVE_POLL_MS (transport poll).
+ * name), LIVE_BEAT_MS (heartbeat interval).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -147,6 +147,8 @@ static int h_pub(nitro_req *req, void *udata)
 	return rc < 0 ? rc : text(req, 200, buf);
 }
 
+/* Which host and process answered, and the hub's gaps (there must be
+ * none: holes in ids are not gaps). */
 static int h_info(nitro_req *req, void *udata)
 {
 	struct nitro_hub_stats st;
@@ -159,40 +161,56 @@ static int h_info(nitro_req *req, void *udata)
 	return text(req, 200, buf);
 }
 
-static unsigned env_ms(const char *name)
-{
-	const char *v = getenv(name);
+static const struct {
+	const char *pattern;
+	nitro_handler fn;
+} routes[] = {
+	{ "GET /sse/live", h_live },
+	{ "POST /pub", h_pub },
+	{ "GET /info", h_info },
+};
 
-	return v ? (unsigned)strtoul(v, NULL, 10) : 0;
+/* The app on the store NITRO_DB names, or NULL with the reason told. */
+static nitro_app *start(struct nitro_app_opts *o, nitro_transport **t)
+{
+	const char *where = getenv("NITRO_DB");
+	nitro_app *app;
+
+	if (where == NULL) {
+		fprintf(stderr, "hosts_app: NITRO_DB is not set\n");
+		return NULL;
+	}
+	if ((db = store_open(where)) == NULL ||
+	    nitro_entity_bind(&note_schema, db, NULL) != 0 ||
+	    (o->transport = *t = store_transport(db)) == NULL ||
+	    (app = nitro_app_new(o)) == NULL) {
+		fprintf(stderr, "hosts_app: %s: %s\n", where, nitro_errmsg());
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		if (nitro_route(app, routes[i].pattern, routes[i].fn, NULL) != 0) {
+			fprintf(stderr, "hosts_app: %s\n", nitro_errmsg());
+			nitro_app_free(app);
+			return NULL;
+		}
+	}
+	return app;
 }
 
 int main(int argc, char **argv)
 {
-	struct nitro_app_opts o = {
-		.no_access_log = 1,
-		.hub = {
-			.heartbeat_ms = env_ms("LIVE_BEAT_MS"),
-			.poll_ms = env_ms("LIVE_POLL_MS"),
-		},
-	};
-	const char *where = getenv("NITRO_DB");
+	const char *beat = getenv("LIVE_BEAT_MS");
+	struct nitro_app_opts o = { .no_access_log = 1 };
 	nitro_transport *t = NULL;
-	nitro_app *app = NULL;
+	nitro_app *app;
 	int rc = 1;
 
 	if (getenv("HOSTS_NAME"))
 		host = getenv("HOSTS_NAME");
-	if (where == NULL || (db = store_open(where)) == NULL ||
-	    nitro_entity_bind(&note_schema, db, NULL) != 0 ||
-	    (o.transport = t = store_transport(db)) == NULL ||
-	    (app = nitro_app_new(&o)) == NULL ||
-	    nitro_route(app, "GET /sse/live", h_live, NULL) != 0 ||
-	    nitro_route(app, "POST /pub", h_pub, NULL) != 0 ||
-	    nitro_route(app, "GET /info", h_info, NULL) != 0) {
-		fprintf(stderr, "hosts_app: %s\n", where ? nitro_errmsg() : "NITRO_DB is not set");
-	} else {
+	if (beat != NULL)
+		o.hub.heartbeat_ms = (unsigned)strtoul(beat, NULL, 10);
+	if ((app = start(&o, &t)) != NULL)
 		rc = nitro_app_run(app, argc, argv) == 0 ? 0 : 1;
-	}
 	nitro_app_free(app);
 	nitro_transport_free(t);
 	nitro_repo_free(db);

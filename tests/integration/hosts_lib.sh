@@ -425,6 +425,23 @@ PY
 	t_is "$missing" 0 "every acknowledged write ($(wc -l <"$IT_DIR/acked")) is in the store: its note and its event"
 }
 
+# hosts_begin BEAT_MS: how a test starts: three hosts sharing the store,
+# heartbeats every BEAT_MS, and a first write through host h0 (checked);
+# HOSTS_AFTER is its id, where the clients start.
+HOSTS_AFTER=""
+hosts_begin() {
+	local first
+	hosts_require
+	hosts_setup 3
+	hosts_store
+	export LIVE_BEAT_MS=$1
+	hosts_start
+	diag "store: $NITRO_DB; hosts: ${HOSTS_URL[*]}"
+	first=$(hosts_pub 0 t.seed 0)
+	t_like "$first" '^host h0 note 1 id [0-9]+$' "a write through host h0 is acknowledged"
+	HOSTS_AFTER=${first##* }
+}
+
 # hosts_wait_exit PID SECONDS: wait for a background child; its status
 # (255 when it still runs).
 hosts_wait_exit() {

@@ -9,16 +9,8 @@
 # the store.  Some clients reach the hosts through deploy/nginx/front.conf.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 . "$IT_SRC/tests/integration/hosts_lib.sh"
-hosts_require
-hosts_setup 3
-hosts_store
-export LIVE_BEAT_MS=500
-hosts_start
-diag "store: $NITRO_DB; hosts: ${HOSTS_URL[*]}"
-
-start=$(hosts_pub 0 t.seed 0)
-t_like "$start" '^host h0 note 1 id [0-9]+$' "a write through host h0 is acknowledged"
-after=${start##* }
+hosts_begin 500
+after=$HOSTS_AFTER
 for i in 1 2; do
 	t_like "$(curl -s --max-time 5 "${HOSTS_URL[$i]}/info")" "^host h$i pid " \
 	    "host h$i answers on its own address"

@@ -8,15 +8,8 @@
 # committed events of its topics: streams resume with exact replay.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 . "$IT_SRC/tests/integration/hosts_lib.sh"
-hosts_require
-hosts_setup 3
-hosts_store
-export LIVE_BEAT_MS=300
-hosts_start
-diag "store: $NITRO_DB"
-start=$(hosts_pub 0 t.seed 0)
-t_like "$start" '^host h0 note 1 id [0-9]+$' "a write through host h0 is acknowledged"
-after=${start##* }
+hosts_begin 300
+after=$HOSTS_AFTER
 
 # Clients leave a host that sends nothing for 1.5 s (heartbeats come
 # every 0.3 s), as a browser's stream would be cut by a proxy's timeout.
