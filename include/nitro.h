@@ -2,6 +2,7 @@
 #ifndef NITRO_H
 #define NITRO_H
 
+#include <nitro/auth.h>
 #include <nitro/core.h>
 #include <nitro/fcgi.h>
 #include <nitro/sql.h>
