@@ -104,6 +104,7 @@ void nitro_app_free(nitro_app *app)
 	if (app == NULL)
 		return;
 	nitro__router_free(app->router);
+	nitro__mw_free(app);
 	free(app->json_prefix);
 	if (app->own_transport)
 		nitro_transport_free(app->transport);

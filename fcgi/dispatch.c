@@ -38,6 +38,26 @@ static void access_log(nitro_req *req, long long us)
 	nitro_buf_free(&line);
 }
 
+int nitro__dispatch_result(nitro_req *req, int rc, const char *who)
+{
+	if (req->fail.status != 0) {
+		if (req->stream == NULL && !req->sent)
+			nitro_resp_error(req, req->fail.status, req->fail.msg);
+		return 1;
+	}
+	if (rc >= 0)
+		return 0;
+	if (!req->sent && !req->error_page) {
+		/* A handler that failed after making its own error page
+		 * (nitro_live's 503, say) keeps it. */
+		nitro_log(NITRO_LOG_ERROR, "handler failed", "path", req->path,
+		    "route", who, "error", nitro_strerror(rc),
+		    "detail", nitro_errcode() ? nitro_errmsg() : "none given", NULL);
+		nitro_resp_error(req, 500, "The server could not complete the request.");
+	}
+	return 1;
+}
+
 static void route(nitro_req *req)
 {
 	struct nitro_match *m = &req->match;
@@ -50,17 +70,7 @@ static void route(nitro_req *req)
 	switch (rc) {
 	case NITRO_MATCH_OK:
 		rc = m->handler(req, m->udata);
-		if (req->fail.status != 0) {
-			if (req->stream == NULL && !req->sent)
-				nitro_resp_error(req, req->fail.status, req->fail.msg);
-		} else if (rc < 0 && !req->sent && !req->error_page) {
-			/* A handler that failed after making its own error
-			 * page (nitro_live's 503, say) keeps it. */
-			nitro_log(NITRO_LOG_ERROR, "handler failed", "path", req->path,
-			    "route", m->pattern, "error", nitro_strerror(rc),
-			    "detail", nitro_errcode() ? nitro_errmsg() : "none given", NULL);
-			nitro_resp_error(req, 500, "The server could not complete the request.");
-		}
+		nitro__dispatch_result(req, rc, m->pattern);
 		break;
 	case NITRO_MATCH_NO_METHOD:
 		nitro_resp_error(req, 405, "This method is not allowed here.");
@@ -143,8 +153,13 @@ void nitro__dispatch(nitro_req *req)
 		nitro_resp_error(req, req->fail.status, req->fail.msg);
 	else if (cross_site(req))
 		nitro_resp_error(req, 403, "Cross-site requests that change state are refused.");
-	else
-		route(req);
+	else {
+		/* Middleware wraps whatever the router answers: a route, 404,
+		 * 405, OPTIONS, a redirect. */
+		if (!nitro__mw_before(req))
+			route(req);
+		nitro__mw_after(req);
+	}
 
 	if (req->stream != NULL) {
 		nitro__stream_release(req);

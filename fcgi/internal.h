@@ -32,8 +32,21 @@ struct nitro_conn {
  * the io_timeout_ms option says otherwise (see deadline.c). */
 #define NITRO_IO_TIMEOUT_MS 10000
 
+/* One nitro_use(): prefix NULL is application-wide. */
+struct nitro_mw {
+	char *prefix;
+	struct nitro_seg *segs;	/* the prefix's segments (in prefix's memory) */
+	size_t nsegs;
+	nitro_before_fn before;
+	nitro_after_fn after;
+	void *udata;
+};
+
 struct nitro_app {
 	struct nitro_router *router;
+	struct nitro_mw mw[NITRO_MW_MAX];	/* in the order added */
+	size_t nmw;
+	size_t nmw_groups;	/* of which have a prefix */
 	struct nitro_limits limits;
 	unsigned threads;
 	unsigned grace;
@@ -99,6 +112,13 @@ struct nitro_req {
 	size_t bytes_out;	/* body bytes sent, for the access log */
 	nitro_stream *stream;
 	int parked;		/* the stream's socket now belongs to the hub */
+
+	/* Middleware: the layers entered, in order (indexes into app->mw),
+	 * and whether their after-functions have run. */
+	unsigned char mw_chain[NITRO_MW_MAX];
+	unsigned mw_n;
+	int mw_after_done;
+	struct nitro_local *locals;	/* nitro_req_set() (arena) */
 };
 
 struct nitro_stream {
@@ -169,6 +189,17 @@ int nitro__resp_head(nitro_req *req, nitro_buf *out, int with_length);
 
 /* dispatch.c: route, call the handler, answer, log. */
 void nitro__dispatch(nitro_req *req);
+/* After a handler or before-function returned rc: answer a parser
+ * failure or a failed call (500) unless a response was already made;
+ * 1 when the request is now answered that way. */
+int nitro__dispatch_result(nitro_req *req, int rc, const char *who);
+
+/* mw.c: middleware.  Run the before-functions whose prefix covers the
+ * request; 1 when one answered it (the route is then not called). */
+int nitro__mw_before(nitro_req *req);
+/* The after-functions of the layers entered, innermost first; once. */
+void nitro__mw_after(nitro_req *req);
+void nitro__mw_free(nitro_app *app);
 
 /* stream.c */
 void nitro__stream_release(nitro_req *req);

@@ -85,6 +85,9 @@ static int first_bytes(nitro_req *req, const struct nitro_live_opts *o, int fres
 		nitro_buf_free(&body);
 		return rc;
 	}
+	/* The after-functions run now, while they can still add headers to
+	 * the stream's head, and never once the hub has the stream. */
+	nitro__mw_after(req);
 	nitro_buf_init_on(&head, mem, sizeof mem, 0);
 	nitro__stream_head(req, &head);
 	if ((rc = head.err) == 0)

@@ -78,6 +78,9 @@ void nitro__req_begin(nitro_req *req, struct nitro_conn *conn, char **envp)
 	req->bytes_out = 0;
 	req->stream = NULL;
 	req->parked = 0;
+	req->locals = NULL;
+	req->mw_n = 0;
+	req->mw_after_done = 0;
 	req->json = req->signals = NULL;
 	req->body = NULL;
 	req->body_len = 0;

@@ -360,3 +360,20 @@ int nitro__router_add(struct nitro_router *r, const char *pattern,
 	n->routes[method] = ent;
 	return 0;
 }
+
+int nitro__router_check_prefix(const char *prefix)
+{
+	struct pname names[NITRO_ROUTE_MAX_PARAMS];
+	size_t nnames = 0;
+	int rc;
+
+	if (prefix[0] != '/')
+		return bad(prefix, "a prefix starts with /");
+	if (strlen(prefix) > NITRO_ROUTE_MAX_PATH)
+		return bad(prefix, "longer than %d bytes", NITRO_ROUTE_MAX_PATH);
+	if ((rc = check_path(prefix, prefix, names, &nnames)) != 0)
+		return rc;
+	if (nnames > 0)
+		return bad(prefix, "a prefix is literal: no {parameters}");
+	return 0;
+}

@@ -17,6 +17,8 @@
 #include "fcgi/parse.h"
 
 #define NITRO_ROUTE_MAX_PARAMS 16
+/* Longest pattern path and request path the router accepts. */
+#define NITRO_ROUTE_MAX_PATH 4096
 
 struct nitro_router;
 
@@ -38,6 +40,27 @@ struct nitro_match {
 	const char *redirect;	/* arena string: the path without the slash */
 	const char *pattern;	/* the matched route's pattern, for logs */
 };
+
+/* One segment of a request path, percent-decoded. */
+struct nitro_seg {
+	const char *s;		/* decoded, NUL-terminated */
+	size_t len;
+};
+
+/*
+ * Split a path that starts with '/' (at most NITRO_ROUTE_MAX_PATH bytes)
+ * into decoded segments, as the router sees it: "/" has none, "/a/" has
+ * "a" and "".  *empty is the index of the first empty segment, or
+ * *nsegs.  Returns 0, NITRO_EPARSE for bad percent-encoding, or
+ * NITRO_ENOMEM.  Middleware prefixes are matched on the same segments
+ * (mw.c), so that what a guard covers is exactly what the router routes.
+ */
+int nitro__path_split(nitro_arena *a, const char *path, size_t len,
+    struct nitro_seg **segs, size_t *nsegs, size_t *empty);
+
+/* A middleware prefix: a pattern path with literal segments only, no
+ * trailing slash ("/" aside).  0 or NITRO_EINVAL with a message. */
+int nitro__router_check_prefix(const char *prefix);
 
 struct nitro_router *nitro__router_new(void);
 void nitro__router_free(struct nitro_router *r);

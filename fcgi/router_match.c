@@ -16,13 +16,8 @@
 
 #include "fcgi/router_trie.h"
 
-struct seg {
-	const char *s;		/* decoded, NUL-terminated */
-	size_t len;
-};
-
 struct walk {
-	const struct seg *segs;
+	const struct nitro_seg *segs;
 	size_t nsegs;
 	int slot;		/* the method's slot, or -1: only "*" routes */
 	size_t val[NITRO_ROUTE_MAX_PARAMS];	/* segment of each parameter */
@@ -106,13 +101,8 @@ static int walk(struct walk *w, const struct nitro_route_node *n, size_t i)
 	return 0;
 }
 
-/*
- * Split path into decoded segments.  "/" has none; "/a/" has "a" and "".
- * *empty is the index of the first empty segment, or nsegs.  Returns 0,
- * NITRO_EPARSE for a bad path, or NITRO_ENOMEM.
- */
-static int split(nitro_arena *a, const char *path, size_t len,
-    struct seg **segs, size_t *nsegs, size_t *empty)
+int nitro__path_split(nitro_arena *a, const char *path, size_t len,
+    struct nitro_seg **segs, size_t *nsegs, size_t *empty)
 {
 	size_t n = 1, j = 0, s, e;
 	char *buf;
@@ -149,7 +139,7 @@ static int split(nitro_arena *a, const char *path, size_t len,
 }
 
 static int run(struct walk *w, const struct nitro_router *r,
-    const struct seg *segs, size_t nsegs)
+    const struct nitro_seg *segs, size_t nsegs)
 {
 	w->segs = segs;
 	w->nsegs = nsegs;
@@ -176,7 +166,7 @@ static void set_allow(char *dst, size_t cap, unsigned mask)
 }
 
 /* The rest value: its decoded segments joined with '/'. */
-static const char *join_rest(nitro_arena *a, const struct seg *segs,
+static const char *join_rest(nitro_arena *a, const struct nitro_seg *segs,
     size_t from, size_t to, size_t *vlen)
 {
 	size_t len = 0;
@@ -208,7 +198,7 @@ static int fill(nitro_arena *a, const struct walk *w, struct nitro_match *m)
 	m->udata = e->udata;
 	m->pattern = e->pattern;
 	for (size_t k = 0; k < n; k++) {
-		const struct seg *sg = &w->segs[w->val[k]];
+		const struct nitro_seg *sg = &w->segs[w->val[k]];
 
 		m->params[k].name = e->name[k];
 		m->params[k].value = sg->s;
@@ -244,7 +234,7 @@ int nitro__router_match(const struct nitro_router *r, nitro_arena *a,
     struct nitro_match *m)
 {
 	struct walk w;
-	struct seg *segs;
+	struct nitro_seg *segs;
 	size_t nsegs, empty;
 	int rc;
 
@@ -257,7 +247,7 @@ int nitro__router_match(const struct nitro_router *r, nitro_arena *a,
 	if (path == NULL || path_len == 0 || path[0] != '/' ||
 	    path_len > NITRO_ROUTE_MAX_PATH || memchr(path, '\0', path_len))
 		return NITRO_MATCH_BAD_PATH;
-	if ((rc = split(a, path, path_len, &segs, &nsegs, &empty)) != 0)
+	if ((rc = nitro__path_split(a, path, path_len, &segs, &nsegs, &empty)) != 0)
 		return rc == NITRO_EPARSE ? NITRO_MATCH_BAD_PATH : rc;
 
 	memset(&w, 0, sizeof w);

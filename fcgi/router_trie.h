@@ -15,9 +15,6 @@
 
 #include "fcgi/router.h"
 
-/* Longest pattern path and request path the router accepts. */
-#define NITRO_ROUTE_MAX_PATH 4096
-
 /* Method slots.  HEAD is not a slot: it is answered by GET routes. */
 enum {
 	RM_GET, RM_POST, RM_PUT, RM_PATCH, RM_DELETE, RM_OPTIONS,

@@ -127,6 +127,40 @@ NITRO_API void nitro_app_free(nitro_app *app);
 NITRO_API int nitro_route(nitro_app *app, const char *pattern,
     nitro_handler h, void *udata);
 
+/* ---- middleware -------------------------------------------------------- */
+
+/* What a before-function returns: go on to the next one and the route,
+ * or stop because it answered the request itself (a guard).  A negative
+ * NITRO_E* stops the chain too: the runtime answers 500 unless a response
+ * was already made. */
+#define NITRO_NEXT 0
+#define NITRO_DONE 1
+
+typedef int (*nitro_before_fn)(nitro_req *req, void *udata);
+typedef void (*nitro_after_fn)(nitro_req *req, void *udata);
+
+/* At most this many nitro_use() calls per application. */
+#define NITRO_MW_MAX 64
+
+/*
+ * Run before and/or after (either may be NULL) around every request whose
+ * path is under prefix ("/admin": /admin and /admin/..., never
+ * /administrator), compared segment by segment after percent-decoding,
+ * exactly as the router compares; NULL or "/": every request.  Order:
+ * the application-wide ones first, then the groups, each in the order
+ * added; after-functions of every entered layer in reverse.  See
+ * nitro_use(3) for which requests they see.
+ */
+NITRO_API int nitro_use(nitro_app *app, const char *prefix, nitro_before_fn before,
+    nitro_after_fn after, void *udata);
+
+/* Per-request values that middleware hands to handlers: key is copied,
+ * value is not (keep it in nitro_req_arena() or longer).  Setting a key
+ * again replaces its value.  Gone when the request ends. */
+NITRO_API int nitro_req_set(nitro_req *req, const char *key, void *value);
+/* The value set for key, or NULL. */
+NITRO_API void *nitro_req_get(nitro_req *req, const char *key);
+
 /* The transport of opts.transport, or the app's in-memory one: publish
  * with nitro_publish(nitro_app_transport(app), ...) so that live streams
  * of every worker see the event.  Never NULL. */

@@ -328,6 +328,62 @@ static int h_redirect(nitro_req *req, void *u)
 	return nitro_resp_redirect(req, 303, "/hello/redirected");
 }
 
+/* ---- middleware: a guard on /admin, headers, a count of after-calls ---- */
+
+static atomic_long live_afters;
+
+/* /admin only with the cookie "admin=yes"; it tells the handler so. */
+static int admin_guard(nitro_req *req, void *u)
+{
+	const char *k = nitro_req_cookie(req, "admin");
+
+	if (k == NULL || strcmp(k, "yes") != 0) {
+		nitro_resp_error(req, 401, "Sign in first.");
+		return NITRO_DONE;
+	}
+	return nitro_req_set(req, "who", "admin") == 0 ? NITRO_NEXT : NITRO_ENOMEM;
+}
+
+static void mw_header(nitro_req *req, void *u)
+{
+	nitro_resp_header(req, "X-Mw", "after");
+}
+
+/* On /live: the after-functions run once, before the hub has the stream,
+ * so the header reaches the stream's head. */
+static void live_after(nitro_req *req, void *u)
+{
+	char n[32];
+
+	snprintf(n, sizeof n, "%ld", atomic_fetch_add(&live_afters, 1) + 1);
+	nitro_resp_header(req, "X-Live-After", n);
+}
+
+static int h_admin(nitro_req *req, void *u)
+{
+	char body[128];
+
+	snprintf(body, sizeof body, "admin page %s for %s\n", nitro_req_path(req),
+	    (const char *)nitro_req_get(req, "who"));
+	return text(req, 200, body);
+}
+
+/* GET /mw/count: how often /live's after-function ran in this process. */
+static int h_mw_count(nitro_req *req, void *u)
+{
+	char body[32];
+
+	snprintf(body, sizeof body, "%ld\n", atomic_load(&live_afters));
+	return text(req, 200, body);
+}
+
+static int use_middleware(nitro_app *app)
+{
+	return nitro_use(app, NULL, NULL, mw_header, NULL) ||
+	    nitro_use(app, "/admin", admin_guard, NULL, NULL) ||
+	    nitro_use(app, "/live", NULL, live_after, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -355,6 +411,11 @@ int main(int argc, char **argv)
 		{ "GET /big", h_big },
 		{ "GET /live", h_live },
 		{ "GET /hub", h_hub },
+		{ "GET /admin", h_admin },
+		{ "GET /admin/users", h_admin },
+		{ "* /admin/{rest...}", h_admin },
+		{ "GET /administrator", h_index },
+		{ "GET /mw/count", h_mw_count },
 	};
 	const char *io_ms = getenv("APP_IO_MS");
 	/* Short grace so that the SIGTERM test does not wait long. */
@@ -364,6 +425,11 @@ int main(int argc, char **argv)
 
 	if (app == NULL) {
 		fprintf(stderr, "app: %s\n", nitro_errmsg());
+		return 1;
+	}
+	if (use_middleware(app) != 0) {
+		fprintf(stderr, "app: middleware: %s\n", nitro_errmsg());
+		nitro_app_free(app);
 		return 1;
 	}
 	if (nitro_app_serve_metrics(app, NULL) != 0) {
