@@ -186,33 +186,38 @@ static void test_order(void)
 	T_EQ_INT(nitro_use(app, "/r", reads_form, after, "R"), 0, "group /r");
 	T_EQ_INT(nitro_use(app, "/e", fails, after, "E"), 0, "group /e");
 
-	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/g/x/y"), out, sizeof out);
-	T_EQ_STR(trace, "<A<Z<C<BH>a>B>C>Z>A",
-	    "application-wide first, then groups in the order added; afters reversed");
-	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/g"), out, sizeof out);
-	T_EQ_STR(trace, "<A<Z<BH>a>B>Z>A", "the prefix itself is covered");
-	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/other"), out, sizeof out);
-	T_EQ_STR(trace, "<A<ZH>Z>A", "other paths: application-wide only");
-	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/nothing"), out, sizeof out);
-	T_EQ_INT(status_of(out), 404, "404");
-	T_EQ_STR(trace, "<A<Z>Z>A", "middleware runs around a 404");
-	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/g/fail"), out, sizeof out);
-	T_EQ_INT(status_of(out), 500, "a failed handler: 500");
-	T_EQ_STR(trace, "<A<Z<BF>a>B>Z>A", "after-functions run when the handler failed");
+	static const struct {
+		char *env[5];
+		int status;
+		const char *trace, *name;
+	} cases[] = {
+		{{"REQUEST_METHOD=GET", "REQUEST_URI=/g/x/y"}, 200, "<A<Z<C<BH>a>B>C>Z>A",
+		    "application-wide first, then groups in the order added; afters reversed"},
+		{{"REQUEST_METHOD=GET", "REQUEST_URI=/g"}, 200, "<A<Z<BH>a>B>Z>A",
+		    "the prefix itself is covered"},
+		{{"REQUEST_METHOD=GET", "REQUEST_URI=/other"}, 200, "<A<ZH>Z>A",
+		    "other paths: application-wide only"},
+		{{"REQUEST_METHOD=GET", "REQUEST_URI=/nothing"}, 404, "<A<Z>Z>A",
+		    "middleware runs around a 404"},
+		{{"REQUEST_METHOD=GET", "REQUEST_URI=/g/fail"}, 500, "<A<Z<BF>a>B>Z>A",
+		    "after-functions run when the handler failed (500)"},
+		{{"REQUEST_METHOD=POST", "REQUEST_URI=/r/form", "CONTENT_LENGTH=100",
+		    "CONTENT_TYPE=application/x-www-form-urlencoded"}, 413, "<A<Z<R>R>Z>A",
+		    "a before-function's parser failure: 413, no route, afters run"},
+		{{"REQUEST_METHOD=GET", "REQUEST_URI=/e/x"}, 500, "<A<Z<X>E>Z>A",
+		    "a failing before-function: 500, and the chain stops there"},
+		{{"REQUEST_METHOD=POST", "REQUEST_URI=/g/x/y", "HTTP_ORIGIN=https://evil.example",
+		    "HTTP_HOST=site.example"}, 403, "",
+		    "a cross-site POST is refused before middleware: nothing runs"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char name[160];
 
-	run(ENV("REQUEST_METHOD=POST", "REQUEST_URI=/r/form", "CONTENT_LENGTH=100",
-	    "CONTENT_TYPE=application/x-www-form-urlencoded"), out, sizeof out);
-	T_EQ_INT(status_of(out), 413, "a before-function's parser failure is answered");
-	T_EQ_STR(trace, "<A<Z<R>R>Z>A", "the route is not called; afters run");
-
-	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/e/x"), out, sizeof out);
-	T_EQ_INT(status_of(out), 500, "a failing before-function: 500");
-	T_EQ_STR(trace, "<A<Z<X>E>Z>A", "and the chain stops there");
-
-	run(ENV("REQUEST_METHOD=POST", "REQUEST_URI=/g/x/y", "HTTP_ORIGIN=https://evil.example",
-	    "HTTP_HOST=site.example"), out, sizeof out);
-	T_EQ_INT(status_of(out), 403, "cross-site POST refused");
-	T_EQ_STR(trace, "", "before middleware: nothing of the application runs");
+		run((char **)cases[i].env, out, sizeof out);
+		snprintf(name, sizeof name, "%s: status", cases[i].name);
+		T_EQ_INT(status_of(out), cases[i].status, name);
+		T_EQ_STR(trace, cases[i].trace, cases[i].name);
+	}
 	nitro_app_free(app);
 }
 
