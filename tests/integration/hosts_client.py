@@ -11,6 +11,7 @@
       or sends nothing for MS ms (default 3000: heartbeats come more often),
       is left for another.  Appends to OUT, flushed at once, one line per
       event:  <id> <topic> <received ns> <host> <data lines joined by |>
+      (id: N of an SSE id "E-N", which is sent back whole on reconnection)
       (host: the delivering host's "host NAME" data line, else the URL)
       and "# connect URL LAST", "# failed URL WHY", "# stall URL",
       "- hello ..." lines.  Exits 0 once FILE exists, holds an id and the
@@ -49,6 +50,12 @@ def options(args, defaults):
     return opt
 
 
+def num(sse_id):
+    """The event id of an SSE id: "E-N" (the log's epoch, then the id)
+    or a plain N."""
+    return int(sse_id.rsplit("-", 1)[-1])
+
+
 def stop_id(path):
     try:
         with open(path) as f:
@@ -73,7 +80,7 @@ def roam(args):
 
     def done():
         want = stop_id(opt["--stop"])
-        return want is not None and last_id is not None and int(last_id) >= want
+        return want is not None and last_id is not None and num(last_id) >= want
 
     host = None
     while time.monotonic() < deadline and not done():
@@ -114,7 +121,7 @@ def roam(args):
             if "event" not in fields and not fields["data"] and "id" in fields:
                 last_id = fields["id"]
                 if pending is not None:
-                    pending[0] = last_id
+                    pending[0] = num(last_id)
                     f.write("%s %s %d %s %s\n" % tuple(pending))
                     pending = None
                 continue
@@ -128,6 +135,7 @@ def roam(args):
                     "|".join(fields["data"])]
             if "id" in fields:
                 last_id = fields["id"]
+                line[0] = num(last_id)
                 f.write("%s %s %d %s %s\n" % tuple(line))
             else:
                 pending = line
