@@ -3,7 +3,7 @@
 
   hosts_client.py roam OUT --hosts URL[,URL...] --path PATH --last-id N
                   --stop FILE [--timeout S] [--hop-ms LO-HI] [--stall-ms MS]
-                  [--seed N]
+                  [--seed N] [--first 1]
       Follow one stream across hosts as a browser behind a load balancer
       would: connect to a random host with Last-Event-ID (the last id seen),
       read for a random LO..HI ms (default 200-1500), reset the connection
@@ -16,6 +16,7 @@
       and "# connect URL LAST", "# failed URL WHY", "# stall URL",
       "- hello ..." lines.  Exits 0 once FILE exists, holds an id and the
       last id seen is at least that id; 3 at the timeout (default 60 s).
+      --first 1: the first connection goes to the first URL.
   hosts_client.py check OUT PATTERN AFTER COMMITTED
       COMMITTED holds the committed events, "id topic" a line (from the
       store's event table).  Did OUT get exactly the committed events whose
@@ -69,7 +70,8 @@ def roam(args):
     out = args[0]
     opt = options(args[1:], {"--hosts": None, "--path": "/sse/live", "--last-id": None,
                              "--stop": None, "--timeout": "60", "--hop-ms": "200-1500",
-                             "--stall-ms": "3000", "--seed": None})
+                             "--stall-ms": "3000", "--seed": None,
+                             "--first": "0"})
     hosts = opt["--hosts"].split(",")
     rng = random.Random(opt["--seed"])
     lo, hi = map(int, opt["--hop-ms"].split("-"))
@@ -83,9 +85,11 @@ def roam(args):
         return want is not None and last_id is not None and num(last_id) >= want
 
     host = None
+    first = opt["--first"] == "1"
     while time.monotonic() < deadline and not done():
         others = [h for h in hosts if h != host] or hosts
-        host = rng.choice(others)
+        host = hosts[0] if first else rng.choice(others)
+        first = False
         f.write("# connect %s %s\n" % (host, last_id))
         try:
             s = connect(host + opt["--path"], last_id, timeout=1)
