@@ -16,6 +16,9 @@
 #include "auth/internal.h"
 
 #define WRONG "wrong email or password"
+/* The request value that keeps the signed-in user for the rest of the
+ * request: the guard looks it up, the handler reuses it. */
+#define USER_KEY "nitro.auth.user"
 
 /* The session cookie's value as sent, or NULL. */
 static const char *cookie_token(nitro_auth *a, nitro_req *req)
@@ -30,6 +33,7 @@ static int sign_in(nitro_auth *a, nitro_req *req, int64_t account)
 	char token[NITRO__TOKEN_HEX];
 	int rc;
 
+	nitro_req_set(req, USER_KEY, NULL);
 	if ((rc = nitro__session_end(a, cookie_token(a, req))) != 0 ||
 	    (rc = nitro__session_create(a, account, token)) != 0)
 		return rc;
@@ -159,6 +163,7 @@ int nitro_auth_logout(nitro_auth *a, nitro_req *req)
 	int rc;
 
 	nitro__auth_maybe_sweep(a);
+	nitro_req_set(req, USER_KEY, NULL);
 	if ((rc = nitro__session_end(a, token)) != 0)
 		return rc;
 	return token != NULL ? nitro__session_cookie(a, req, NULL) : 0;
@@ -167,10 +172,16 @@ int nitro_auth_logout(nitro_auth *a, nitro_req *req)
 int nitro_auth_user(nitro_auth *a, nitro_req *req, struct nitro_auth_user *out)
 {
 	const char *token = cookie_token(a, req);
+	const struct nitro_auth_user *known = nitro_req_get(req, USER_KEY);
+	struct nitro_auth_user *keep;
 	struct nitro_session s;
 	struct nitro_account acc;
 	int rc;
 
+	if (known != NULL) {
+		*out = *known;
+		return 0;
+	}
 	memset(out, 0, sizeof *out);
 	nitro__auth_maybe_sweep(a);
 	if (token == NULL)
@@ -192,6 +203,10 @@ int nitro_auth_user(nitro_auth *a, nitro_req *req, struct nitro_auth_user *out)
 		out->created_ms = acc.created;
 		out->session_ms = s.created;
 		nitro_account_clear(&acc);
+		if ((keep = nitro_arena_alloc(nitro_req_arena(req), sizeof *keep)) != NULL) {
+			*keep = *out;
+			nitro_req_set(req, USER_KEY, keep);
+		}
 	}
 	nitro_session_clear(&s);
 	return rc;

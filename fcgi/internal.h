@@ -184,6 +184,8 @@ int nitro__req_has_body(const nitro_req *req);
 
 /* resp.c */
 int nitro__resp_finish(nitro_req *req);
+/* 1 when an error for req is JSON: under json_prefix, or asked by Accept. */
+int nitro__error_as_json(nitro_req *req);
 const char *nitro__status_text(int status);
 int nitro__resp_head(nitro_req *req, nitro_buf *out, int with_length);
 

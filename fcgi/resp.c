@@ -205,7 +205,7 @@ static void resp_clear(nitro_req *req)
 
 /* A JSON error for a client that asks for one, and on the application's
  * JSON paths whatever the client asks (plain curl on an API). */
-static int error_as_json(nitro_req *req)
+int nitro__error_as_json(nitro_req *req)
 {
 	const char *pre = req->app->json_prefix;
 
@@ -234,7 +234,7 @@ int nitro_resp_error(nitro_req *req, int status, const char *message)
 		message = clean.data;
 	else
 		message = text;
-	if (error_as_json(req)) {
+	if (nitro__error_as_json(req)) {
 		nitro_resp_header(req, "Content-Type", "application/json");
 		json_error(b, status, message);
 	} else {
