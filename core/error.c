@@ -29,6 +29,7 @@ const char *nitro_strerror(int err)
 	case NITRO_EVALIDATE: return "validation failed";
 	case NITRO_ECONSTRAINT: return "constraint failed";
 	case NITRO_EINTERNAL: return "internal error";
+	case NITRO_EUNAVAILABLE: return "service unavailable";
 	}
 	return "unknown error";
 }

@@ -47,7 +47,13 @@ int nitro__dispatch_result(nitro_req *req, int rc, const char *who)
 	}
 	if (rc >= 0)
 		return 0;
-	if (!req->sent && !req->error_page) {
+	if (!req->sent && !req->error_page &&
+	    (rc == NITRO_EUNAVAILABLE || nitro_errcode() == NITRO_EUNAVAILABLE)) {
+		/* The database is away: a clear 503 the client may retry. */
+		nitro_log(NITRO_LOG_WARN, "service unavailable", "path", req->path,
+		    "detail", nitro_errmsg(), NULL);
+		nitro_resp_error(req, 503, nitro_errmsg());
+	} else if (!req->sent && !req->error_page) {
 		/* A handler that failed after making its own error page
 		 * (nitro_live's 503, say) keeps it. */
 		nitro_log(NITRO_LOG_ERROR, "handler failed", "path", req->path,

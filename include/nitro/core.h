@@ -55,7 +55,8 @@ enum nitro_error {
 	NITRO_EBUSY = -11,	/* resource busy, queue full */
 	NITRO_EVALIDATE = -12,	/* validation failed */
 	NITRO_ECONSTRAINT = -13,/* a constraint (foreign key, ...) failed */
-	NITRO_EINTERNAL = -14	/* a bug or an impossible state */
+	NITRO_EINTERNAL = -14,	/* a bug or an impossible state */
+	NITRO_EUNAVAILABLE = -15/* a needed service (the database) is away: 503 */
 };
 
 /* A static description of an error code ("out of memory"). */
