@@ -29,6 +29,8 @@ struct nitro_repo_ops {
 	/* Rows for a checked query; out NULL means count only. */
 	int (*query)(void *store, const nitro_query *q, nitro_rows *out, size_t *count);
 	void (*free)(nitro_repo *r);
+	/* Optional: a round trip to the store (health checks); NULL: always up. */
+	int (*ping)(nitro_repo *r);
 };
 
 struct nitro_repo {

@@ -5,6 +5,7 @@
 #include <nitro/auth.h>
 #include <nitro/core.h>
 #include <nitro/fcgi.h>
+#include <nitro/pg.h>
 #include <nitro/sql.h>
 #include <nitro/views.h>
 

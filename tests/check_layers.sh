@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/check_layers.sh: dependencies point down the layers (TAP).
 #
-#   core  <-  sql, views  <-  fcgi  <-  auth  <-  cli
+#   core  <-  sql, pg, views  <-  fcgi  <-  auth  <-  cli
 #
 # A layer may use itself and the layers its row below names, nothing else
 # (views knows nothing of FastCGI, core nothing of HTTP).  Checked three
@@ -22,13 +22,14 @@ build=${top_builddir:-.}
 declare -A uses=(
 	[core]=""
 	[sql]="core"
+	[pg]="core"
 	[views]="core"
 	[fcgi]="core views"
 	[auth]="core views fcgi"
-	[cli]="core sql views fcgi auth"
+	[cli]="core sql pg views fcgi auth"
 )
-layers=(core sql views fcgi auth cli)
-libs=(core sql views fcgi auth)	# the ones compiled into libnitro
+layers=(core sql pg views fcgi auth cli)
+libs=(core sql pg views fcgi auth)	# the ones compiled into libnitro
 
 n=0 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
@@ -40,7 +41,7 @@ allowed() {	# allowed LAYER OTHER
 
 # The layer an include line refers to, or nothing (system headers).
 include_layer() {
-	sed -nE 's@^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](nitro/)?(core|sql|views|fcgi|auth|cli)[/.].*@\2@p' <<<"$1"
+	sed -nE 's@^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](nitro/)?(core|sql|pg|db|views|fcgi|auth|cli)[/.].*@\2@p' <<<"$1"
 }
 
 headers=()	# the layers with a public header
