@@ -134,10 +134,12 @@ static int still_up(PGconn *pg)
 
 	if (PQstatus(pg) != CONNECTION_OK || p.fd < 0)
 		return 0;
-	if (poll(&p, 1, 0) <= 0)
-		return 1;
-	/* Readable: read it; a notification leaves the connection fine. */
-	return PQconsumeInput(pg) == 1 && PQstatus(pg) == CONNECTION_OK;
+	/* Readable: read it.  A server shutting down sends its FATAL
+	 * message and then closes: a few reads reach the end-of-file. */
+	for (int i = 0; i < 4 && poll(&p, 1, 0) > 0; i++)
+		if (PQconsumeInput(pg) != 1 || PQstatus(pg) != CONNECTION_OK)
+			return 0;
+	return 1;
 }
 
 struct pgconn *nitro__pg_conn(struct pgrepo *pr)

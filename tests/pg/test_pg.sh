@@ -4,8 +4,7 @@
 # Starts a cluster (tests/pg_lib.sh), then runs each C test program of
 # tests/pg with PG_URL set, renumbering their checks into this script's
 # plan; the reconnect test restarts the server under a running program
-# (it asks by printing "# restart" and waits for "restarted" on its
-# stdin).  Skipped, with the reason, only when PostgreSQL is not installed.
+# (it asks by printing "# restart" and waits for the file $PGT_RESTARTED).  Skipped, with the reason, only when PostgreSQL is not installed.
 set -u
 top=${top_srcdir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 build=${top_builddir:-.}
@@ -29,26 +28,21 @@ run() {
 	local prog=$1 name out rc plan got
 	name=$(basename "$prog")
 	out=$work/$name.out
-	# The program may ask for a server restart: a fifo answers it.
-	rm -f "$work/ctl"
-	mkfifo "$work/ctl"
-	(
-		exec 3<>"$work/ctl"
-		timeout -k 5 300 "$build/$prog" <&3 >"$out" 2>&1
-		echo $? >"$work/rc"
-	) &
+	# The program may ask for a server restart ("# restart"); the file
+	# $PGT_RESTARTED tells it the server is back.
+	export PGT_RESTARTED=$work/$name.restarted
+	rm -f "$PGT_RESTARTED"
+	timeout -k 5 300 "$build/$prog" >"$out" 2>&1 </dev/null &
 	local pid=$!
-	exec 4>"$work/ctl"
 	while kill -0 "$pid" 2>/dev/null; do
-		if grep -q '^# restart$' "$out" 2>/dev/null &&
-		    ! grep -q '^# restarted$' "$out"; then
-			pg_restart_immediate && echo "# restarted" >>"$out"
-			echo restarted >&4
+		if [ ! -e "$PGT_RESTARTED" ] && grep -q '^# restart$' "$out"; then
+			pg_restart_immediate || echo "# pg_restart_immediate failed" >>"$work/log"
+			touch "$PGT_RESTARTED"
 		fi
 		sleep 0.1
 	done
-	exec 4>&-
 	wait "$pid"
+	echo $? >"$work/rc"
 	rc=$(cat "$work/rc")
 	plan=$(sed -nE 's/^1\.\.([0-9]+).*/\1/p' "$out" | head -n 1)
 	got=0
