@@ -29,8 +29,8 @@ static void access_log(nitro_req *req, long long us)
 	nitro_log_begin(&line, NITRO_LOG_INFO, "request");
 	nitro__log_kv_max(&line, "method", req->method, strlen(req->method), LOG_METHOD_MAX);
 	nitro__log_kv_max(&line, "path", req->path, req->path_len, LOG_PATH_MAX);
-	nitro_buf_printf(&line, " status=%d bytes=%zu us=%lld", req->status,
-	    req->bytes_out, us);
+	nitro_buf_printf(&line, " status=%d bytes=%zu us=%lld rid=%s", req->status,
+	    req->bytes_out, us, req->rid);
 	if (req->fail.status)
 		nitro__log_kv_max(&line, "error", req->fail.msg, strlen(req->fail.msg),
 		    LOG_ERROR_MAX);

@@ -16,11 +16,20 @@
 #include "fcgi/parse.h"
 #include "fcgi/router.h"
 
-/* How a request reaches us and how its response leaves. */
-enum nitro_conn_mode { NITRO_CONN_FCGI, NITRO_CONN_CGI };
+/* How a request reaches us and how its response leaves: FastCGI records
+ * on a socket, CGI (stdin, and plain bytes on fd), or the in-process test
+ * client (testc.c: the body from memory, the CGI bytes into a buffer). */
+enum nitro_conn_mode { NITRO_CONN_FCGI, NITRO_CONN_CGI, NITRO_CONN_TEST };
+
+/* Most bytes of one response the test client takes: past it a write
+ * fails as if the client had gone (a stream that never ends). */
+#define NITRO_TESTC_RESPONSE_MAX (16u << 20)
 
 struct nitro_conn {
 	enum nitro_conn_mode mode;
+	nitro_buf *out;		/* test: the response */
+	const char *in;		/* test: the body, in_len bytes, in_off read */
+	size_t in_len, in_off;
 	FCGX_Request *fr;	/* FastCGI: libfcgi's request (params, stdin) */
 	int fd;			/* where records (or CGI output) are written */
 	int request_id;		/* FastCGI request id */
@@ -119,6 +128,10 @@ struct nitro_req {
 	unsigned mw_n;
 	int mw_after_done;
 	struct nitro_local *locals;	/* nitro_req_set() (arena) */
+
+	char rid[NITRO_REQ_ID_MAX + 1];	/* nitro_req_id() */
+	unsigned char rnd[256];	/* random bytes for ids, used from the end */
+	size_t rnd_left;
 };
 
 struct nitro_stream {
@@ -181,6 +194,9 @@ void nitro__req_failed(nitro_req *req, const struct nitro_perr *e);
 void nitro__req_drain(nitro_req *req);
 /* CONTENT_LENGTH says there is a body (present, non-empty, not "0"). */
 int nitro__req_has_body(const nitro_req *req);
+
+/* reqid.c: take the request's id from its X-Request-Id or make one. */
+void nitro__req_id_begin(nitro_req *req);
 
 /* resp.c */
 int nitro__resp_finish(nitro_req *req);

@@ -90,13 +90,42 @@ static int first_bytes(nitro_req *req, const struct nitro_live_opts *o, int fres
 	nitro__mw_after(req);
 	nitro_buf_init_on(&head, mem, sizeof mem, 0);
 	nitro__stream_head(req, &head);
-	if ((rc = head.err) == 0)
+	if ((rc = head.err) != 0) {
+		/* reported below */
+	} else if (req->conn.mode == NITRO_CONN_FCGI) {
 		nitro__fcgi_frame(out, req->conn.request_id, head.data, head.len);
-	nitro__fcgi_frame(out, req->conn.request_id, body.data, body.len);
+		nitro__fcgi_frame(out, req->conn.request_id, body.data, body.len);
+	} else {
+		/* The test client: the bytes, not records. */
+		nitro_buf_append(out, head.data, head.len);
+		nitro_buf_append(out, body.data, body.len);
+	}
 	*body_len = body.len;
 	nitro_buf_free(&head);
 	nitro_buf_free(&body);
 	return rc ? rc : out->err;
+}
+
+/*
+ * Under the test client a live stream is its head and first render, sent
+ * and ended at once: nothing is parked, and no later event comes.
+ */
+static int live_once(nitro_req *req, const struct nitro_live_opts *o, nitro_buf *out)
+{
+	int64_t after;
+	size_t body_len = 0;
+	int rc;
+
+	if ((rc = first_bytes(req, o, !last_event_id(req, &after), out, &body_len)) != 0) {
+		nitro_buf_free(out);
+		nitro_resp_error(req, 500, "The server could not complete the request.");
+		return rc;
+	}
+	rc = nitro__conn_send(&req->conn, out->data, out->len, NULL, 0, 1);
+	nitro_buf_free(out);
+	req->sent = 1;
+	req->bytes_out += body_len;
+	return rc;
 }
 
 int nitro_live(nitro_req *req, const struct nitro_live_opts *o)
@@ -115,7 +144,11 @@ int nitro_live(nitro_req *req, const struct nitro_live_opts *o)
 		rc = nitro_error(NITRO_EINVAL, "live: the response was already sent");
 		goto fail;
 	}
-	if (req->conn.mode != NITRO_CONN_FCGI || h == NULL) {
+	if (req->conn.mode == NITRO_CONN_TEST && !req->is_head) {
+		rc = live_once(req, o, &out);
+		goto fail;	/* which frees udata */
+	}
+	if (req->conn.mode == NITRO_CONN_CGI || (req->conn.mode == NITRO_CONN_FCGI && h == NULL)) {
 		nitro_resp_error(req, 501, "Live streams need a FastCGI worker, not plain CGI.");
 		rc = nitro_error(NITRO_EUNSUPPORTED, "live: not under FastCGI");
 		goto fail;

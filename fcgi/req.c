@@ -123,6 +123,7 @@ void nitro__req_begin(nitro_req *req, struct nitro_conn *conn, char **envp)
 	if (req->query == NULL)
 		req->query = q ? q + 1 : "";
 
+	nitro__req_id_begin(req);
 	if (nitro__check_headers(envp, &req->app->limits, &e) != 0)
 		nitro__req_failed(req, &e);
 	else if (req->path_len > req->app->limits.path_bytes)

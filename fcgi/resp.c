@@ -74,7 +74,8 @@ int nitro_resp_header(nitro_req *req, const char *name, const char *value)
 	if (!valid_value(value))
 		return nitro_error(NITRO_EINVAL,
 		    "header %s: value holds CR, LF or another control byte", name);
-	if (strcasecmp(name, "Content-Length") == 0 || strcasecmp(name, "Status") == 0)
+	if (strcasecmp(name, "Content-Length") == 0 || strcasecmp(name, "Status") == 0 ||
+	    strcasecmp(name, "X-Request-Id") == 0)
 		return nitro_error(NITRO_EINVAL, "header %s is set by the runtime", name);
 	if (strcasecmp(name, "Content-Type") == 0) {
 		/* One Content-Type: a second call replaces the first. */
@@ -269,8 +270,8 @@ int nitro_resp_redirect(nitro_req *req, int status, const char *location)
  * (for buffered responses) Content-Length, then the blank line. */
 int nitro__resp_head(nitro_req *req, nitro_buf *out, int with_length)
 {
-	nitro_buf_printf(out, "Status: %d %s\r\n", req->status,
-	    nitro__status_text(req->status));
+	nitro_buf_printf(out, "Status: %d %s\r\nX-Request-Id: %s\r\n", req->status,
+	    nitro__status_text(req->status), req->rid);
 	nitro_buf_append(out, req->head.data ? req->head.data : "", req->head.len);
 	nitro_buf_append(out, req->cookies_out.data ? req->cookies_out.data : "",
 	    req->cookies_out.len);

@@ -15,8 +15,8 @@ int nitro__stream_head(nitro_req *req, nitro_buf *out)
 	 * not left writing to us. */
 	nitro__req_drain(req);
 	req->status = 200;
-	nitro_buf_puts(out, "Status: 200 OK\r\n"
-	    "Content-Type: text/event-stream\r\n"
+	nitro_buf_printf(out, "Status: 200 OK\r\nX-Request-Id: %s\r\n", req->rid);
+	nitro_buf_puts(out, "Content-Type: text/event-stream\r\n"
 	    "Cache-Control: no-cache\r\n"
 	    "X-Accel-Buffering: no\r\n");
 	/* The handler's headers and cookies; a Content-Type it set is not

@@ -249,6 +249,13 @@ NITRO_API int nitro_req_failed(const nitro_req *req);
 /* The message for that failure, or "". */
 NITRO_API const char *nitro_req_failure(const nitro_req *req);
 
+/* The request's id: the X-Request-Id request header when it is a token of
+ * at most NITRO_REQ_ID_MAX letters, digits and "-_.:+/=" (nginx's
+ * $request_id), else 128 random bits in hex.  Sent back in X-Request-Id
+ * on every response and logged as rid=. */
+#define NITRO_REQ_ID_MAX 64
+NITRO_API const char *nitro_req_id(const nitro_req *req);
+
 /* The application serving the request. */
 NITRO_API nitro_app *nitro_req_app(nitro_req *req);
 
@@ -323,6 +330,50 @@ NITRO_API int nitro_ds_reply_signals(nitro_req *req, json_object *signals,
  * name; a dotted name nests ("errors.title"), a NULL value is "".
  *   nitro_ds_reply_strings(req, "error", "", "title", "", NULL); */
 NITRO_API int nitro_ds_reply_strings(nitro_req *req, const char *name, ...) NITRO_SENTINEL;
+
+/* ---- the in-process test client ------------------------------------------- */
+
+/*
+ * Requests to an application without nginx or sockets, through the same
+ * dispatcher as real ones (limits, CSRF check, middleware, router, error
+ * pages), with a cookie jar.  See nitro_testc_request(3).
+ */
+typedef struct nitro_testc nitro_testc;
+
+struct nitro_test_req {
+	const char *method;		/* NULL: "GET" */
+	const char *path;		/* with the query: "/todos?page=2"; NULL: "/" */
+	const char *const *headers;	/* "Name: value", NULL-terminated; may be NULL */
+	const void *body;		/* NULL: no body */
+	size_t body_len;
+	const char *remote_addr;	/* NULL: "127.0.0.1" */
+};
+
+struct nitro_test_header {
+	const char *name;
+	const char *value;
+};
+
+/* Valid until the client's next request or nitro_testc_free(). */
+struct nitro_test_resp {
+	int status;
+	const struct nitro_test_header *headers;	/* all, in order */
+	size_t nheaders;
+	const char *body;		/* NUL-terminated after body_len bytes */
+	size_t body_len;
+};
+
+NITRO_API nitro_testc *nitro_testc_new(nitro_app *app);
+NITRO_API void nitro_testc_free(nitro_testc *c);
+/* 0 when the application answered (whatever the status), or NITRO_EINVAL
+ * for a malformed request, NITRO_ENOMEM. */
+NITRO_API int nitro_testc_request(nitro_testc *c, const struct nitro_test_req *req,
+    struct nitro_test_resp *resp);
+/* The first header of that name (any case), or NULL. */
+NITRO_API const char *nitro_testc_header(const struct nitro_test_resp *resp,
+    const char *name);
+/* A cookie the jar holds (set by responses), or NULL. */
+NITRO_API const char *nitro_testc_cookie(nitro_testc *c, const char *name);
 
 /* ---- live streams --------------------------------------------------------- */
 

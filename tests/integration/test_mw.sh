@@ -60,4 +60,33 @@ done
 t_is "$(it_curl "$IT_URL/hub")" "streams=0 parked=1" "the hub dropped the stream"
 t_is "$(it_curl "$IT_URL/mw/count")" 1 "the after-function ran once in all"
 
+# ---- request ids ----
+# nginx passes its $request_id (deploy/nginx): 32 hex digits, in the
+# response header and in the worker's access log line, whatever the
+# client sent; on pages, 404s, 413s, the cross-site 403, stream heads.
+ids=()
+check_id() {
+	local what=$1 id
+	id=$(it_header "$H" X-Request-Id)
+	t_like "$id" '^[0-9a-f]{32}$' "$what: X-Request-Id is nginx's id"
+	ids+=("$id")
+}
+get "$IT_URL/" >/dev/null; check_id "a page"
+get "$IT_URL/nothing" >/dev/null; check_id "a 404"
+head -c 1100000 /dev/zero | tr '\0' a >"$IT_DIR/big"
+t_is "$(get -H 'Content-Type: application/x-www-form-urlencoded' --data-binary @"$IT_DIR/big" \
+    "$IT_URL/form")" 413 "a body over the app's limit: 413"
+check_id "the 413"
+t_is "$(get -X POST -H 'Origin: https://evil.example' "$IT_URL/form")" 403 "a cross-site POST: 403"
+check_id "the 403"
+t_is "$(get -H 'X-Request-Id: client-chosen' "$IT_URL/")" 200 "a client's own id"
+check_id "a client's X-Request-Id is replaced by nginx's"
+curl -s --max-time 2 -D "$H" -o /dev/null "$IT_URL/sse" >/dev/null
+check_id "a stream's head"
+t_is "$(printf '%s\n' "${ids[@]}" | sort -u | wc -l)" "${#ids[@]}" "every request its own id"
+for id in "${ids[0]}" "${ids[2]}" "${ids[3]}"; do
+	it_wait_grep "$IT_DIR/workers.stderr" "rid=$id" >/dev/null 2>&1
+	t_is "$(grep -c "rid=$id" "$IT_DIR/workers.stderr")" 1 "the access log line has rid=$id"
+done
+
 it_done

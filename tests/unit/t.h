@@ -68,6 +68,25 @@ static inline void t_dump(const char *p, size_t n)
 	putchar('\n');
 }
 
+/* Take the X-Request-Id line that follows the status line out of a CGI
+ * response in s (it differs in every run), so that the rest can be
+ * compared byte for byte; 1 when it was there, a 32-digit hex id. */
+static inline int t_drop_request_id(char *s, size_t *len)
+{
+	char *p = strstr(s, "\r\n");
+	size_t n;
+
+	if (p == NULL || strncmp(p + 2, "X-Request-Id: ", 14) != 0)
+		return 0;
+	n = strspn(p + 16, "0123456789abcdef");
+	if (strncmp(p + 16 + n, "\r\n", 2) != 0)
+		return 0;
+	/* s[0..*len) and its NUL, less the line. */
+	memmove(p + 2, p + 18 + n, *len + 1 - (size_t)(p + 18 + n - s));
+	*len -= 16 + n;
+	return n == 32;
+}
+
 static inline int t_done(void)
 {
 	printf("1..%d\n", t_n);

@@ -45,6 +45,8 @@ static void read_response(void)
 	}
 done:
 	out[len] = '\0';
+	if (len > 0 && !t_drop_request_id(out, &len))
+		T_OK(0, "the response has a made X-Request-Id after its status");
 }
 
 static void run(char **envp)

@@ -68,6 +68,8 @@ static void run(char **envp, struct result *r)
 	nitro__req_end(&req);
 	nitro__req_destroy(&req);
 	r->len = read_records(r->out, sizeof r->out, &r->ended, &r->nrec);
+	if (r->len > 0 && !t_drop_request_id(r->out, &r->len))
+		T_OK(0, "the response has a made X-Request-Id after its status");
 }
 
 /* 1 when s[0..n) is valid UTF-8 without control bytes but \n. */
