@@ -108,23 +108,34 @@ void nitro_auth_free(nitro_auth *a)
 	free(a);
 }
 
-size_t nitro__auth_delete(const nitro_schema *s, const nitro_query *q)
+int nitro__auth_delete(const nitro_schema *s, const nitro_query *q, size_t *gone)
 {
-	size_t off = nitro_entity_field(s, "id")->offset, gone = 0;
-	nitro_rows rows;
+	size_t off = nitro_entity_field(s, "id")->offset, n = 0;
+	nitro_rows rows = { NULL, 0, NULL };
+	int rc = nitro_entity_query(s, q, &rows);
 
-	if (nitro_entity_query(s, q, &rows) != 0)
-		return 0;
-	for (size_t i = 0; i < rows.n; i++) {
+	for (size_t i = 0; rc == 0 && i < rows.n; i++) {
 		const char *row = (const char *)rows.items + i * s->size;
 		int64_t id;
 
 		memcpy(&id, row + off, sizeof id);
-		if (nitro_entity_delete(s, nitro_id_int(id)) == 0)
-			gone++;
+		if ((rc = nitro_entity_delete(s, nitro_id_int(id))) == 0)
+			n++;
+		else if (rc == NITRO_ENOTFOUND)	/* another worker was first */
+			rc = 0;
 	}
 	nitro_rows_free(&rows);
-	return gone;
+	if (gone != NULL)
+		*gone = n;
+	return rc;
+}
+
+int nitro__auth_forget(const nitro_schema *s, const char *field, const char *value)
+{
+	nitro_cond c = { field, NITRO_OP_EQ, nitro_v_text(value) };
+	nitro_query q = { .all = &c, .nall = 1, .limit = 1 };
+
+	return nitro__auth_delete(s, &q, NULL);
 }
 
 size_t nitro_auth_sweep(nitro_auth *a)

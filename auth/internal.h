@@ -64,9 +64,12 @@ struct nitro_auth {
 int64_t nitro__auth_now(const nitro_auth *a);
 /* Run the sweep when sweep_ms has passed since the last one here. */
 void nitro__auth_maybe_sweep(nitro_auth *a);
-/* Delete the rows of s that q selects (INT id); how many went.  Another
- * worker may delete the same rows at the same time: gone is gone. */
-size_t nitro__auth_delete(const nitro_schema *s, const nitro_query *q);
+/* Delete the rows of s that q selects (INT id); *gone (may be NULL) gets
+ * how many went.  Another worker may delete the same rows at the same
+ * time: gone is gone, not an error. */
+int nitro__auth_delete(const nitro_schema *s, const nitro_query *q, size_t *gone);
+/* Delete the row of s whose unique TEXT field is value, if there is one. */
+int nitro__auth_forget(const nitro_schema *s, const char *field, const char *value);
 
 /* ---- password.c ---- */
 int nitro__sodium_init(void);

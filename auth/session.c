@@ -105,18 +105,13 @@ int nitro__session_find(nitro_auth *a, const char *token, struct nitro_session *
 
 int nitro__session_end(nitro_auth *a, const char *token)
 {
-	struct nitro_session s;
-	int rc;
+	char digest[NITRO__HASH_HEX];
 
 	(void)a;
-	rc = lookup(token, &s);
-	if (rc == NITRO_ENOTFOUND)
+	if (!token_ok(token))
 		return 0;
-	if (rc != 0)
-		return rc;
-	rc = nitro_session_delete(nitro_id_int(s.id));
-	nitro_session_clear(&s);
-	return rc == NITRO_ENOTFOUND ? 0 : rc;
+	nitro__hash_hex(token, NITRO__TOKEN_HEX - 1, digest);
+	return nitro__auth_forget(&nitro_session_schema, "digest", digest);
 }
 
 int nitro__session_cookie(nitro_auth *a, nitro_req *req, const char *token)
@@ -142,5 +137,8 @@ size_t nitro__session_sweep(nitro_auth *a)
 	};
 	nitro_query q = { .any = any, .nany = 2, .limit = NITRO__SWEEP_ROWS };
 
-	return nitro__auth_delete(&nitro_session_schema, &q);
+	size_t gone = 0;
+
+	nitro__auth_delete(&nitro_session_schema, &q, &gone);
+	return gone;
 }

@@ -102,17 +102,8 @@ int nitro__throttle_fail(nitro_auth *a, const char *key)
 
 int nitro__throttle_clear(nitro_auth *a, const char *key)
 {
-	struct nitro_throttle t;
-	int rc = nitro_throttle_find_by("subject", nitro_v_text(key), &t);
-
 	(void)a;
-	if (rc == NITRO_ENOTFOUND)
-		return 0;
-	if (rc != 0)
-		return rc;
-	rc = nitro_throttle_delete(nitro_id_int(t.id));
-	nitro_throttle_clear(&t);
-	return rc == NITRO_ENOTFOUND ? 0 : rc;
+	return nitro__auth_forget(&nitro_throttle_schema, "subject", key);
 }
 
 size_t nitro__throttle_sweep(nitro_auth *a)
@@ -121,5 +112,8 @@ size_t nitro__throttle_sweep(nitro_auth *a)
 		nitro_v_int(nitro__auth_now(a) - a->o.window_ms) };
 	nitro_query q = { .all = &old, .nall = 1, .limit = NITRO__SWEEP_ROWS };
 
-	return nitro__auth_delete(&nitro_throttle_schema, &q);
+	size_t gone = 0;
+
+	nitro__auth_delete(&nitro_throttle_schema, &q, &gone);
+	return gone;
 }
