@@ -69,7 +69,7 @@ t_is "$(ls -A)" "" "refused names create nothing"
 t_is "$?" 0 "nitro new demo succeeds"
 t_like "$(cat "$IT_DIR/out")" 'nitro serve --app \./demo' "and says how to run it"
 t_is "$(cd demo && find . -type f | sort | tr '\n' ' ')" \
-    "./.env ./.gitignore ./Makefile.am ./README.md ./autogen.sh ./configure.ac ./src/app.c ./src/app.h ./src/main.c ./tests/test_app.c " \
+    "./.env ./.gitignore ./Makefile.am ./README.md ./autogen.sh ./configure.ac ./src/accounts.c ./src/app.c ./src/app.h ./src/main.c ./tests/test_app.c " \
     "it writes the skeleton's files"
 t_run "autogen.sh is executable" test -x demo/autogen.sh
 t_is "$(grep -rlE '@[A-Z_]+@' demo)" "" "no template marker is left"
@@ -138,6 +138,21 @@ data: elements <li id="note-1">Buy &lt;milk&gt;</li>
 
 id: 1' \
     "the open stream got the note as it was added, then its id"
+# Accounts: the guard, signup, the session, logout, login.
+t_is "$(it_status "$url/account")" 303 "/account without a session is sent away"
+t_like "$(it_curl "$url/signup")" 'name="email".*name="password"' "/signup is a form with email and password"
+jar=$IT_DIR/jar
+t_is "$(it_status "$url/signup" -c "$jar" -d 'email=ann%40example.com&password=correct+horse')" 303 \
+    "POST /signup makes an account"
+t_like "$(it_curl -b "$jar" "$url/account")" 'ann@example\.com' "and /account shows it"
+old=$(sed -nE 's/.*nitro_session\t([0-9a-f]+)$/\1/p' "$jar")
+t_is "$(it_status "$url/logout" -b "$jar" -c "$jar" -X POST)" 303 "POST /logout"
+t_is "$(it_status "$url/account" -b "nitro_session=$old")" 303 "the id of before the logout opens nothing"
+t_is "$(it_status "$url/login" -d 'email=ann%40example.com&password=wrong+horse')" 401 \
+    "a wrong password is 401"
+t_is "$(it_status "$url/login" -c "$jar" -d 'email=ann%40example.com&password=correct+horse')" 303 \
+    "the right one logs in"
+t_is "$(it_status "$url/account" -b "$jar")" 200 "and opens /account"
 t_run "the database is in var/" test -s var/demo.db
 kill -TERM "$serve"
 wait "$serve"
@@ -148,6 +163,7 @@ t_like "$("$NITRO" db status 2>&1)" 'database +var/demo\.db' \
     "nitro db reads the database from .env, as the application does"
 t_run "and no other database file appears" test ! -e nitro.db
 t_like "$(./demo ddl)" 'CREATE TABLE IF NOT EXISTS "note"' "./demo ddl prints the tables' SQL"
+t_like "$(./demo ddl)" 'CREATE TABLE IF NOT EXISTS "nitro_account"' "the accounts' too"
 "$NITRO" db new create_notes >/dev/null && ./demo ddl >>migrations/0001_create_notes.sql
 export NITRO_DB=var/fresh.db
 t_like "$("$NITRO" db status 2>&1)" 'var/fresh\.db \(does not exist yet\)' \

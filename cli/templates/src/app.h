@@ -31,4 +31,8 @@ int app_view_notes(nitro_html *h, int64_t *newest);
  * nitro_errmsg(). */
 int app_add_note(const char *title);
 
+/* Accounts (accounts.c): GET and POST /signup and /login, POST /logout,
+ * and GET /account, which only a signed-in user may see. */
+int app_account_routes(nitro_app *app, nitro_auth *auth);
+
 #endif
