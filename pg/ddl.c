@@ -96,7 +96,7 @@ static int check_names(const nitro_schema *s, const struct nitro__schema_rt *rt)
 	return 0;
 }
 
-static int column_def(nitro_buf *b, const nitro_field *f)
+static int column_def(nitro_buf *b, const char *table, const nitro_field *f)
 {
 	int rc;
 
@@ -104,6 +104,9 @@ static int column_def(nitro_buf *b, const nitro_field *f)
 	nitro_buf_printf(b, " %s", f->id && !f->uuid ? "BIGINT" : col_type(f));
 	if (f->id) {
 		nitro_buf_puts(b, " PRIMARY KEY");
+		/* Plain SQL inserts (a migration's seed rows) get ids too. */
+		if (!f->uuid)
+			nitro_buf_printf(b, " DEFAULT nitro_next_id('%s')", table);
 		return 0;
 	}
 	if (f->required)
@@ -127,7 +130,9 @@ const char nitro__pg_internal_ddl[] =
 	"CREATE TABLE IF NOT EXISTS nitro_migrations ("
 	" version BIGINT PRIMARY KEY,"
 	" name TEXT NOT NULL,"
-	" applied_at BIGINT NOT NULL);";
+	" applied_at BIGINT NOT NULL);"
+	"CREATE OR REPLACE FUNCTION nitro_next_id(t text) RETURNS bigint LANGUAGE sql AS "
+	"'UPDATE nitro_ids SET last = last + 1 WHERE name = t RETURNING last';";
 
 int nitro_pg_ddl(const nitro_schema *s, nitro_buf *b)
 {
@@ -140,7 +145,8 @@ int nitro_pg_ddl(const nitro_schema *s, nitro_buf *b)
 		return nitro_error(NITRO_EINVAL, "ddl: no buffer");
 	if ((rc = check_names(s, rt)) < 0)
 		return rc;
-	nitro_buf_puts(b, "CREATE TABLE IF NOT EXISTS ");
+	/* Nitro's own tables first: the id's default calls nitro_next_id(). */
+	nitro_buf_printf(b, "%s\nCREATE TABLE IF NOT EXISTS ", nitro__pg_internal_ddl);
 	nitro__pg_ident(b, s->name);
 	nitro_buf_puts(b, " (\n");
 	for (size_t i = 0; i < rt->n; i++) {
@@ -150,7 +156,7 @@ int nitro_pg_ddl(const nitro_schema *s, nitro_buf *b)
 			continue;
 		nitro_buf_puts(b, first ? "\t" : ",\n\t");
 		first = 0;
-		if ((rc = column_def(b, f)) < 0)
+		if ((rc = column_def(b, s->name, f)) < 0)
 			return rc;
 	}
 	nitro_buf_puts(b, "\n);\n");
@@ -163,9 +169,9 @@ int nitro_pg_ddl(const nitro_schema *s, nitro_buf *b)
 			    "\"%s\"(\"%s\");\n", s->name, f->name, s->name, f->name);
 	}
 	if (!rt->f[rt->id].uuid)
-		nitro_buf_printf(b, "%s\nINSERT INTO nitro_ids(name, last) SELECT '%s', "
+		nitro_buf_printf(b, "INSERT INTO nitro_ids(name, last) SELECT '%s', "
 		    "coalesce(max(\"%s\"), 0) FROM \"%s\" ON CONFLICT (name) DO NOTHING;\n",
-		    nitro__pg_internal_ddl, s->name, rt->f[rt->id].name, s->name);
+		    s->name, rt->f[rt->id].name, s->name);
 	return b->err;
 }
 
@@ -211,13 +217,16 @@ int nitro__pg_store_sql(struct pgstore *ps)
 	if (ps->idf->uuid) {
 		ps->sql[PQ_INSERT] = NULL;	/* text ids come with the record */
 	} else {
-		nitro_buf_printf(&b, "WITH n AS (UPDATE nitro_ids SET last=last+1 WHERE "
-		    "name='%s' RETURNING last) INSERT INTO \"%s\"(\"%s\"%s) SELECT n.last", t, t,
-		    id, nset ? rest.data : "");
-		if (nset)
-			nitro_buf_putc(&b, ',');
-		params(&b, 1, nset);
-		nitro_buf_printf(&b, " FROM n RETURNING \"%s\"", id);
+		/* The id's default: nitro_next_id(), in the statement. */
+		nitro_buf_printf(&b, "INSERT INTO \"%s\"", t);
+		if (nset) {
+			nitro_buf_printf(&b, "(%s) VALUES(", rest.data + 1);
+			params(&b, 1, nset);
+			nitro_buf_putc(&b, ')');
+		} else {
+			nitro_buf_puts(&b, " DEFAULT VALUES");
+		}
+		nitro_buf_printf(&b, " RETURNING \"%s\"", id);
 		if (b.err || (ps->sql[PQ_INSERT] = nitro_buf_steal(&b, NULL)) == NULL)
 			goto nomem;
 	}

@@ -21,6 +21,9 @@ enum { PQ_GET, PQ_INSERT, PQ_UPSERT_ID, PQ_DELETE, PQ_BUMP, PQ_NSTMT };
 #define PG_MAX_CONNS 64
 #define PG_RETRIES 3
 #define PG_URL_MAX 4096
+/* Setup (Nitro's tables, development mode's tables) and migrations of one
+ * database run one process at a time, under this transaction lock. */
+#define PG_SETUP_LOCK "SELECT pg_advisory_xact_lock(7243117)"
 
 struct pgstore {
 	struct pgrepo *repo;

@@ -438,7 +438,7 @@ static int create_table(struct pgconn *c, const nitro_schema *s)
 	}
 	if ((rc = nitro__pg_tx_begin(c, &nested)) == 0) {
 		/* Workers starting at once: one creates, the others wait. */
-		rc = nitro__pg_simple(c, "SELECT pg_advisory_xact_lock(7243117)");
+		rc = nitro__pg_simple(c, PG_SETUP_LOCK);
 		if (rc == 0)
 			rc = nitro__pg_simple(c, ddl.data);
 		rc = nitro__pg_tx_end(c, nested, rc);
@@ -605,7 +605,7 @@ nitro_repo *nitro_pgrepo_new(const char *url, const struct nitro_pg_opts *opts)
 	/* Nitro's own tables, made by one process at a time. */
 	if (nitro__pg_simple(c, "BEGIN") < 0)
 		goto fail;
-	if (nitro__pg_simple(c, "SELECT pg_advisory_xact_lock(7243117)") < 0 ||
+	if (nitro__pg_simple(c, PG_SETUP_LOCK) < 0 ||
 	    nitro__pg_simple(c, nitro__pg_internal_ddl) < 0 ||
 	    nitro__pg_simple(c, "COMMIT") < 0) {
 		nitro__pg_tx_end(c, 0, -1);

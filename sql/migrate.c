@@ -16,16 +16,11 @@
 #include <unistd.h>
 
 #include "sql/internal.h"
+#include "sql/migfiles.h"
 
-#define NAME_MAX_LEN 100
+#define NAME_MAX_LEN NITRO__MIG_NAME_MAX
 #define FILES_MAX 10000
 #define FILE_MAX (16 << 20)
-
-struct mig {
-	int64_t version;
-	char name[NAME_MAX_LEN + 1];
-	char file[NAME_MAX_LEN + 32];	/* 18 digits, '_', name, ".sql" */
-};
 
 int nitro__sql_migration_name(const char *file, int64_t *version, char *name, size_t cap)
 {
@@ -55,17 +50,17 @@ int nitro__sql_migration_name(const char *file, int64_t *version, char *name, si
 
 static int cmp_mig(const void *a, const void *b)
 {
-	const struct mig *x = a, *y = b;
+	const struct nitro__mig *x = a, *y = b;
 
 	return (x->version > y->version) - (x->version < y->version);
 }
 
 /* The migration files of dir, sorted; other files are ignored. */
-static int list_dir(const char *dir, struct mig **out, size_t *n)
+int nitro__mig_list(const char *dir, struct nitro__mig **out, size_t *n)
 {
 	DIR *d;
 	struct dirent *e;
-	struct mig *v = NULL;
+	struct nitro__mig *v = NULL;
 	size_t k = 0, cap = 0;
 	int rc = 0;
 
@@ -77,7 +72,7 @@ static int list_dir(const char *dir, struct mig **out, size_t *n)
 		return nitro_error(errno == ENOENT ? NITRO_ENOTFOUND : NITRO_EIO,
 		    "migrations: cannot open %s: %s", dir, strerror(errno));
 	while ((e = readdir(d)) != NULL) {
-		struct mig m;
+		struct nitro__mig m;
 
 		if (nitro__sql_migration_name(e->d_name, &m.version, m.name, sizeof m.name) < 0)
 			continue;
@@ -85,7 +80,7 @@ static int list_dir(const char *dir, struct mig **out, size_t *n)
 		memcpy(m.file, e->d_name, strlen(e->d_name) + 1);
 		if (k == cap) {
 			size_t ncap = cap ? cap * 2 : 16;
-			struct mig *grown;
+			struct nitro__mig *grown;
 
 			if (ncap > FILES_MAX || (grown = realloc(v, ncap * sizeof *v)) == NULL) {
 				rc = ncap > FILES_MAX ? nitro_error(NITRO_ELIMIT,
@@ -120,7 +115,7 @@ out:
 int nitro_sql_migrate_status(nitro_repo *r, const char *dir, struct nitro_sql_status *st)
 {
 	struct sqlconn *c = NULL;
-	struct mig *v;
+	struct nitro__mig *v;
 	size_t n;
 	int rc;
 
@@ -133,7 +128,7 @@ int nitro_sql_migrate_status(nitro_repo *r, const char *dir, struct nitro_sql_st
 	if (c != NULL && (rc = nitro__sql_db_version(c, &st->db_version)) < 0)
 		return rc;
 	/* A directory not made yet holds no migrations. */
-	if ((rc = list_dir(dir, &v, &n)) == NITRO_ENOTFOUND)
+	if ((rc = nitro__mig_list(dir, &v, &n)) == NITRO_ENOTFOUND)
 		return 0;
 	if (rc < 0)
 		return rc;
@@ -144,7 +139,7 @@ int nitro_sql_migrate_status(nitro_repo *r, const char *dir, struct nitro_sql_st
 	return 0;
 }
 
-static int read_file(const char *dir, const char *file, char **out)
+int nitro__mig_read(const char *dir, const char *file, char **out)
 {
 	char path[4200];
 	struct stat sb;
@@ -219,7 +214,7 @@ int nitro_sql_migrate(nitro_repo *r, const char *dir, size_t *applied)
 	static const char rec[] =
 		"INSERT INTO nitro_migrations(version, name, applied_at) VALUES(?,?,?)";
 	struct sqlconn *c = nitro__sql_repo_conn(r);
-	struct mig *v;
+	struct nitro__mig *v;
 	size_t n, done = 0;
 	int64_t have;
 	int rc;
@@ -230,7 +225,7 @@ int nitro_sql_migrate(nitro_repo *r, const char *dir, size_t *applied)
 		return nitro__errcode();
 	if (c->depth)
 		return nitro_error(NITRO_EINVAL, "migrate: a transaction is open on this thread");
-	if ((rc = nitro__sql_db_version(c, &have)) < 0 || (rc = list_dir(dir, &v, &n)) < 0)
+	if ((rc = nitro__sql_db_version(c, &have)) < 0 || (rc = nitro__mig_list(dir, &v, &n)) < 0)
 		return rc;
 	if (have > (n ? v[n - 1].version : 0)) {
 		rc = nitro_error(NITRO_EUNSUPPORTED, "the database is at migration %" PRId64
@@ -244,7 +239,7 @@ int nitro_sql_migrate(nitro_repo *r, const char *dir, size_t *applied)
 
 		if (v[i].version <= have)
 			continue;
-		if ((rc = read_file(dir, v[i].file, &sql)) < 0)
+		if ((rc = nitro__mig_read(dir, v[i].file, &sql)) < 0)
 			goto out;
 		if ((rc = nitro__sql_exec(c, "BEGIN IMMEDIATE")) < 0) {
 			free(sql);
@@ -278,7 +273,7 @@ out:
 
 int nitro_sql_migration_new(const char *dir, const char *name, char *path, size_t cap)
 {
-	struct mig *v, m;
+	struct nitro__mig *v, m;
 	size_t n;
 	int64_t next;
 	char file[NAME_MAX_LEN + 40], full[4200];
@@ -286,7 +281,7 @@ int nitro_sql_migration_new(const char *dir, const char *name, char *path, size_
 
 	if (name == NULL || path == NULL || cap == 0)
 		return nitro_error(NITRO_EINVAL, "migration: a name and a path buffer are needed");
-	if ((rc = list_dir(dir, &v, &n)) < 0)
+	if ((rc = nitro__mig_list(dir, &v, &n)) < 0)
 		return rc;
 	next = n ? v[n - 1].version + 1 : 1;
 	free(v);

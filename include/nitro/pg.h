@@ -52,6 +52,15 @@ NITRO_API int nitro_pg_rollback(nitro_repo *r);
  * (what development mode runs), for writing a migration. */
 NITRO_API int nitro_pg_ddl(const nitro_schema *s, nitro_buf *out);
 
+/* Migrations: files NNNN_name.sql in dir, as nitro_sql_migrate() reads
+ * them, each applied in its own transaction and recorded in
+ * nitro_migrations; *applied (may be NULL) gets how many. */
+NITRO_API int nitro_pg_migrate(nitro_repo *r, const char *dir, size_t *applied);
+/* The newest applied version (0: none), the newest file's, and how many
+ * files are pending. */
+NITRO_API int nitro_pg_migrate_status(nitro_repo *r, const char *dir, int64_t *version,
+    int64_t *latest, size_t *pending);
+
 #ifdef __cplusplus
 }
 #endif

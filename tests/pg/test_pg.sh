@@ -35,7 +35,7 @@ run() {
 	timeout -k 5 300 "$build/$prog" >"$out" 2>&1 </dev/null &
 	local pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
-		if [ ! -e "$PGT_RESTARTED" ] && grep -q '^# restart$' "$out"; then
+		if [ ! -e "$PGT_RESTARTED" ] && grep -q '^# restart$' "$out" 2>/dev/null; then
 			pg_restart_immediate || echo "# pg_restart_immediate failed" >>"$work/log"
 			touch "$PGT_RESTARTED"
 		fi
@@ -63,7 +63,7 @@ run() {
 	fi
 }
 
-for prog in tests/pg/test_pg_conformance tests/pg/test_pg_repo; do
+for prog in tests/pg/test_pg_conformance tests/pg/test_pg_repo tests/pg/test_pg_cli; do
 	run "$prog"
 done
 echo "1..$n"
