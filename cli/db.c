@@ -1,15 +1,17 @@
 /*
  * `nitro db`: migrations from the command line.
  *
- *   nitro db [--db PATH] [--dir DIR] status
- *   nitro db [--db PATH] [--dir DIR] migrate
+ *   nitro db [--db PATH|URL] [--dir DIR] status
+ *   nitro db [--db PATH|URL] [--dir DIR] migrate
  *   nitro db [--dir DIR] new NAME
  *
  * The configuration is the application's: ./.env is read first, as the
  * application reads it (nitro_config_load), so PATH defaults to the same
  * NITRO_DB the application opens, and DIR to $NITRO_MIGRATIONS (or
  * migrations).  With no NITRO_DB anywhere and no --db the command says
- * so instead of guessing a file.  status creates nothing.  Every failure
+ * so instead of guessing a file.  A postgresql:// (postgres://) URL names
+ * a PostgreSQL database, anything else a SQLite file (nitro_db_kind).
+ * status creates nothing but, on PostgreSQL, Nitro's own two tables.  Every failure
  * prints one line that says what to do.
  */
 #include <errno.h>
@@ -19,6 +21,8 @@
 #include <unistd.h>
 
 #include <nitro/core.h>
+#include <nitro/db.h>
+#include <nitro/pg.h>
 #include <nitro/sql.h>
 
 #include "cli/db.h"
@@ -26,9 +30,10 @@
 static int usage(void)
 {
 	fprintf(stderr,
-	    "usage: nitro db [--db PATH] [--dir DIR] status|migrate\n"
+	    "usage: nitro db [--db PATH|URL] [--dir DIR] status|migrate\n"
 	    "       nitro db [--dir DIR] new NAME\n"
-	    "  --db PATH   the database (default: NITRO_DB, from the environment or ./.env)\n"
+	    "  --db PATH|URL  the database: a SQLite file or a postgresql:// URL\n"
+	    "              (default: NITRO_DB, from the environment or ./.env)\n"
 	    "  --dir DIR   the migrations (default $NITRO_MIGRATIONS or migrations)\n");
 	return 2;
 }
@@ -41,9 +46,11 @@ static int fail(const char *what)
 
 static int status(nitro_repo *r, const char *db, const char *dir)
 {
-	struct nitro_sql_status st;
+	struct nitro_sql_status st = {0};
 
-	if (nitro_sql_migrate_status(r, dir, &st) < 0)
+	/* No repository: a SQLite file that does not exist yet. */
+	if (r == NULL ? nitro_sql_migrate_status(r, dir, &st) < 0 :
+	    nitro_db_migrate_status(r, dir, &st.db_version, &st.latest, &st.pending) < 0)
 		return fail("status");
 	printf("database    %s%s\n", db, r ? "" : " (does not exist yet)");
 	printf("migrations  %s%s\n", dir, access(dir, F_OK) == 0 ? "" : " (does not exist yet)");
@@ -64,12 +71,12 @@ static int migrate(nitro_repo *r, const char *dir)
 	struct nitro_sql_status st;
 	size_t n = 0;
 
-	if (nitro_sql_migrate(r, dir, &n) < 0) {
+	if (nitro_db_migrate(r, dir, &n) < 0) {
 		if (n)
 			fprintf(stderr, "nitro db migrate: %zu applied before the failure\n", n);
 		return fail("migrate");
 	}
-	if (nitro_sql_migrate_status(r, dir, &st) < 0)
+	if (nitro_db_migrate_status(r, dir, &st.db_version, &st.latest, &st.pending) < 0)
 		return fail("migrate");
 	printf("applied %zu migration%s; the database is at version %lld\n", n,
 	    n == 1 ? "" : "s", (long long)st.db_version);
@@ -123,7 +130,11 @@ int nitro_cli_db(int argc, char **argv)
 		    argv[i]);
 		return 1;
 	}
-	if (strcmp(argv[i], "status") == 0) {
+	if (nitro_db_kind(db) == NITRO_DB_POSTGRESQL) {
+		if ((r = nitro_pgrepo_new(db, NULL)) == NULL)
+			return fail(argv[i]);
+		rc = strcmp(argv[i], "status") == 0 ? status(r, db, dir) : migrate(r, dir);
+	} else if (strcmp(argv[i], "status") == 0) {
 		/* A question creates nothing: a missing file is version 0. */
 		if (stat(db, &sb) == 0 && (r = nitro_sqlrepo_new(db, &ro)) == NULL)
 			return fail("status");

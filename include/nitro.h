@@ -4,6 +4,7 @@
 
 #include <nitro/auth.h>
 #include <nitro/core.h>
+#include <nitro/db.h>
 #include <nitro/fcgi.h>
 #include <nitro/pg.h>
 #include <nitro/sql.h>

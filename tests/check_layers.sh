@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/check_layers.sh: dependencies point down the layers (TAP).
 #
-#   core  <-  sql, pg, views  <-  fcgi  <-  auth  <-  cli
+#   core  <-  sql  <-  pg (sql's migration files only)  <-  db
+#   core  <-  views  <-  fcgi  <-  auth;  all of them  <-  cli
 #
 # A layer may use itself and the layers its row below names, nothing else
 # (views knows nothing of FastCGI, core nothing of HTTP).  Checked three
@@ -22,14 +23,15 @@ build=${top_builddir:-.}
 declare -A uses=(
 	[core]=""
 	[sql]="core"
-	[pg]="core"
+	[pg]="core sql"
+	[db]="core sql pg"
 	[views]="core"
 	[fcgi]="core views"
 	[auth]="core views fcgi"
-	[cli]="core sql pg views fcgi auth"
+	[cli]="core sql pg db views fcgi auth"
 )
-layers=(core sql pg views fcgi auth cli)
-libs=(core sql pg views fcgi auth)	# the ones compiled into libnitro
+layers=(core sql pg db views fcgi auth cli)
+libs=(core sql pg db views fcgi auth)	# the ones compiled into libnitro
 
 n=0 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
