@@ -7,7 +7,7 @@
  *   2. The handler saves an entity in SQLite.  The repository is opened
  *      with log_changes, so the same transaction appends "counter.saved"
  *      or "chat.saved" (the record as JSON) to the durable event log.
- *   3. Every worker's hub follows that log (nitro_sql_transport) and hands
+ *   3. Every worker's hub follows that log (nitro_db_transport) and hands
  *      each new event to the render callback of every stream parked on
  *      GET /live, which turns it into a datastar-patch-elements event.
  *   4. The event's log id is its SSE id: a browser that reconnects with
@@ -210,7 +210,7 @@ static int counter_change(nitro_req *req, void *udata)
 		return nitro_resp_error(req, 404, "no such counter action");
 	/* Read and write in one transaction: it takes the write lock at
 	 * once, so that two workers never add to the same old value. */
-	if ((rc = nitro_sql_begin(db)) < 0)
+	if ((rc = nitro_db_begin(db)) < 0)
 		return rc;
 	if ((rc = counter_get(nitro_id_int(1), &c)) == NITRO_ENOTFOUND) {
 		rc = counter_init(&c);
@@ -222,9 +222,9 @@ static int counter_change(nitro_req *req, void *udata)
 		counter_clear(&c);
 	}
 	if (rc == 0)
-		rc = nitro_sql_commit(db);
+		rc = nitro_db_commit(db);
 	else
-		nitro_sql_rollback(db);
+		nitro_db_rollback(db);
 	return rc < 0 ? rc : nitro_resp_send(req, 204, NULL, NULL, 0);
 }
 
@@ -338,21 +338,23 @@ static int home(nitro_req *req, void *udata)
 
 /* ---- start-up ---------------------------------------------------------------- */
 
+/* NITRO_DB: a SQLite file or a postgresql:// URL.  Reconnects further back
+ * than KEEP_EVENTS get "nitro.gap". */
 static int open_db(void)
 {
-	struct nitro_sql_opts o = { .create_tables = 1, .log_changes = 1 };
+	struct nitro_db_opts o = { .create_tables = 1, .log_changes = 1,
+	    .events_keep = KEEP_EVENTS };
 	const char *path = getenv("NITRO_DB");
 
 	if (path == NULL || *path == '\0') {
 		path = "var/live.db";
 		mkdir("var", 0755);
 	}
-	if ((db = nitro_sqlrepo_new(path, &o)) == NULL ||
+	if ((db = nitro_db_open(path, &o)) == NULL ||
 	    nitro_entity_bind(&counter_schema, db, NULL) != 0 ||
 	    nitro_entity_bind(&chat_schema, db, NULL) != 0)
 		return -1;
-	/* Reconnects further back than this get "nitro.gap". */
-	return nitro_sql_events_prune(db, KEEP_EVENTS, 0, NULL);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -362,7 +364,7 @@ int main(int argc, char **argv)
 	int rc = -1;
 
 	if (open_db() != 0 ||
-	    (events = nitro_sql_transport(db)) == NULL || (app = nitro_app_new(&(struct nitro_app_opts){.transport = events})) == NULL ||
+	    (events = nitro_db_transport(db)) == NULL || (app = nitro_app_new(&(struct nitro_app_opts){.transport = events})) == NULL ||
 	    nitro_route(app, "GET /", home, NULL) != 0 ||
 	    datastar_js_route(app) != 0 ||
 	    nitro_route(app, "GET /live", live, NULL) != 0 ||

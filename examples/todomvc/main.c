@@ -18,7 +18,7 @@
  *   1. The action changes the todos and publishes "todos.changed" in the
  *      same SQLite transaction (an outbox: only committed changes are
  *      announced, and every committed one is).
- *   2. Each worker's hub follows the event log (nitro_sql_transport) and
+ *   2. Each worker's hub follows the event log (nitro_db_transport) and
  *      calls render() for every browser parked on GET /todos/live.
  *   3. render() reads the list and sends it patched as that browser's
  *      filter shows it.  Datastar morphs it in: an item being edited in
@@ -39,7 +39,6 @@
 #include <nitro.h>
 
 #include "../datastar_js.h"
-#include <nitro/sql.h>
 
 #define TITLE_MAX 200
 #define TODO_FIELDS(X) \
@@ -373,7 +372,7 @@ static int live(nitro_req *req, void *u)
 /* Every change is one transaction that also publishes "todos.changed". */
 static int change_begin(void)
 {
-	return nitro_sql_begin(db);
+	return nitro_db_begin(db);
 }
 
 static int change_end(nitro_req *req, int rc)
@@ -384,12 +383,9 @@ static int change_end(nitro_req *req, int rc)
 		rc = nitro_publish(nitro_app_transport(nitro_req_app(req)), "todos.changed",
 		    "{}", &id);
 	if (rc == 0)
-		rc = nitro_sql_commit(db);
+		rc = nitro_db_commit(db);
 	else
-		nitro_sql_rollback(db);
-	/* Now and then, forget events older than any reconnect needs. */
-	if (rc == 0 && id % KEEP_EVENTS == 0)
-		nitro_sql_events_prune(db, KEEP_EVENTS, 0, NULL);
+		nitro_db_rollback(db);
 	return rc;
 }
 
@@ -547,7 +543,7 @@ static int edit(nitro_req *req, void *u)
 	}
 	if ((rc = todo_get(nitro_id_int(id), &t)) != 0) {
 		free(title);
-		nitro_sql_rollback(db);
+		nitro_db_rollback(db);
 		return failed(req, rc);
 	}
 	old = t.title;
@@ -555,7 +551,7 @@ static int edit(nitro_req *req, void *u)
 	if (todo_validate(&t, &errs) != 0) {
 		/* The item as it is, the message under its field, open again
 		 * (with what was typed: $draft keeps it). */
-		nitro_sql_rollback(db);
+		nitro_db_rollback(db);
 		title_error(&errs, msg, sizeof msg);
 		t.title = old;
 		old = title;
@@ -701,21 +697,23 @@ static int stylesheet(nitro_req *req, void *u)
 /* ---- start-up ---------------------------------------------------------------- */
 
 /* Development mode: the repository creates the table.  In production, ship
- * nitro_sql_ddl()'s statements as a migration (nitro db new, nitro db migrate). */
+ * nitro_db_ddl()'s statements as a migration (nitro db new, nitro db migrate).
+ * NITRO_DB is a SQLite file or a postgresql:// URL: the same code runs on
+ * one machine or on several hosts.  Reconnects further back than
+ * KEEP_EVENTS get "nitro.gap". */
 static int open_db(void)
 {
-	struct nitro_sql_opts o = { .create_tables = 1 };
+	struct nitro_db_opts o = { .create_tables = 1, .events_keep = KEEP_EVENTS };
 	const char *path = nitro_config_str("NITRO_DB", "");
 
 	if (*path == '\0') {
 		path = "var/todo.db";
 		mkdir("var", 0755);
 	}
-	if ((db = nitro_sqlrepo_new(path, &o)) == NULL ||
+	if ((db = nitro_db_open(path, &o)) == NULL ||
 	    nitro_entity_bind(&todo_schema, db, NULL) != 0)
 		return -1;
-	/* Reconnects further back than this get "nitro.gap". */
-	return nitro_sql_events_prune(db, KEEP_EVENTS, 0, NULL);
+	return 0;
 }
 
 static int routes(nitro_app *app)
@@ -747,7 +745,7 @@ int main(int argc, char **argv)
 	int rc = -1;
 
 	if (items_prepare() != 0 || open_db() != 0 ||
-	    (events = nitro_sql_transport(db)) == NULL ||
+	    (events = nitro_db_transport(db)) == NULL ||
 	    (app = nitro_app_new(&(struct nitro_app_opts){.transport = events})) == NULL || routes(app) != 0) {
 		nitro_log(NITRO_LOG_ERROR, "todomvc: cannot start", "error", nitro_errmsg(), NULL);
 	} else {

@@ -3,8 +3,9 @@
  *
  *   nitro serve --app ./@NAME@          (development: nginx + workers)
  *
- * The notes live in SQLite, in $NITRO_DB (./.env sets var/@NAME@.db; `nitro
- * db` reads the same file), and so do the accounts and sessions.
+ * The notes live in $NITRO_DB, a SQLite file (./.env sets var/@NAME@.db;
+ * `nitro db` reads the same) or a postgresql:// URL, and so do the
+ * accounts and sessions.
  * `./@NAME@ ddl` prints the SQL of the tables, for a migration.
  * NITRO_SECURE_COOKIES=1 (in .env or the environment) marks the session
  * cookie Secure: set it when the site is served over HTTPS.
@@ -53,7 +54,7 @@ int main(int argc, char **argv)
 {
 	/* create_tables makes missing tables (development); log_changes
 	 * appends note.saved to the event log that live streams follow. */
-	struct nitro_sql_opts o = { .create_tables = 1, .log_changes = 1 };
+	struct nitro_db_opts o = { .create_tables = 1, .log_changes = 1 };
 	const char *path;
 	nitro_repo *db = NULL;
 	nitro_transport *events = NULL;
@@ -69,9 +70,9 @@ int main(int argc, char **argv)
 	}
 	path = nitro_config_str("NITRO_DB", "var/@NAME@.db");
 	mkdir("var", 0750);	/* where .env puts the database */
-	if ((db = nitro_sqlrepo_new(path, &o)) == NULL ||
+	if ((db = nitro_db_open(path, &o)) == NULL ||
 	    nitro_entity_bind(&note_schema, db, NULL) != 0 ||
-	    (events = nitro_sql_transport(db)) == NULL ||
+	    (events = nitro_db_transport(db)) == NULL ||
 	    /* Accounts and sessions live in the same store. */
 	    (auth = open_auth(db)) == NULL ||
 	    /* Live streams of every worker follow the event log. */
