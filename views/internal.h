@@ -50,6 +50,13 @@ int nitro__html_content(nitro_html *h);
 /* 1 when name[0..len) is a void element (img, br, ...). */
 int nitro__is_void(const char *name, size_t len);
 
+/* The field's label: its NITRO_F_LABEL, or its name made readable in
+ * buf ("due_date": "Due date"). */
+const char *nitro__field_label(const nitro_field *f, char *buf, size_t n);
+/* The fields a view shows (not hidden, secret, JSON or BLOB) by their
+ * NITRO_F_ORDER, ties in declaration order: up to max into out. */
+size_t nitro__fields_shown(const nitro_schema *s, const nitro_field **out, size_t max);
+
 /* The writer's scratch buffer, emptied, for building an expression. */
 nitro_buf *nitro__html_scratch(nitro_html *h);
 

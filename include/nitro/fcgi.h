@@ -433,6 +433,37 @@ struct nitro_live_opts {
  */
 NITRO_API int nitro_live(nitro_req *req, const struct nitro_live_opts *o);
 
+/* ---- tables (the markup is <nitro/views.h>'s nitro_table_render()) ---------- */
+
+/*
+ * The table state this request asks for: the signals $<id>.page, .size,
+ * .sort, .dir and .q when it sends an object <id>, else the query
+ * parameters of those names, checked by nitro_table_parse().  A refused
+ * state (a sort by anything but a sortable column, a page size over the
+ * maximum, ...) fails the request: the runtime answers 400 with the
+ * reason, so a handler just returns 0.
+ */
+NITRO_API int nitro_table_state_read(nitro_req *req, const struct nitro_table *t,
+    struct nitro_table_state *st);
+/* The selected ids: the signal $<id>.ids (a list), or repeated form
+ * fields "ids".  At most the table's largest page (413 past it), each
+ * checked for the id's type (400); *ids is in the request's arena. */
+NITRO_API int nitro_table_ids(nitro_req *req, const struct nitro_table *t,
+    nitro_id **ids, size_t *n);
+/* Handlers taking the table as udata:
+ *   nitro_route(app, "GET /customers/table", nitro_table_handler, &customers);
+ * the table for the state sent (text/html, morphed in by its id); */
+NITRO_API int nitro_table_handler(nitro_req *req, void *table);
+/* POST bulk_url: delete the selected rows (each through
+ * nitro_entity_delete(), so hooks, vetoes and events apply) and answer
+ * the table again with a toast; */
+NITRO_API int nitro_table_bulk_delete(nitro_req *req, void *table);
+/* GET live_url: a live stream that tells the page to fetch the table
+ * again whenever an <entity>.saved or <entity>.deleted event arrives on
+ * the app's transport (the SQLite repository's log_changes publishes
+ * them). */
+NITRO_API int nitro_table_live(nitro_req *req, void *table);
+
 struct nitro_hub_stats {
 	size_t streams;		/* parked now */
 	uint64_t parked, closed, events, bytes, dropped_slow, replayed, gaps;

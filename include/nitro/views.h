@@ -396,6 +396,89 @@ NITRO_API int nitro_ui_form_fields(nitro_html *h, const nitro_schema *s,
  * query: then &page=N). */
 NITRO_API int nitro_ui_pagination(nitro_html *h, const char *base, long page, long pages);
 
+/* ---- tables from a schema ------------------------------------------------ */
+
+/*
+ * A table of one entity's records, made from its schema: columns with
+ * labels and formatters, headers that sort, a search box, server-side
+ * pages, row actions, selection with bulk delete, and (with live_url)
+ * rows that change in every open browser when anyone changes them.
+ *
+ * The table's state (page, size, sort, dir, q) lives in the browser as
+ * the signals $<id>.page, ...; every control sets them and fetches url,
+ * whose handler (nitro_table_handler() in <nitro/fcgi.h>) reads them back
+ * checked (nitro_table_parse()) and answers the table re-rendered.  A
+ * plain link or form works too: the same names as query parameters.
+ */
+#define NITRO_TABLE_SIZE 20		/* rows per page unless the table says */
+#define NITRO_TABLE_MAX_SIZE 100	/* the largest page a request may ask */
+#define NITRO_TABLE_MAX_COLS 32		/* columns of one table */
+#define NITRO_TABLE_Q_MAX 200		/* bytes of search text */
+
+/* Write one cell's content (escaped: through h) for the record row. */
+typedef int (*nitro_table_fmt)(nitro_html *h, const nitro_schema *s,
+    const nitro_field *f, const void *row, void *udata);
+
+struct nitro_table_col {
+	const char *field;	/* a schema field; NULL: a column only fmt fills */
+	const char *label;	/* NULL: the field's NITRO_F_LABEL or its name */
+	nitro_table_fmt fmt;	/* NULL: by type (nitro_table_cell()) */
+	void *udata;
+	int nosort;		/* the header does not sort */
+};
+
+struct nitro_table_action {
+	const char *label;	/* "Edit" */
+	const char *method;	/* get (NULL), post, put, patch, delete */
+	const char *url;	/* "{id}" becomes the row's id, percent-encoded */
+	const char *variant;	/* button class suffix; NULL: "secondary" */
+};
+
+struct nitro_table {
+	const nitro_schema *schema;
+	/* The element id and the signals' name: a letter, then letters,
+	 * digits or '_' (NULL: the schema's name). */
+	const char *id;
+	const char *url;		/* GET: the table for the state sent */
+	const struct nitro_table_col *cols;	/* NULL: every field shown */
+	size_t ncols;
+	const struct nitro_table_action *actions;	/* buttons on each row */
+	size_t nactions;
+	const char *bulk_url;		/* POST: delete the selected rows; NULL: no selection */
+	const char *live_url;		/* GET: the table's live stream; NULL: not live */
+	const nitro_cond *where;	/* rows must also meet these */
+	size_t nwhere;
+	long size;			/* rows per page (0: NITRO_TABLE_SIZE) */
+	long max_size;			/* largest page (0: NITRO_TABLE_MAX_SIZE) */
+	const char *empty;		/* shown without rows (NULL: "Nothing here yet.") */
+	const char *title_field;	/* names a row (NULL: the first TEXT shown) */
+};
+
+struct nitro_table_state {
+	long page;		/* from 1 */
+	long size;		/* rows per page */
+	const char *sort;	/* a sortable column's field, or NULL: by id */
+	int desc;		/* dir=desc */
+	const char *q;		/* search text, or NULL */
+};
+
+/*
+ * The state from its text form (each NULL: the default): page and size
+ * decimal, sort a column of t that sorts, dir "asc" or "desc", q at most
+ * NITRO_TABLE_Q_MAX bytes of UTF-8.  Anything else is refused, so that
+ * nothing a visitor sends reaches SQL but bound values and the schema's
+ * own field names.  st's strings point into the arguments or the schema.
+ */
+NITRO_API int nitro_table_parse(const struct nitro_table *t, struct nitro_table_state *st,
+    const char *page, const char *size, const char *sort, const char *dir, const char *q);
+/* Query the page of records st asks for and write the whole table. */
+NITRO_API int nitro_table_render(nitro_html *h, const struct nitro_table *t,
+    const struct nitro_table_state *st);
+/* One cell as the table writes it by type: TIME as a date (<time>), BOOL
+ * a mark, numbers as they are (the cell is right-aligned), NULL empty. */
+NITRO_API int nitro_table_cell(nitro_html *h, const nitro_schema *s,
+    const nitro_field *f, const void *row);
+
 #ifdef __cplusplus
 }
 #endif
