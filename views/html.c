@@ -50,6 +50,7 @@ void nitro_html_init(nitro_html *h, nitro_buf *out)
 	h->in_tag = 0;
 	h->top = 0;
 	h->void_name = NULL;
+	h->page_foot = NULL;
 	nitro_buf_init_on(&h->scratch, h->scratch_mem, sizeof h->scratch_mem, 0);
 }
 

@@ -57,6 +57,14 @@ const char *nitro__field_label(const nitro_field *f, char *buf, size_t n);
  * NITRO_F_ORDER, ties in declaration order: up to max into out. */
 size_t nitro__fields_shown(const nitro_schema *s, const nitro_field **out, size_t max);
 
+/* The theme a visitor chose, kept in localStorage under this key and
+ * set as <html data-theme> before the first paint (views/page.c); the
+ * toggle (views/ui.c) reads the theme in effect into `dark`. */
+#define NITRO__THEME_KEY "nitro-theme"
+#define NITRO__THEME_NOW \
+	"const dark = (document.documentElement.getAttribute('data-theme') || " \
+	"(matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light')) === 'dark'"
+
 /* The writer's scratch buffer, emptied, for building an expression. */
 nitro_buf *nitro__html_scratch(nitro_html *h);
 

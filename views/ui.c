@@ -43,6 +43,16 @@ int nitro_ui_card_end(nitro_html *h)
 	return nitro_html_close(h, "div");
 }
 
+/*
+ * A real modal: showModal() puts the rest of the page out of reach (inert)
+ * and the browser closes it on Escape; aria-modal and the title's id tell
+ * screen readers the same.  Whoever had focus when it opened gets it back
+ * when it closes, however it closes.  data-preserve-attr keeps a later
+ * morph of the dialog from taking its open attribute away.
+ */
+#define DIALOG_RETURN_FOCUS \
+	"el.nitroOpener && el.nitroOpener.isConnected && el.nitroOpener.focus()"
+
 int nitro_ui_dialog_begin(nitro_html *h, const char *id, const char *open_signal,
     const char *title)
 {
@@ -50,27 +60,50 @@ int nitro_ui_dialog_begin(nitro_html *h, const char *id, const char *open_signal
 
 	if (h->err)
 		return h->err;
+	if (id == NULL || *id == '\0')
+		return nitro__html_fail(h, NITRO_EINVAL, "dialog: an id is needed (its "
+		    "title is labelled by it)");
 	e = nitro__html_scratch(h);
-	if (nitro_js_signal(e, open_signal))
+	if (open_signal != NULL && nitro_js_signal(e, open_signal))
 		return nitro__html_fail(h, nitro__errcode(), "dialog: %s", nitro_errmsg());
 	nitro_html_open(h, "dialog");
-	if (id != NULL)
-		nitro_html_attr(h, "id", id);
+	nitro_html_attr(h, "id", id);
 	nitro_html_attr(h, "class", "nitro-dialog");
-	/* The open attribute follows the signal; showModal is not needed for
-	 * a non-modal dialog and keeps the markup declarative. */
-	nitro_ds_data(h, "attr", "open", NULL, e->data);
+	nitro_html_attr(h, "aria-modal", "true");
+	if (title != NULL)
+		nitro_html_attr_printf(h, "aria-labelledby", "%s-title", id);
+	nitro_ds_data(h, "preserve-attr", NULL, NULL, "open");
+	e = nitro__html_scratch(h);
+	if (open_signal != NULL) {
+		/* Open while the signal is true; closing sets it false. */
+		nitro_js_signal(e, open_signal);
+		nitro_buf_puts(e, " ? (el.open || (el.nitroOpener = document.activeElement, "
+		    "el.showModal())) : (el.open && el.close())");
+		nitro_ds_data(h, "effect", NULL, NULL, e->data);
+		e = nitro__html_scratch(h);
+		nitro_js_set_bool(e, open_signal, 0);
+		nitro_buf_puts(e, "; " DIALOG_RETURN_FOCUS);
+		nitro_ds_data(h, "on", "close", NULL, e->data);
+	} else {
+		/* Patched in by the server: open at once, gone once closed. */
+		nitro_ds_data(h, "init", NULL, NULL, "el.nitroOpener = document.activeElement; "
+		    "el.open || el.showModal()");
+		nitro_ds_data(h, "on", "close", NULL, DIALOG_RETURN_FOCUS "; el.remove()");
+	}
 	nitro_html_open(h, "div");
 	nitro_html_attr(h, "class", "nitro-dialog-head");
-	if (title != NULL)
-		nitro_html_elem(h, "h2", title);
+	if (title != NULL) {
+		nitro_html_open(h, "h2");
+		nitro_html_attr_printf(h, "id", "%s-title", id);
+		nitro_html_attr(h, "class", "nitro-dialog-title");
+		nitro_html_text(h, title);
+		nitro_html_close(h, "h2");
+	}
 	nitro_html_open(h, "button");
 	nitro_html_attr(h, "type", "button");
 	nitro_html_attr(h, "class", "nitro-dialog-close");
 	nitro_html_attr(h, "aria-label", "Close");
-	e = nitro__html_scratch(h);
-	nitro_js_set_bool(e, open_signal, 0);
-	nitro_ds_data(h, "on", "click", NULL, e->data);
+	nitro_ds_data(h, "on", "click", NULL, "el.closest('dialog').close()");
 	nitro_html_raw(h, "&times;");
 	nitro_html_close(h, "button");
 	nitro_html_close(h, "div");
@@ -84,10 +117,73 @@ int nitro_ui_dialog_end(nitro_html *h)
 	return nitro_html_close(h, "dialog");
 }
 
+int nitro_ui_confirm(nitro_html *h, const struct nitro_ui_confirm *c)
+{
+	nitro_buf *e;
+
+	if (h->err)
+		return h->err;
+	if (c == NULL || c->id == NULL || c->title == NULL || c->action == NULL)
+		return nitro__html_fail(h, NITRO_EINVAL, "confirm: an id, a title and an "
+		    "action are needed");
+	nitro_ui_dialog_begin(h, c->id, c->open_signal, c->title);
+	nitro_html_open(h, "p");
+	nitro_html_attr_printf(h, "id", "%s-message", c->id);
+	nitro_html_attr(h, "class", "nitro-dialog-message");
+	nitro_html_text(h, c->message ? c->message : "");
+	nitro_html_close(h, "p");
+	nitro_html_open(h, "div");
+	nitro_html_attr(h, "class", "nitro-dialog-actions");
+	/* Cancel first and focused: Enter on a confirmation keeps the data. */
+	nitro_html_open(h, "button");
+	nitro_html_attr(h, "type", "button");
+	nitro_html_attr(h, "class", "nitro-btn nitro-btn-secondary");
+	nitro_html_attr_bool(h, "autofocus", 1);
+	nitro_ds_data(h, "on", "click", NULL, "el.closest('dialog').close()");
+	nitro_html_text(h, c->cancel ? c->cancel : "Cancel");
+	nitro_html_close(h, "button");
+	nitro_html_open(h, "button");
+	nitro_html_attr(h, "type", "button");
+	nitro_html_attr_printf(h, "class", "nitro-btn nitro-btn-%s",
+	    c->variant ? c->variant : "danger");
+	e = nitro__html_scratch(h);
+	nitro_buf_puts(e, c->action);
+	nitro_buf_puts(e, "; el.closest('dialog').close()");
+	nitro_ds_data(h, "on", "click", NULL, e->data);
+	nitro_html_text(h, c->confirm ? c->confirm : "Delete");
+	nitro_html_close(h, "button");
+	nitro_html_close(h, "div");
+	return nitro_ui_dialog_end(h);
+}
+
+/* The element ids of tab i and its panel: the signal's path with '-' for
+ * '.', so that several tab sets on a page never share ids. */
+static void tab_ids(char *tab, char *panel, size_t n, const char *signal, size_t i)
+{
+	char base[80];
+	size_t k;
+
+	for (k = 0; signal[k] && k + 1 < sizeof base; k++)
+		base[k] = signal[k] == '.' ? '-' : signal[k];
+	base[k] = '\0';
+	snprintf(tab, n, "%s-tab-%zu", base, i);
+	snprintf(panel, n, "%s-panel-%zu", base, i);
+}
+
+/* Arrow keys move between tabs (and wrap), Home and End go to the ends;
+ * each move selects the tab it reaches (automatic activation). */
+#define TABS_KEYS \
+	"const t = [...el.querySelectorAll('[role=tab]')]; " \
+	"const i = t.indexOf(document.activeElement); " \
+	"const k = {ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1, " \
+	"Home: 0, End: t.length - 1}[evt.key]; " \
+	"if (i >= 0 && k !== undefined) { evt.preventDefault(); " \
+	"const n = t[(k + t.length) % t.length]; n.focus(); n.click() }"
+
 int nitro_ui_tabs(nitro_html *h, const char *signal, const char *const *labels, size_t n)
 {
 	nitro_buf *e;
-	char cls[64];
+	char num[32], tab[112], panel[112];
 
 	if (h->err)
 		return h->err;
@@ -96,11 +192,15 @@ int nitro_ui_tabs(nitro_html *h, const char *signal, const char *const *labels, 
 	nitro_html_open(h, "div");
 	nitro_html_attr(h, "class", "nitro-tabs");
 	nitro_html_attr(h, "role", "tablist");
+	nitro_ds_data(h, "on", "keydown", NULL, TABS_KEYS);
 	for (size_t i = 0; i < n; i++) {
+		tab_ids(tab, panel, sizeof tab, signal, i);
 		nitro_html_open(h, "button");
 		nitro_html_attr(h, "type", "button");
 		nitro_html_attr(h, "role", "tab");
 		nitro_html_attr(h, "class", "nitro-tab");
+		nitro_html_attr(h, "id", tab);
+		nitro_html_attr(h, "aria-controls", panel);
 		e = nitro__html_scratch(h);
 		nitro_js_set_int(e, signal, (long long)i);
 		nitro_ds_data(h, "on", "click", NULL, e->data);
@@ -108,9 +208,12 @@ int nitro_ui_tabs(nitro_html *h, const char *signal, const char *const *labels, 
 		nitro_js_signal(e, signal);
 		nitro_buf_printf(e, " === %zu", i);
 		nitro_ds_data(h, "class", "active", NULL, e->data);
-		snprintf(cls, sizeof cls, "%zu", i);
 		nitro_ds_data(h, "attr", "aria-selected", NULL, e->data);
-		nitro_html_text(h, labels[i] ? labels[i] : cls);
+		/* Roving tabindex: Tab reaches the selected tab only. */
+		nitro_buf_puts(e, " ? 0 : -1");
+		nitro_ds_data(h, "attr", "tabindex", NULL, e->data);
+		snprintf(num, sizeof num, "%zu", i + 1);
+		nitro_html_text(h, labels != NULL && labels[i] != NULL ? labels[i] : num);
 		nitro_html_close(h, "button");
 	}
 	return nitro_html_close(h, "div");
@@ -119,6 +222,7 @@ int nitro_ui_tabs(nitro_html *h, const char *signal, const char *const *labels, 
 int nitro_ui_tab_panel_begin(nitro_html *h, const char *signal, size_t index)
 {
 	nitro_buf *e;
+	char tab[112], panel[112];
 
 	if (h->err)
 		return h->err;
@@ -126,9 +230,13 @@ int nitro_ui_tab_panel_begin(nitro_html *h, const char *signal, size_t index)
 	if (nitro_js_signal(e, signal))
 		return nitro__html_fail(h, nitro__errcode(), "tab panel: %s", nitro_errmsg());
 	nitro_buf_printf(e, " === %zu", index);
+	tab_ids(tab, panel, sizeof tab, signal, index);
 	nitro_html_open(h, "div");
 	nitro_html_attr(h, "role", "tabpanel");
 	nitro_html_attr(h, "class", "nitro-tab-panel");
+	nitro_html_attr(h, "id", panel);
+	nitro_html_attr(h, "aria-labelledby", tab);
+	nitro_html_attr(h, "tabindex", "0");
 	return nitro_ds_data(h, "show", NULL, NULL, e->data);
 }
 
@@ -142,7 +250,10 @@ int nitro_ui_accordion_begin(nitro_html *h, const char *title, int open)
 	nitro_html_open(h, "details");
 	nitro_html_attr(h, "class", "nitro-accordion");
 	nitro_html_attr_bool(h, "open", open);
-	nitro_html_elem(h, "summary", title ? title : "");
+	nitro_html_open(h, "summary");
+	nitro_html_attr(h, "class", "nitro-accordion-title");
+	nitro_html_text(h, title ? title : "");
+	nitro_html_close(h, "summary");
 	nitro_html_open(h, "div");
 	return nitro_html_attr(h, "class", "nitro-accordion-body");
 }
@@ -156,16 +267,112 @@ int nitro_ui_accordion_end(nitro_html *h)
 int nitro_ui_toast(nitro_html *h, const char *kind, const char *message, unsigned ms)
 {
 	char mods[32];
+	int error = kind != NULL && strcmp(kind, "error") == 0;
 
+	if (kind != NULL && (*kind == '\0' || strspn(kind, "abcdefghijklmnopqrstuvwxyz-") !=
+	    strlen(kind)))
+		return nitro__html_fail(h, NITRO_EINVAL, "toast: kind is lower-case letters");
 	nitro_html_open(h, "div");
-	nitro_html_attr(h, "role", "status");
+	/* An error interrupts (alert); anything else waits its turn. */
+	nitro_html_attr(h, "role", error ? "alert" : "status");
+	nitro_html_attr(h, "aria-live", error ? "assertive" : "polite");
 	nitro_html_attr_printf(h, "class", "nitro-toast nitro-toast-%s", kind ? kind : "info");
 	if (ms > 0) {
 		snprintf(mods, sizeof mods, "delay.%ums", ms);
 		nitro_ds_data(h, "init", NULL, mods, "el.remove()");
 	}
+	nitro_html_open(h, "span");
+	nitro_html_attr(h, "class", "nitro-toast-text");
 	nitro_html_text(h, message ? message : "");
+	nitro_html_close(h, "span");
+	nitro_html_open(h, "button");
+	nitro_html_attr(h, "type", "button");
+	nitro_html_attr(h, "class", "nitro-toast-close");
+	nitro_html_attr(h, "aria-label", "Dismiss");
+	nitro_ds_data(h, "on", "click", NULL, "el.parentElement.remove()");
+	nitro_html_raw(h, "&times;");
+	nitro_html_close(h, "button");
 	return nitro_html_close(h, "div");
+}
+
+int nitro_ui_code(nitro_html *h, const char *code, const char *lang, int copy)
+{
+	if (h->err)
+		return h->err;
+	if (lang != NULL && (*lang == '\0' || strlen(lang) > 32 ||
+	    strspn(lang, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+#_-") !=
+	    strlen(lang)))
+		return nitro__html_fail(h, NITRO_EINVAL, "code: a language is a short name");
+	nitro_html_open(h, "div");
+	nitro_html_attr(h, "class", "nitro-code");
+	nitro_html_open(h, "pre");
+	nitro_html_open(h, "code");
+	if (lang != NULL)
+		nitro_html_attr_printf(h, "class", "language-%s", lang);
+	nitro_html_text(h, code ? code : "");
+	nitro_html_close(h, "code");
+	nitro_html_close(h, "pre");
+	if (copy) {
+		nitro_html_open(h, "button");
+		nitro_html_attr(h, "type", "button");
+		nitro_html_attr(h, "class", "nitro-code-copy");
+		nitro_ds_data(h, "on", "click", NULL, "navigator.clipboard.writeText("
+		    "el.previousElementSibling.textContent).then(() => "
+		    "el.textContent = 'Copied', () => el.textContent = 'Copy failed')");
+		nitro_html_text(h, "Copy");
+		nitro_html_close(h, "button");
+	}
+	return nitro_html_close(h, "div");
+}
+
+int nitro_ui_card_entity(nitro_html *h, const nitro_schema *s, const void *obj,
+    const char *title)
+{
+	const nitro_field *f[NITRO_MAX_FIELDS];
+	char label[64];
+	size_t n;
+
+	if (h->err)
+		return h->err;
+	if (s == NULL || obj == NULL)
+		return nitro__html_fail(h, NITRO_EINVAL, "card: no entity");
+	n = nitro__fields_shown(s, f, NITRO_MAX_FIELDS);
+	for (size_t i = 0; i < n && title == NULL; i++)
+		if (f[i]->type == NITRO_T_TEXT && !f[i]->id &&
+		    nitro_entity_is_null(s, obj, f[i]->name) == 0)
+			title = *(char *const *)(const void *)((const char *)obj + f[i]->offset);
+	nitro_ui_card_begin(h, title);
+	nitro_html_open(h, "dl");
+	nitro_html_attr(h, "class", "nitro-card-fields");
+	for (size_t i = 0; i < n; i++) {
+		nitro_html_elem(h, "dt", nitro__field_label(f[i], label, sizeof label));
+		nitro_html_open(h, "dd");
+		nitro_table_cell(h, s, f[i], obj);
+		nitro_html_close(h, "dd");
+	}
+	nitro_html_close(h, "dl");
+	return nitro_ui_card_end(h);
+}
+
+int nitro_ui_theme_toggle(nitro_html *h)
+{
+	nitro_html_open(h, "button");
+	nitro_html_attr(h, "type", "button");
+	nitro_html_attr(h, "class", "nitro-theme-toggle");
+	nitro_html_attr(h, "aria-label", "Dark theme");
+	nitro_html_attr(h, "aria-pressed", "false");
+	nitro_ds_data(h, "init", NULL, NULL, NITRO__THEME_NOW
+	    "; el.setAttribute('aria-pressed', String(dark))");
+	nitro_ds_data(h, "on", "click", NULL, NITRO__THEME_NOW
+	    "; const next = dark ? 'light' : 'dark'; "
+	    "document.documentElement.setAttribute('data-theme', next); "
+	    "try { localStorage.setItem('" NITRO__THEME_KEY "', next) } catch (e) {} "
+	    "el.setAttribute('aria-pressed', String(!dark))");
+	nitro_html_open(h, "span");
+	nitro_html_attr(h, "aria-hidden", "true");
+	nitro_html_raw(h, "\xe2\x97\x90");	/* a half-filled circle */
+	nitro_html_close(h, "span");
+	return nitro_html_close(h, "button");
 }
 
 int nitro_ui_table(nitro_html *h, const char *const *headers, size_t ncols,

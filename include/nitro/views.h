@@ -47,6 +47,7 @@ typedef struct nitro_html {
 	const char *ptr[NITRO_HTML_MAX_DEPTH];	/* names as given to open */
 	const char *void_name;		/* the last void element opened */
 	char names[NITRO_HTML_NAMES];
+	const char *page_foot;		/* nitro_page_end() writes it */
 	nitro_buf scratch;		/* expression builder for nitro_ds_* */
 	char scratch_mem[256];
 } nitro_html;
@@ -330,12 +331,25 @@ struct nitro_page {
 	const char *datastar_src;	/* default NITRO_DATASTAR_CDN */
 	const char *tailwind_href;	/* a Tailwind CSS stylesheet, or NULL */
 	const char *body_class;
+	/* More attributes of <html>: name, value, ..., NULL (values escaped;
+	 * lang is the field above). */
+	const char *const *html_attrs;
+	const char *favicon;		/* href of the icon, or NULL */
+	/* Markup of the program's own (never a visitor's text), written as
+	 * is: at the end of <head>, and before </body> by nitro_page_end(). */
+	const char *head;
+	const char *foot;
+	/* Light and dark: the theme the visitor chose with
+	 * nitro_ui_theme_toggle() is set on <html data-theme> by a script at
+	 * the top of <head>, before anything is painted (no flash of the
+	 * other theme); without a choice, prefers-color-scheme decides. */
+	int theme;
 };
 
-/* Doctype, <html>, <head> (charset, viewport, title, stylesheets,
- * Datastar script), then an open <body>. */
+/* Doctype, <html>, <head> (charset, viewport, the theme's script, title,
+ * icon, stylesheets, Datastar script, head), then an open <body>. */
 NITRO_API int nitro_page_begin(nitro_html *h, const struct nitro_page *p);
-/* Close </body></html>. */
+/* The page's foot markup, then </body></html>. */
 NITRO_API int nitro_page_end(nitro_html *h);
 
 /* ---- components ---------------------------------------------------------- */
@@ -354,14 +368,35 @@ NITRO_API int nitro_ui_button(nitro_html *h, const struct nitro_ui_button *b);
 NITRO_API int nitro_ui_card_begin(nitro_html *h, const char *title);
 NITRO_API int nitro_ui_card_end(nitro_html *h);
 
-/* A <dialog id=id> shown while the signal open_signal is true, with a
- * title and a close button; end with nitro_ui_dialog_end(). */
+/* A modal <dialog id=id> (showModal, aria-modal, labelled by its title
+ * "<id>-title", closed by Escape or its close button, focus back to the
+ * opener), open while the signal open_signal is true, or (NULL) from the
+ * moment it appears until it is closed, when it removes itself: the
+ * shape for a dialog the server patches in.  End with
+ * nitro_ui_dialog_end(). */
 NITRO_API int nitro_ui_dialog_begin(nitro_html *h, const char *id,
     const char *open_signal, const char *title);
 NITRO_API int nitro_ui_dialog_end(nitro_html *h);
 
+/* A dialog whose confirm button runs action (a Datastar expression such
+ * as "@delete('/customers/12')") and closes it; Cancel (focused first)
+ * only closes it.  A modal like nitro_ui_dialog_begin()'s. */
+struct nitro_ui_confirm {
+	const char *id;			/* the dialog's id */
+	const char *title;		/* "Delete customer?" */
+	const char *message;		/* names the record: "Ada Lovelace will be deleted." */
+	const char *action;		/* run on confirm */
+	const char *confirm;		/* its label (NULL: "Delete") */
+	const char *cancel;		/* NULL: "Cancel" */
+	const char *variant;		/* the confirm button's class suffix (NULL: "danger") */
+	const char *open_signal;	/* NULL: open as soon as it appears */
+};
+NITRO_API int nitro_ui_confirm(nitro_html *h, const struct nitro_ui_confirm *c);
+
 /* Tab buttons setting the signal to the tab's index; panels follow with
- * nitro_ui_tab_panel_begin/end. */
+ * nitro_ui_tab_panel_begin/end.  Tab i is "<signal>-tab-<i>" (dots as
+ * dashes) and controls panel "<signal>-panel-<i>"; arrow keys, Home and
+ * End move between tabs, and only the selected one is in the tab order. */
 NITRO_API int nitro_ui_tabs(nitro_html *h, const char *signal,
     const char *const *labels, size_t n);
 NITRO_API int nitro_ui_tab_panel_begin(nitro_html *h, const char *signal, size_t index);
@@ -371,9 +406,26 @@ NITRO_API int nitro_ui_tab_panel_end(nitro_html *h);
 NITRO_API int nitro_ui_accordion_begin(nitro_html *h, const char *title, int open);
 NITRO_API int nitro_ui_accordion_end(nitro_html *h);
 
-/* A toast message (role=status) that removes itself after ms (0: stays). */
+/* A toast message (role=status, aria-live polite; kind "error": alert)
+ * with a Dismiss button, that removes itself after ms (0: stays).  kind
+ * (NULL: "info") is lower-case letters, a class suffix. */
 NITRO_API int nitro_ui_toast(nitro_html *h, const char *kind, const char *message,
     unsigned ms);
+
+/* A code block: <pre><code class="language-lang"> with code escaped, and
+ * (copy) a button that copies it.  lang may be NULL. */
+NITRO_API int nitro_ui_code(nitro_html *h, const char *code, const char *lang, int copy);
+
+/* A card showing one entity: title (NULL: its first text field), then
+ * each field a view shows (labels and order from the schema's hints) as
+ * nitro_table_cell() writes it. */
+NITRO_API int nitro_ui_card_entity(nitro_html *h, const nitro_schema *s, const void *obj,
+    const char *title);
+
+/* A button that switches between the light and the dark theme and keeps
+ * the choice across visits (localStorage); aria-pressed says whether
+ * dark is on.  The page needs nitro_page.theme. */
+NITRO_API int nitro_ui_theme_toggle(nitro_html *h);
 
 /* A table: ncols headers, then nrows rows of ncols cells (row-major;
  * NULL cells are empty). */

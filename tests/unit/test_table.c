@@ -272,6 +272,34 @@ static void test_render(void)
 	}
 }
 
+static void test_card(void)
+{
+	struct cust c;
+
+	cust_init(&c);
+	c.id = 7;
+	c.name = strdup("Ada <L>");
+	c.email = strdup("ada@example.com");
+	c.vip = 1;
+	c.since = 1763700000123LL;
+	c.token = strdup("s3cret");
+	nitro_entity_set_null(&cust_schema, &c, "balance", 1);
+	begin();
+	nitro_ui_card_entity(&h, &cust_schema, &c, NULL);
+	T_EQ_INT(nitro_html_finish(&h), 0, "a card of one entity");
+	T_EQ_STR(out.data, "<div class=\"nitro-card\"><h3 class=\"nitro-card-title\">Ada &lt;L&gt;</h3>"
+	    "<div class=\"nitro-card-body\"><dl class=\"nitro-card-fields\"><dt>Id</dt><dd>7</dd>"
+	    "<dt>Full name</dt><dd>Ada &lt;L&gt;</dd><dt>Email</dt><dd>ada@example.com</dd>"
+	    "<dt>Vip</dt><dd><span class=\"nitro-mark nitro-mark-yes\" role=\"img\" "
+	    "aria-label=\"yes\">\xe2\x9c\x93</span></dd><dt>Balance</dt><dd></dd><dt>Since</dt>"
+	    "<dd><time datetime=\"2025-11-21T04:40:00.123Z\">2025-11-21</time></dd></dl></div></div>",
+	    "titled by its first text, fields by the schema's hints, secret and hidden left out");
+	begin();
+	nitro_ui_card_entity(&h, &cust_schema, NULL, NULL);
+	T_EQ_INT(nitro_html_finish(&h), NITRO_EINVAL, "a card needs an entity");
+	cust_clear(&c);
+}
+
 int main(void)
 {
 	nitro_repo *r = nitro_memrepo_new(NULL);
@@ -280,6 +308,7 @@ int main(void)
 	nitro_entity_bind(&cust_schema, r, NULL);
 	test_parse();
 	test_render();
+	test_card();
 	nitro_buf_free(&out);
 	nitro_repo_free(r);
 	return t_done();
