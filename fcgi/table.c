@@ -27,6 +27,13 @@ static const char *table_id(const struct nitro_table *t)
 	return t->id ? t->id : t->schema->name;
 }
 
+/* The signals of a Datastar action; a plain link or form post has none
+ * (its body is a form, not JSON). */
+static json_object *signals(nitro_req *req)
+{
+	return nitro_req_is_datastar(req) ? nitro_req_signals(req) : NULL;
+}
+
 /* A state value from the signals object: a string or a number, as text;
  * NULL when absent. *bad when it is of another type or holds a NUL. */
 static const char *signal_text(json_object *o, const char *key, int *bad)
@@ -57,7 +64,7 @@ int nitro_table_state_read(nitro_req *req, const struct nitro_table *t,
 
 	if (t == NULL || t->schema == NULL || st == NULL)
 		return nitro_error(NITRO_EINVAL, "table: no table or state");
-	sig = nitro_req_signals(req);
+	sig = signals(req);
 	if (nitro_req_failed(req))
 		return NITRO_EPARSE;
 	if (sig != NULL && json_object_object_get_ex(sig, table_id(t), &mine) &&
@@ -131,7 +138,7 @@ int nitro_table_ids(nitro_req *req, const struct nitro_table *t, nitro_id **ids,
 	if ((idf = id_field(t->schema)) == NULL)
 		return nitro_error(NITRO_EINVAL, "table %s: no id field", t->schema->name);
 	max = (size_t)max_ids(t);
-	sig = nitro_req_signals(req);
+	sig = signals(req);
 	if (nitro_req_failed(req))
 		return NITRO_EPARSE;
 	if (sig != NULL && json_object_object_get_ex(sig, table_id(t), &mine) &&
