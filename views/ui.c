@@ -208,10 +208,16 @@ int nitro_ui_tabs(nitro_html *h, const char *signal, const char *const *labels, 
 		nitro_js_signal(e, signal);
 		nitro_buf_printf(e, " === %zu", i);
 		nitro_ds_data(h, "class", "active", NULL, e->data);
-		nitro_ds_data(h, "attr", "aria-selected", NULL, e->data);
 		/* Roving tabindex: Tab reaches the selected tab only. */
 		nitro_buf_puts(e, " ? 0 : -1");
 		nitro_ds_data(h, "attr", "tabindex", NULL, e->data);
+		/* "true"/"false" as text: data-attr makes true an empty value
+		 * and removes the attribute for false. */
+		e = nitro__html_scratch(h);
+		nitro_buf_puts(e, "String(");
+		nitro_js_signal(e, signal);
+		nitro_buf_printf(e, " === %zu)", i);
+		nitro_ds_data(h, "attr", "aria-selected", NULL, e->data);
 		snprintf(num, sizeof num, "%zu", i + 1);
 		nitro_html_text(h, labels != NULL && labels[i] != NULL ? labels[i] : num);
 		nitro_html_close(h, "button");

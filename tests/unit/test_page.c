@@ -191,10 +191,10 @@ static void test_components(void)
 	    "const n = t[(k + t.length) % t.length]; n.focus(); n.click() }\">"
 	    "<button type=\"button\" role=\"tab\" class=\"nitro-tab\" id=\"tab-tab-0\" "
 	    "aria-controls=\"tab-panel-0\" data-on:click=\"$tab = 0\" data-class:active=\"$tab === 0\" "
-	    "data-attr:aria-selected=\"$tab === 0\" data-attr:tabindex=\"$tab === 0 ? 0 : -1\">One</button>"
+	    "data-attr:tabindex=\"$tab === 0 ? 0 : -1\" data-attr:aria-selected=\"String($tab === 0)\">One</button>"
 	    "<button type=\"button\" role=\"tab\" class=\"nitro-tab\" id=\"tab-tab-1\" "
 	    "aria-controls=\"tab-panel-1\" data-on:click=\"$tab = 1\" data-class:active=\"$tab === 1\" "
-	    "data-attr:aria-selected=\"$tab === 1\" data-attr:tabindex=\"$tab === 1 ? 0 : -1\">"
+	    "data-attr:tabindex=\"$tab === 1 ? 0 : -1\" data-attr:aria-selected=\"String($tab === 1)\">"
 	    "Two &lt;2&gt;</button></div><div role=\"tabpanel\" class=\"nitro-tab-panel\" "
 	    "id=\"tab-panel-1\" aria-labelledby=\"tab-tab-1\" tabindex=\"0\" "
 	    "data-show=\"$tab === 1\">p2</div>",
