@@ -2,8 +2,9 @@
 # tests/browser/run.sh: the examples in a real browser.
 #
 # Debian's chromium, headless, driven from Node by playwright-core, goes
-# through examples/todomvc (todomvc.mjs), examples/live (live.mjs) and
-# examples/hello (hello.mjs), each served by nginx in front of two
+# through examples/todomvc (todomvc.mjs), examples/live (live.mjs),
+# examples/hello (hello.mjs) and tests/integration/table_app (table.mjs,
+# components.mjs), each served by nginx in front of two
 # workers on two sockets, so that consecutive requests go to different
 # worker processes (see tests/integration/lib.sh).  The pages load Datastar from the
 # application, which serves the bundle named by NITRO_DATASTAR_JS.
@@ -20,7 +21,7 @@
 #
 # Output is TAP like every integration script; each check is named
 # "suite: what".  NITRO_CHROMIUM overrides /usr/bin/chromium;
-# NITRO_BROWSER_ONLY=todomvc (or live, or hello) runs one suite.
+# NITRO_BROWSER_ONLY=todomvc (or live, hello, table, components) runs one suite.
 set -u
 srcdir=${top_srcdir:-.}
 
@@ -157,6 +158,11 @@ suite() {
 }
 
 suite todomvc "$IT_BUILD/examples/todomvc/todomvc"
+# tests/integration/table_app: its table (table.mjs) and components
+# (components.mjs), with nitro.css and 25 customers.
+export TABLE_SEED=25 NITRO_CSS=$srcdir/views/nitro.css
+suite table "$IT_BUILD/tests/integration/table_app"
+suite components "$IT_BUILD/tests/integration/table_app"
 suite live "$IT_BUILD/examples/live/live"
 suite hello "$IT_BUILD/examples/hello/hello"
 it_done
