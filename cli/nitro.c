@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/db.h"
 #include "cli/new.h"
+#include "cli/tw.h"
 
 #ifndef NITRO_VERSION
 #define NITRO_VERSION "unknown"
@@ -26,6 +27,7 @@ static const struct command {
 	    "run an application behind nginx with spawn-fcgi workers" },
 	{ "db", nitro_cli_db, "database migrations: status, migrate, new NAME" },
 	{ "new", nitro__cli_new, "create an application skeleton in ./NAME" },
+	{ "tw", nitro__cli_tw, "Tailwind CSS from the application's sources: build, watch" },
 	{ "help", cmd_help, "show this help" },
 };
 
