@@ -4,8 +4,8 @@
 #
 # Every class name "nitro-..." that appears in a string of views/*.c must
 # be a selector in nitro.css; and the stylesheet must keep its light and
-# dark themes: the custom properties, prefers-color-scheme and the
-# toggle's data-theme attribute.
+# dark themes: colours as light-dark() custom properties, color-scheme
+# following the system, and the toggle's data-theme attribute.
 set -u
 top=${top_srcdir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 cd "$top" || exit 1
@@ -30,12 +30,13 @@ for c in "${classes[@]}" "${variants[@]}"; do
 		nok "$c is written by views/ but not styled in $css"
 	fi
 done
-grep -q -- '--nitro-bg:' "$css" && ok "colours are custom properties" ||
-	nok "no --nitro-bg custom property"
-grep -q 'prefers-color-scheme: dark' "$css" && ok "dark follows the system" ||
-	nok "no prefers-color-scheme: dark"
-grep -q ':root\[data-theme="dark"\]' "$css" && ok "dark by the toggle's choice" ||
+grep -q -- '--nitro-bg: light-dark(' "$css" && ok "colours are custom properties, light and dark" ||
+	nok "no --nitro-bg: light-dark(...) custom property"
+grep -qE '^\s*color-scheme: light dark;' "$css" && ok "dark follows the system" ||
+	nok "no color-scheme: light dark on :root"
+grep -q ':root\[data-theme="dark"\] { color-scheme: dark; }' "$css" && ok "dark by the toggle's choice" ||
 	nok "no [data-theme=dark] rule"
-grep -q ':root:not(\[data-theme="light"\])' "$css" && ok "light by the toggle's choice wins over the system" ||
-	nok "the system's dark is not overridden by data-theme=light"
+grep -q ':root\[data-theme="light"\] { color-scheme: light; }' "$css" &&
+	ok "light by the toggle's choice wins over the system" ||
+	nok "no [data-theme=light] rule"
 [ "$failed" -eq 0 ]

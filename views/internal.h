@@ -65,6 +65,13 @@ size_t nitro__fields_shown(const nitro_schema *s, const nitro_field **out, size_
 	"const dark = (document.documentElement.getAttribute('data-theme') || " \
 	"(matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light')) === 'dark'"
 
+/* The pager of page of pages: <nav class="nitro-pagination"> with
+ * Previous, the first and last pages, two either side of page and Next,
+ * each written by item (cur is the current page, or 0 for Previous and
+ * Next, which are never current); gaps as an ellipsis. */
+int nitro__pager(nitro_html *h, long page, long pages,
+    void (*item)(nitro_html *h, void *ctx, long n, long cur, const char *label), void *ctx);
+
 /* The writer's scratch buffer, emptied, for building an expression. */
 nitro_buf *nitro__html_scratch(nitro_html *h);
 

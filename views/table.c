@@ -514,17 +514,17 @@ static void body_row(nitro_html *h, struct view *v, const void *row)
 	nitro_html_close(h, "tr");
 }
 
-static void page_button(nitro_html *h, struct view *v, long page, long cur, const char *label)
+static void page_button(nitro_html *h, void *ctx, long page, long cur, const char *label)
 {
+	struct view *v = ctx;
 	char num[24];
 	const char *set[] = { "page", num, NULL };
 
 	snprintf(num, sizeof num, "%ld", page);
 	nitro_html_open(h, "button");
 	nitro_html_attr(h, "type", "button");
-	nitro_html_attr(h, "class", page == cur && label == NULL ?
-	    "nitro-page nitro-page-current" : "nitro-page");
-	if (page == cur && label == NULL)
+	nitro_html_attr(h, "class", page == cur ? "nitro-page nitro-page-current" : "nitro-page");
+	if (page == cur)
 		nitro_html_attr(h, "aria-current", "page");
 	else
 		nitro_ds_data(h, "on", "click", NULL, fetch_expr(v, set));
@@ -541,7 +541,7 @@ static void pager(nitro_html *h, struct view *v, size_t total)
 {
 	long pages = total == 0 ? 1 : (long)((total + (size_t)v->st->size - 1) /
 	    (size_t)v->st->size);
-	long page = v->st->page, from, to;
+	long page = v->st->page;
 	size_t first = (size_t)(page - 1) * (size_t)v->st->size;
 
 	nitro_html_open(h, "div");
@@ -555,28 +555,8 @@ static void pager(nitro_html *h, struct view *v, size_t total)
 		    first + (size_t)v->st->size < total ? first + (size_t)v->st->size : total,
 		    total);
 	nitro_html_close(h, "p");
-	if (pages > 1) {
-		from = page - 2 > 1 ? page - 2 : 1;
-		to = page + 2 < pages ? page + 2 : pages;
-		nitro_html_open(h, "nav");
-		nitro_html_attr(h, "class", "nitro-pagination");
-		nitro_html_attr(h, "aria-label", "Pages");
-		if (page > 1)
-			page_button(h, v, page - 1, page, "Previous");
-		if (from > 1)
-			page_button(h, v, 1, page, NULL);
-		if (from > 2)
-			nitro_html_elem(h, "span", "\xe2\x80\xa6");
-		for (long p = from; p <= to; p++)
-			page_button(h, v, p, page, NULL);
-		if (to < pages - 1)
-			nitro_html_elem(h, "span", "\xe2\x80\xa6");
-		if (to < pages)
-			page_button(h, v, pages, page, NULL);
-		if (page < pages)
-			page_button(h, v, page + 1, page, "Next");
-		nitro_html_close(h, "nav");
-	}
+	if (pages > 1)
+		nitro__pager(h, page, pages, page_button, v);
 	nitro_html_close(h, "div");
 }
 

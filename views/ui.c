@@ -50,6 +50,18 @@ int nitro_ui_card_end(nitro_html *h)
  * when it closes, however it closes.  data-preserve-attr keeps a later
  * morph of the dialog from taking its open attribute away.
  */
+/* A button showing a cross, named label for screen readers, running expr. */
+static void cross_button(nitro_html *h, const char *cls, const char *label, const char *expr)
+{
+	nitro_html_open(h, "button");
+	nitro_html_attr(h, "type", "button");
+	nitro_html_attr(h, "class", cls);
+	nitro_html_attr(h, "aria-label", label);
+	nitro_ds_data(h, "on", "click", NULL, expr);
+	nitro_html_raw(h, "&times;");
+	nitro_html_close(h, "button");
+}
+
 #define DIALOG_RETURN_FOCUS \
 	"el.nitroOpener && el.nitroOpener.isConnected && el.nitroOpener.focus()"
 
@@ -99,13 +111,7 @@ int nitro_ui_dialog_begin(nitro_html *h, const char *id, const char *open_signal
 		nitro_html_text(h, title);
 		nitro_html_close(h, "h2");
 	}
-	nitro_html_open(h, "button");
-	nitro_html_attr(h, "type", "button");
-	nitro_html_attr(h, "class", "nitro-dialog-close");
-	nitro_html_attr(h, "aria-label", "Close");
-	nitro_ds_data(h, "on", "click", NULL, "el.closest('dialog').close()");
-	nitro_html_raw(h, "&times;");
-	nitro_html_close(h, "button");
+	cross_button(h, "nitro-dialog-close", "Close", "el.closest('dialog').close()");
 	nitro_html_close(h, "div");
 	nitro_html_open(h, "div");
 	return nitro_html_attr(h, "class", "nitro-dialog-body");
@@ -291,13 +297,7 @@ int nitro_ui_toast(nitro_html *h, const char *kind, const char *message, unsigne
 	nitro_html_attr(h, "class", "nitro-toast-text");
 	nitro_html_text(h, message ? message : "");
 	nitro_html_close(h, "span");
-	nitro_html_open(h, "button");
-	nitro_html_attr(h, "type", "button");
-	nitro_html_attr(h, "class", "nitro-toast-close");
-	nitro_html_attr(h, "aria-label", "Dismiss");
-	nitro_ds_data(h, "on", "click", NULL, "el.parentElement.remove()");
-	nitro_html_raw(h, "&times;");
-	nitro_html_close(h, "button");
+	cross_button(h, "nitro-toast-close", "Dismiss", "el.parentElement.remove()");
 	return nitro_html_close(h, "div");
 }
 
@@ -438,14 +438,11 @@ static void page_link(nitro_html *h, const char *base, char sep, long n, long cu
 	nitro_html_close(h, NULL);
 }
 
-int nitro_ui_pagination(nitro_html *h, const char *base, long page, long pages)
+int nitro__pager(nitro_html *h, long page, long pages,
+    void (*item)(nitro_html *h, void *ctx, long n, long cur, const char *label), void *ctx)
 {
-	char sep;
 	long from, to;
 
-	if (base == NULL || pages < 1 || page < 1 || page > pages)
-		return nitro__html_fail(h, NITRO_EINVAL, "pagination: page %ld of %ld", page, pages);
-	sep = strchr(base, '?') ? '&' : '?';
 	/* First, last, and two either side of the current page. */
 	from = page - 2 > 1 ? page - 2 : 1;
 	to = page + 2 < pages ? page + 2 : pages;
@@ -453,18 +450,41 @@ int nitro_ui_pagination(nitro_html *h, const char *base, long page, long pages)
 	nitro_html_attr(h, "class", "nitro-pagination");
 	nitro_html_attr(h, "aria-label", "Pages");
 	if (page > 1)
-		page_link(h, base, sep, page - 1, 0, "Previous");
+		item(h, ctx, page - 1, 0, "Previous");
 	if (from > 1)
-		page_link(h, base, sep, 1, page, NULL);
+		item(h, ctx, 1, page, NULL);
 	if (from > 2)
-		nitro_html_elem(h, "span", "…");
+		nitro_html_elem(h, "span", "\xe2\x80\xa6");
 	for (long n = from; n <= to; n++)
-		page_link(h, base, sep, n, page, NULL);
+		item(h, ctx, n, page, NULL);
 	if (to < pages - 1)
-		nitro_html_elem(h, "span", "…");
+		nitro_html_elem(h, "span", "\xe2\x80\xa6");
 	if (to < pages)
-		page_link(h, base, sep, pages, page, NULL);
+		item(h, ctx, pages, page, NULL);
 	if (page < pages)
-		page_link(h, base, sep, page + 1, 0, "Next");
+		item(h, ctx, page + 1, 0, "Next");
 	return nitro_html_close(h, "nav");
+}
+
+struct link_ctx {
+	const char *base;
+	char sep;
+};
+
+static void link_item(nitro_html *h, void *ctx, long n, long cur, const char *label)
+{
+	const struct link_ctx *c = ctx;
+
+	page_link(h, c->base, c->sep, n, cur, label);
+}
+
+int nitro_ui_pagination(nitro_html *h, const char *base, long page, long pages)
+{
+	struct link_ctx c;
+
+	if (base == NULL || pages < 1 || page < 1 || page > pages)
+		return nitro__html_fail(h, NITRO_EINVAL, "pagination: page %ld of %ld", page, pages);
+	c.base = base;
+	c.sep = strchr(base, '?') ? '&' : '?';
+	return nitro__pager(h, page, pages, link_item, &c);
 }
