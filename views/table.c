@@ -439,7 +439,6 @@ static void action_button(nitro_html *h, struct view *v, const struct nitro_tabl
 {
 	nitro_buf url = NITRO_BUF_INIT;
 	const char *p, *hole;
-	char label[200];
 
 	if (a->url == NULL || a->label == NULL) {
 		nitro__html_fail(h, NITRO_EINVAL, "table: an action without a label or URL");
@@ -462,8 +461,7 @@ static void action_button(nitro_html *h, struct view *v, const struct nitro_tabl
 	nitro_html_attr(h, "type", "button");
 	nitro_html_attr_printf(h, "class", "nitro-btn nitro-btn-sm nitro-btn-%s",
 	    a->variant ? a->variant : "secondary");
-	snprintf(label, sizeof label, "%s %s", a->label, title);
-	nitro_html_attr(h, "aria-label", label);
+	nitro_html_attr_printf(h, "aria-label", "%s %s", a->label, title);
 	nitro_ds_data(h, "on", "click", NULL, v->e.data);
 	nitro_html_text(h, a->label);
 	nitro_html_close(h, "button");
@@ -471,7 +469,7 @@ static void action_button(nitro_html *h, struct view *v, const struct nitro_tabl
 
 static void body_row(nitro_html *h, struct view *v, const void *row)
 {
-	char idbuf[24], label[200];
+	char idbuf[24];
 	const char *id = row_id(v, row, idbuf, sizeof idbuf);
 	const char *title = row_title(v, row, id);
 
@@ -484,8 +482,7 @@ static void body_row(nitro_html *h, struct view *v, const void *row)
 		nitro_html_attr(h, "type", "checkbox");
 		nitro_html_attr(h, "name", "ids");
 		nitro_html_attr(h, "value", id);
-		snprintf(label, sizeof label, "Select %s", title);
-		nitro_html_attr(h, "aria-label", label);
+		nitro_html_attr_printf(h, "aria-label", "Select %s", title);
 		nitro_html_close(h, "td");
 	}
 	for (int i = 0; i < v->n; i++) {
