@@ -1,7 +1,8 @@
 /*
  * `nitro new NAME`: an application skeleton in ./NAME that builds against
  * the installed libnitro through pkg-config (autotools), with one entity,
- * one page, one live stream and one test, ready for `nitro serve`.
+ * one page, one live stream, accounts and their tests, ready for `nitro
+ * serve`.
  *
  * The files are the templates under cli/templates/, made into C string
  * literals at build time (cli/new_templates.h), so what people read and
@@ -63,7 +64,8 @@ static int usage(FILE *f)
 {
 	fputs("usage: nitro new NAME\n"
 	    "  Create ./NAME, a Nitro application skeleton: autotools, one entity,\n"
-	    "  one page, one live stream (SSE), one test, a README.\n"
+	    "  one page, one live stream (SSE), accounts (signup, login), tests,\n"
+	    "  a README.\n"
 	    "  NAME: a lower-case letter, then lower-case letters, digits, - or _\n"
 	    "  (at most 40 characters).\n", f);
 	return f == stdout ? 0 : 2;

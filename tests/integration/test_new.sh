@@ -69,7 +69,7 @@ t_is "$(ls -A)" "" "refused names create nothing"
 t_is "$?" 0 "nitro new demo succeeds"
 t_like "$(cat "$IT_DIR/out")" 'nitro serve --app \./demo' "and says how to run it"
 t_is "$(cd demo && find . -type f | sort | tr '\n' ' ')" \
-    "./.env ./.gitignore ./Makefile.am ./README.md ./autogen.sh ./configure.ac ./src/accounts.c ./src/app.c ./src/app.h ./src/main.c ./tests/test_app.c " \
+    "./.env ./.gitignore ./Makefile.am ./README.md ./autogen.sh ./configure.ac ./src/accounts.c ./src/app.c ./src/app.h ./src/main.c ./tests/test_accounts.c ./tests/test_app.c " \
     "it writes the skeleton's files"
 t_run "autogen.sh is executable" test -x demo/autogen.sh
 t_is "$(grep -rlE '@[A-Z_]+@' demo)" "" "no template marker is left"
@@ -99,7 +99,7 @@ mk >"$IT_DIR/make.log" 2>&1
 t_is "$?" 0 "make builds it without a warning (-Werror)"
 mk check >"$IT_DIR/check.log" 2>&1
 t_is "$?" 0 "make check passes"
-t_like "$(cat "$IT_DIR/check.log")" '# PASS: +9' "all nine checks of its test ran"
+t_like "$(cat "$IT_DIR/check.log")" '# PASS: +32' "all 32 checks of its two tests ran (notes; accounts through the test client)"
 t_like "$(ldd ./demo)" "libnitro\.so\.0 => $prefix/lib/" "it runs on the installed library"
 
 # ---- serve it ----
