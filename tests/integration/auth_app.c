@@ -1,9 +1,10 @@
 /*
  * tests/integration/auth_app: accounts and sessions through nginx and
- * several worker processes (test_auth.sh).  The store is SQLite at
- * $AUTH_DB, so that every worker shares accounts, sessions and failure
- * counters; the limits come from the environment so that a test can make
- * sessions end in seconds:
+ * several worker processes (test_auth.sh).  The store is $AUTH_DB: a
+ * SQLite file, or PostgreSQL when it is a postgresql:// URL, so that every
+ * worker shares accounts, sessions and failure counters, with no code of
+ * auth's own for either; the limits come from the environment so that a
+ * test can make sessions end in seconds:
  *   AUTH_IDLE_MS, AUTH_ABSOLUTE_MS, AUTH_WINDOW_MS, AUTH_ACCOUNT_FAILURES,
  *   AUTH_ADDRESS_FAILURES, AUTH_SECURE (1: Secure cookies).
  * Argon2id runs at libsodium's minimum cost (a sanitizer build is slow).
@@ -15,6 +16,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <nitro.h>
@@ -108,9 +110,18 @@ static int page(nitro_req *req, void *udata)
 	return nitro_resp_send(req, 200, "text/plain", "login page\n", 11);
 }
 
-int main(int argc, char **argv)
+static nitro_repo *open_store(const char *where)
 {
 	struct nitro_sql_opts so = { .create_tables = 1 };
+	struct nitro_pg_opts po = { .create_tables = 1 };
+
+	if (strncmp(where, "postgresql://", 13) == 0)
+		return nitro_pgrepo_new(where, &po);
+	return nitro_sqlrepo_new(where, &so);
+}
+
+int main(int argc, char **argv)
+{
 	struct nitro_auth_opts ao = { .pw_opslimit = 1, .pw_memlimit = 8192 };
 	nitro_repo *db;
 	nitro_app *app = NULL;
@@ -122,7 +133,7 @@ int main(int argc, char **argv)
 	ao.account_failures = (unsigned)nitro_config_int("AUTH_ACCOUNT_FAILURES", 0, 0, 1000);
 	ao.address_failures = (unsigned)nitro_config_int("AUTH_ADDRESS_FAILURES", 0, 0, 1000);
 	ao.secure_cookie = nitro_config_bool("AUTH_SECURE", 0);
-	if ((db = nitro_sqlrepo_new(nitro_config_str("AUTH_DB", "auth.db"), &so)) == NULL ||
+	if ((db = open_store(nitro_config_str("AUTH_DB", "auth.db"))) == NULL ||
 	    (auth = nitro_auth_new(db, &ao)) == NULL ||
 	    (app = nitro_app_new(&(struct nitro_app_opts){.json_prefix = "/api/"})) == NULL ||
 	    nitro_use(app, "/account", nitro_auth_guard, NULL, auth) != 0 ||

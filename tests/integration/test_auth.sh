@@ -5,13 +5,27 @@
 # passwords, idle and absolute timeouts, login throttling per account and
 # per client address (429 with Retry-After), the guard's three answers
 # (303, 401, a Datastar redirect), guard bypass attempts, and the cookie's
-# attributes.
+# attributes.  With AUTH_STORE=pg (test_auth_pg.sh) the store is a
+# throwaway PostgreSQL instead of SQLite: the same checks, no other code.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 it_require
 APP=$IT_BUILD/tests/integration/auth_app
 it_setup
 
-export AUTH_DB=$IT_DIR/auth.db
+if [ "${AUTH_STORE:-}" = pg ]; then
+	. "$IT_SRC/tests/pg_lib.sh"
+	pg_start "$IT_DIR" || { echo "1..0 # SKIP $PG_WHY"; exit 0; }
+	trap 'pg_stop; it_cleanup' EXIT
+	export AUTH_DB=$PG_URL
+	# store_value SQL: the first column of the first row.
+	store_value() { pg_psql -tA -c "$1"; }
+else
+	export AUTH_DB=$IT_DIR/auth.db
+	store_value() {
+		python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone(); print(r[0] if r else "")' \
+		    "$AUTH_DB" "$1"
+	}
+fi
 export AUTH_IDLE_MS=60000 AUTH_ABSOLUTE_MS=120000 AUTH_WINDOW_MS=60000
 export AUTH_ACCOUNT_FAILURES=3 AUTH_ADDRESS_FAILURES=6
 # Two workers on sockets of their own: nginx takes turns between them.
@@ -86,9 +100,9 @@ t_is "$(req -b "nitro_session=$ann" /api/me)" 200 "with the session the API answ
 forged=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 t_is "$(req -b "nitro_session=$forged" /account)" 303 "a made-up id opens nothing"
 t_like "$(set_cookie)" '^nitro_session=; .*Max-Age=0' "and is told to go away"
-digest=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select digest from nitro_session limit 1").fetchone()[0])' "$AUTH_DB")
+digest=$(store_value "select digest from nitro_session limit 1")
 t_like "$digest" '^[0-9a-f]{64}$' "the store holds a digest"
-n=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from nitro_session where digest = ?", (sys.argv[2],)).fetchone()[0])' "$AUTH_DB" "$ann")
+n=$(store_value "select count(*) from nitro_session where digest = '$ann'")
 t_is "$n" 0 "never the id itself"
 t_is "$(req -b "nitro_session=$digest" /account)" 303 "the digest read from the store opens nothing"
 t_is "$(req -b "nitro_session=${ann^^}" /account)" 303 "the id in upper case opens nothing"
