@@ -90,6 +90,18 @@ int nitro__treader_watch_fd(struct nitro_treader *r)
 	return r->t->ops->watch_fd != NULL ? r->t->ops->watch_fd(r->self) : -1;
 }
 
+int64_t nitro__treader_epoch(struct nitro_treader *r)
+{
+	return r->t->ops->epoch != NULL ? r->t->ops->epoch(r->self) : 0;
+}
+
+int nitro__treader_floor(struct nitro_treader *r, int64_t *floor)
+{
+	if (r->t->ops->floor == NULL)
+		return 1;
+	return r->t->ops->floor(r->self, floor);
+}
+
 void nitro_tevents_free(nitro_tevent *ev, size_t n)
 {
 	if (ev == NULL)

@@ -41,5 +41,10 @@ int nitro__treader_read(struct nitro_treader *r, int64_t after, size_t limit,
     nitro_tevent **out, size_t *n);
 /* A descriptor readable when events may have been published, or -1. */
 int nitro__treader_watch_fd(struct nitro_treader *r);
+/* The log's epoch as the reader last read it; 0: none. */
+int64_t nitro__treader_epoch(struct nitro_treader *r);
+/* The retention floor: 0 with *floor set; 1 when the transport has none
+ * (it has no holes); a negative NITRO_E* when it cannot be read. */
+int nitro__treader_floor(struct nitro_treader *r, int64_t *floor);
 
 #endif

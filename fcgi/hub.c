@@ -36,6 +36,7 @@
 
 #include "core/transport.h"
 #include "fcgi/hub.h"
+#include "fcgi/parse.h"
 
 /* Events read from the transport at a time. */
 #define READ_BATCH 1000
@@ -59,6 +60,7 @@ struct hub_stream {
 	void *udata;
 	void (*udata_free)(void *);
 	int64_t last_id;	/* events up to this id are not for it */
+	int64_t epoch;		/* the log's epoch last_id belongs to */
 	int check_gap;		/* last_id came from Last-Event-ID */
 	nitro_buf queue;	/* framed bytes the socket did not take */
 	int lagging;		/* queue was full: catch up from the log later */
@@ -80,6 +82,7 @@ struct nitro_hub {
 	pthread_mutex_t mu;	/* guards inbox and stats */
 	struct hub_stream *inbox;
 	atomic_size_t count;	/* parked or in the inbox */
+	atomic_llong epoch;	/* the log's epoch (0: none), for ids */
 	struct nitro_hub_stats st;
 
 	/* hub thread only */
@@ -324,7 +327,7 @@ struct render_cache {		/* one per event offered */
 	void *udata;
 	int request_id;
 	int valid;
-	char sse_id[24];	/* the event's id as text, "" until needed */
+	char sse_id[NITRO__EVENT_ID_MAX];	/* the event's SSE id, "" until needed */
 };
 
 /* End a render with the event's id, so that Last-Event-ID names it. */
@@ -385,7 +388,7 @@ static int offer(nitro_hub *h, struct hub_stream *s, const nitro_tevent *e, int 
 		return 0;
 	}
 	if (rc->sse_id[0] == '\0')
-		snprintf(rc->sse_id, sizeof rc->sse_id, "%" PRId64, e->id);
+		nitro__event_id_format(rc->sse_id, atomic_load(&h->epoch), e->id);
 	ev = (struct nitro_live_event){e->id, e->topic, e->payload, replay};
 	sent = deliver(h, s, &ev, rc);
 	if (sent < 0) {
@@ -407,8 +410,9 @@ static int send_gap(nitro_hub *h, struct hub_stream *s)
 	static const struct nitro_live_event ev = {0, NITRO_LIVE_GAP, "{}", 1};
 	struct render_cache rc = {0};
 
-	snprintf(rc.sse_id, sizeof rc.sse_id, "%" PRId64, h->seen);
+	nitro__event_id_format(rc.sse_id, atomic_load(&h->epoch), h->seen);
 	s->last_id = h->seen;
+	s->epoch = atomic_load(&h->epoch);
 	s->lagging = 0;
 	stat_add(h, &h->st.gaps, 1);
 	if (deliver(h, s, &ev, &rc) != 0) {
@@ -419,31 +423,48 @@ static int send_gap(nitro_hub *h, struct hub_stream *s)
 }
 
 /*
+ * Are the events after s->last_id still all in the log?  Ids may have
+ * holes (a publish that rolled back), so the next id being absent proves
+ * nothing: the transport's retention floor says what was dropped.  Only
+ * a transport without a floor (and without holes) is judged by the
+ * next id.  1 when the stream must be told of a gap, else 0.
+ */
+static int gap_before(nitro_hub *h, struct hub_stream *s)
+{
+	int64_t head = 0, floor = 0;
+	nitro_tevent *ev = NULL;
+	size_t n = 0;
+	int rc, gap;
+
+	if (s->epoch != atomic_load(&h->epoch))
+		return 1;	/* an id of another log, or of this one before a restore */
+	if (nitro__transport_head(h->t, &head) == 0 && s->last_id > head)
+		return 1;	/* ids from another log (a reset?) */
+	if (s->last_id >= head)
+		return 0;
+	if ((rc = nitro__treader_floor(&h->reader, &floor)) <= 0)
+		return rc == 0 && s->last_id < floor;	/* unreadable: replay what is there */
+	if (nitro__treader_read(&h->reader, s->last_id, 1, &ev, &n) != 0)
+		return 0;
+	gap = n == 0 || ev[0].id > s->last_id + 1;
+	nitro_tevents_free(ev, n);
+	return gap;
+}
+
+/*
  * Send a stream what happened after its last_id, up to what the hub has
  * offered everyone (h->seen); from there it is live.  For a reconnect
- * (check_gap) the log must still hold the event right after last_id, or
- * the stream is told of a gap.  Also used when a stream that fell behind
- * has drained its queue.  Returns 0, or -1 when the stream was closed.
+ * (check_gap) the log must still hold every event after last_id, or the
+ * stream is told of a gap.  Also used when a stream that fell behind has
+ * drained its queue.  Returns 0, or -1 when the stream was closed.
  */
 static int catch_up(nitro_hub *h, struct hub_stream *s, int replay, int check_gap)
 {
 	nitro_tevent *ev = NULL;
 	size_t n = 0;
 
-	if (check_gap) {
-		int64_t head = 0;
-
-		if (nitro__transport_head(h->t, &head) == 0 && s->last_id > head)
-			return send_gap(h, s);	/* ids from another log (a reset?) */
-		if (s->last_id < head) {
-			if (nitro__treader_read(&h->reader, s->last_id, 1, &ev, &n) != 0)
-				return 0;
-			int gap = n == 0 || ev[0].id > s->last_id + 1;
-			nitro_tevents_free(ev, n);
-			if (gap)
-				return send_gap(h, s);	/* no longer retained */
-		}
-	}
+	if (check_gap && gap_before(h, s))
+		return send_gap(h, s);
 	s->lagging = 0;
 	while (s->last_id < h->seen && !s->lagging) {
 		int64_t from = s->last_id;
@@ -474,6 +495,44 @@ static int catch_up(nitro_hub *h, struct hub_stream *s, int replay, int check_ga
 
 static void broadcast(nitro_hub *h);
 
+/*
+ * The log's epoch changed (the database was restored or failed over, and
+ * may hand out ids it handed out before): no id any stream holds means
+ * anything in the new log.  Every stream is told of a gap and goes on
+ * from the new log's head.
+ */
+static void new_epoch(nitro_hub *h, int64_t epoch)
+{
+	struct hub_stream *s, *next;
+	int64_t head = 0;
+
+	nitro_log(NITRO_LOG_WARN, "hub: the event log's epoch changed; every stream re-renders",
+	    NULL);
+	atomic_store(&h->epoch, epoch);
+	if (nitro__transport_head(h->t, &head) == 0)
+		h->seen = head;
+	for (s = h->streams; s != NULL; s = next) {
+		next = s->next;
+		send_gap(h, s);
+	}
+}
+
+/* Look at the transport: new events are offered to every stream, a new
+ * epoch re-renders them.  Returns what changed() said. */
+static int follow(nitro_hub *h)
+{
+	int changed = nitro__treader_changed(&h->reader);
+	int64_t epoch = nitro__treader_epoch(&h->reader);
+
+	if (epoch != atomic_load(&h->epoch)) {
+		new_epoch(h, epoch);
+		changed = 1;
+	}
+	if (changed > 0)
+		broadcast(h);
+	return changed;
+}
+
 /* Move new streams from the inbox into the hub and catch them up. */
 static void take_inbox(nitro_hub *h)
 {
@@ -488,8 +547,8 @@ static void take_inbox(nitro_hub *h)
 	/* Read everything published so far first (for the streams already
 	 * here), so that a newcomer is caught up to the log's present, not
 	 * to wherever a quiet hub last looked. */
-	nitro__treader_changed(&h->reader);
-	broadcast(h);
+	if (follow(h) <= 0)
+		broadcast(h);
 	for (; s != NULL; s = next) {
 		struct epoll_event ev = {.events = EPOLLRDHUP, .data.ptr = s};
 
@@ -514,7 +573,10 @@ static void take_inbox(nitro_hub *h)
 				continue;
 			}
 		}
-		catch_up(h, s, s->check_gap, s->check_gap);
+		/* A stream that arrived across a change of epoch holds an id
+		 * of the old log: it is told of a gap like a reconnect. */
+		catch_up(h, s, s->check_gap,
+		    s->check_gap || s->epoch != atomic_load(&h->epoch));
 	}
 }
 
@@ -621,8 +683,7 @@ static void *hub_main(void *arg)
 		if (atomic_load(&h->app->stopping))
 			break;
 		take_inbox(h);
-		if ((changed = nitro__treader_changed(&h->reader)) > 0)
-			broadcast(h);
+		changed = follow(h);
 		/*
 		 * A writer touches the watched file before its commit shows
 		 * (SQLite updates the WAL index after its last write), so a
@@ -677,6 +738,7 @@ int nitro__hub_start(nitro_hub *h)
 	if (nitro__transport_head(h->t, &h->seen) != 0)
 		h->seen = 0;
 	nitro__treader_changed(&h->reader);
+	atomic_store(&h->epoch, nitro__treader_epoch(&h->reader));
 	/* Optional: the transport's own "may have changed" descriptor, so
 	 * that other processes' events arrive without waiting for a poll. */
 	h->watch_fd = nitro__treader_watch_fd(&h->reader);
@@ -740,8 +802,13 @@ int nitro__hub_head(nitro_hub *h, int64_t *id)
 	return nitro__transport_head(h->t, id);
 }
 
+int64_t nitro__hub_epoch(nitro_hub *h)
+{
+	return atomic_load(&h->epoch);
+}
+
 int nitro__hub_park(nitro_hub *h, int fd, int request_id, const struct nitro_live_opts *o,
-    int64_t after, int check_gap, nitro_buf *pending)
+    int64_t epoch, int64_t after, int check_gap, nitro_buf *pending)
 {
 	struct hub_stream *s = calloc(1, sizeof *s);
 
@@ -759,6 +826,7 @@ int nitro__hub_park(nitro_hub *h, int fd, int request_id, const struct nitro_liv
 	s->udata = o->udata;
 	s->udata_free = o->udata_free;
 	s->last_id = after;
+	s->epoch = epoch;
 	s->check_gap = check_gap;
 	s->queue = *pending;	/* taken over, not copied */
 	nitro_buf_init(pending, 0);

@@ -18,12 +18,16 @@ int nitro__hub_reserve(nitro_hub *h);
 void nitro__hub_unreserve(nitro_hub *h);
 int nitro__hub_full(nitro_hub *h);	/* holds max_streams (accept threads) */
 int nitro__hub_head(nitro_hub *h, int64_t *id);
+/* The event log's epoch as the hub last saw it (0: none); any thread. */
+int64_t nitro__hub_epoch(nitro_hub *h);
 /* Hand a reserved stream's socket to the hub: events with id > after,
- * checking for a gap when after came from Last-Event-ID.  pending holds
- * framed bytes to write first (may be empty); on success the hub takes
- * its memory and leaves it empty. */
+ * checking for a gap when (epoch, after) came from Last-Event-ID (an
+ * epoch other than the log's is always a gap).  pending holds framed
+ * bytes to write first (may be empty); on success the hub takes its
+ * memory and leaves it empty. */
 int nitro__hub_park(nitro_hub *h, int fd, int request_id,
-    const struct nitro_live_opts *o, int64_t after, int check_gap, nitro_buf *pending);
+    const struct nitro_live_opts *o, int64_t epoch, int64_t after, int check_gap,
+    nitro_buf *pending);
 void nitro__hub_stats(nitro_hub *h, struct nitro_hub_stats *st);
 
 #endif

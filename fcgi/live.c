@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fcgi/hub.h"
+#include "fcgi/parse.h"
 
 nitro_app *nitro_req_app(nitro_req *req)
 {
@@ -42,21 +43,13 @@ void nitro_app_hub_stats(nitro_app *app, struct nitro_hub_stats *st)
 		nitro__hub_stats(app->hub, st);
 }
 
-/* Last-Event-ID: decimal digits, no overflow.  0 when absent or foreign. */
-static int last_event_id(nitro_req *req, int64_t *id)
+/* Last-Event-ID as (epoch, id) (see event_id.c): 1, or 0 when absent or
+ * not an id of ours at all (a fresh stream). */
+static int last_event_id(nitro_req *req, int64_t *epoch, int64_t *id)
 {
 	const char *v = nitro_req_header(req, "Last-Event-ID");
-	int64_t n = 0;
 
-	if (v == NULL || *v == '\0' || strlen(v) > 18)
-		return 0;
-	for (; *v; v++) {
-		if (*v < '0' || *v > '9')
-			return 0;
-		n = n * 10 + (*v - '0');
-	}
-	*id = n;
-	return 1;
+	return v != NULL && nitro__event_id_parse(v, strlen(v), epoch, id);
 }
 
 /*
@@ -132,7 +125,7 @@ int nitro_live(nitro_req *req, const struct nitro_live_opts *o)
 {
 	nitro_hub *h = req->app->hub;
 	nitro_buf out = NITRO_BUF_INIT;
-	int64_t after = 0;
+	int64_t after = 0, epoch = 0;
 	size_t body_len = 0;
 	int resumed, rc;
 
@@ -166,14 +159,19 @@ int nitro_live(nitro_req *req, const struct nitro_live_opts *o)
 	/* A reconnect resumes after the last event it saw; a fresh stream
 	 * starts at the newest event, read before the first render so that
 	 * nothing published meanwhile is lost (at worst it arrives twice,
-	 * and patches are idempotent). */
-	resumed = last_event_id(req, &after);
-	if (!resumed && (rc = nitro__hub_head(h, &after)) != 0) {
+	 * and patches are idempotent).  An id of another epoch (an older
+	 * log, or a plain id from before epochs) is told of a gap by the hub;
+	 * its own number means nothing here. */
+	resumed = last_event_id(req, &epoch, &after);
+	if (!resumed)
+		epoch = nitro__hub_epoch(h);
+	if ((!resumed || epoch != nitro__hub_epoch(h)) &&
+	    (rc = nitro__hub_head(h, &after)) != 0) {
 		nitro_resp_error(req, 503, "The event log cannot be read.");
 		goto unreserve;
 	}
 	if ((rc = first_bytes(req, o, !resumed, &out, &body_len)) != 0 ||
-	    (rc = nitro__hub_park(h, req->conn.fd, req->conn.request_id, o, after, resumed,
+	    (rc = nitro__hub_park(h, req->conn.fd, req->conn.request_id, o, epoch, after, resumed,
 	    &out)) != 0) {
 		/* Nothing was sent: the client gets a whole error page. */
 		nitro_resp_error(req, 500, "The server could not complete the request.");

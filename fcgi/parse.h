@@ -125,4 +125,14 @@ int nitro__accepts_json(const char *accept);
 /* True when s is a non-empty RFC 9110 token. */
 int nitro__is_token(const char *s);
 
+/*
+ * SSE ids of live events (event_id.c): "E-N" (epoch, id) or "N" (epoch 0).
+ * format writes a NUL-terminated id and returns its length (0 when it
+ * cannot); parse returns 1 with *epoch and *id, or 0 for anything that is
+ * not such an id (the header holds what some other server gave).
+ */
+#define NITRO__EVENT_ID_MAX 40
+size_t nitro__event_id_format(char buf[NITRO__EVENT_ID_MAX], int64_t epoch, int64_t id);
+int nitro__event_id_parse(const char *s, size_t n, int64_t *epoch, int64_t *id);
+
 #endif

@@ -7,6 +7,14 @@
  * connection that never writes changes exactly when some other connection,
  * in this process or another, commits; that is the cheap "anything new?"
  * a worker polls before reading the events after the last id it saw.
+ *
+ * The row of nitro_event_log holds the log's epoch, drawn at random when
+ * the log is created, and its retention floor, the highest id retention
+ * has removed.  Ids have holes where a transaction that appended rolled
+ * back, so only the floor says whether a reconnect's events are all still
+ * here.  A database restored from a backup hands out again the ids issued
+ * after the backup: the operator draws a new epoch then (see
+ * nitro_sql_transport(3)), and every browser's id is of another epoch.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +35,8 @@ struct nitro_sql_follower {
 	sqlite3 *db;
 	sqlite3_stmt *version, *read;
 	int64_t last_version;
+	int64_t epoch;		/* read when following; 0: no nitro_event_log */
+	sqlite3_stmt *floor;
 	int watch;		/* inotify on the WAL file, -1 none, -2 not tried */
 };
 
@@ -195,9 +205,12 @@ int nitro__sql_prune(struct sqlconn *c, int64_t keep, int64_t max_age_ms, size_t
 {
 	static const char by_count[] =
 		"DELETE FROM nitro_events WHERE id <= "
-		"(SELECT id FROM nitro_events ORDER BY id DESC LIMIT 1 OFFSET ?)";
-	static const char by_age[] = "DELETE FROM nitro_events WHERE time < ?";
+		"(SELECT id FROM nitro_events ORDER BY id DESC LIMIT 1 OFFSET ?) RETURNING id";
+	static const char by_age[] = "DELETE FROM nitro_events WHERE time < ? RETURNING id";
+	static const char raise_floor[] =
+		"UPDATE nitro_event_log SET floor = max(floor, ?) WHERE one = 1";
 	size_t gone = 0;
+	int64_t top = 0;	/* the highest id removed */
 	int nested, rc;
 
 	*removed = 0;
@@ -215,11 +228,26 @@ int nitro__sql_prune(struct sqlconn *c, int64_t keep, int64_t max_age_ms, size_t
 			break;
 		}
 		sqlite3_bind_int64(st, 1, pass == 0 ? keep : nitro_time_now() - max_age_ms);
-		rc = sqlite3_step(st);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			int64_t id = sqlite3_column_int64(st, 0);
+
+			top = id > top ? id : top;
+			gone++;
+		}
 		rc = rc == SQLITE_DONE ? 0 : nitro__sql_error(c->db, rc, "prune");
-		if (rc == 0)
-			gone += (size_t)sqlite3_changes(c->db);
 		sqlite3_reset(st);
+	}
+	if (rc == 0 && top > 0) {
+		sqlite3_stmt *st = nitro__sql_prepare(c, raise_floor, sizeof raise_floor - 1);
+
+		if (st == NULL) {
+			rc = nitro__errcode();
+		} else {
+			sqlite3_bind_int64(st, 1, top);
+			rc = sqlite3_step(st);
+			rc = rc == SQLITE_DONE ? 0 : nitro__sql_error(c->db, rc, "prune");
+			sqlite3_reset(st);
+		}
 	}
 	rc = nitro__sql_tx_end(c, nested, rc);
 	if (rc == 0)
@@ -258,6 +286,46 @@ static void retain(struct sqlconn *c)
 
 /* ---- followers ------------------------------------------------------------- */
 
+/* The epoch, read once: a log restored under running workers needs them
+ * restarted anyway (their connections hold the old file).  A log older
+ * than nitro_event_log (a read-only repository never creates it) has none. */
+static int read_epoch(struct nitro_sql_follower *f)
+{
+	static const char q[] = "SELECT epoch FROM nitro_event_log WHERE one = 1";
+	static const char fq[] = "SELECT floor FROM nitro_event_log WHERE one = 1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(f->db, q, -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		f->epoch = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return nitro__sql_error(f->db, rc, "event log epoch");
+	rc = sqlite3_prepare_v3(f->db, fq, -1, SQLITE_PREPARE_PERSISTENT, &f->floor, NULL);
+	return rc == SQLITE_OK ? 0 : nitro__sql_error(f->db, rc, "event log floor");
+}
+
+int64_t nitro__sql_follower_epoch(nitro_sql_follower *f)
+{
+	return f->epoch;
+}
+
+int nitro__sql_follower_floor(nitro_sql_follower *f, int64_t *floor)
+{
+	int rc;
+
+	*floor = 0;
+	if (f->floor == NULL)
+		return 0;	/* no nitro_event_log: nothing was pruned past a floor */
+	rc = sqlite3_step(f->floor);
+	if (rc == SQLITE_ROW)
+		*floor = sqlite3_column_int64(f->floor, 0);
+	sqlite3_reset(f->floor);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : nitro__sql_error(f->db, rc, "floor");
+}
+
 nitro_sql_follower *nitro_sql_follow(nitro_repo *r)
 {
 	struct nitro_sql_follower *f;
@@ -284,7 +352,7 @@ nitro_sql_follower *nitro_sql_follow(nitro_repo *r)
 		nitro__sql_error(f->db, rc, "follow");
 		goto fail;
 	}
-	if (nitro_sql_follower_changed(f) < 0)
+	if (nitro_sql_follower_changed(f) < 0 || read_epoch(f) < 0)
 		goto fail;
 	return f;
 fail:
@@ -366,6 +434,7 @@ void nitro_sql_follower_free(nitro_sql_follower *f)
 		close(f->watch);
 	sqlite3_finalize(f->version);
 	sqlite3_finalize(f->read);
+	sqlite3_finalize(f->floor);
 	sqlite3_close(f->db);
 	free(f);
 }

@@ -85,6 +85,11 @@ struct sqlrepo {
  * (0: no age limit) on c; *gone gets how many. */
 int nitro__sql_prune(struct sqlconn *c, int64_t keep, int64_t max_age_ms, size_t *gone);
 
+/* A follower's view of nitro_event_log: the epoch read when it started
+ * following (0: none), and the retention floor now. */
+int64_t nitro__sql_follower_epoch(nitro_sql_follower *f);
+int nitro__sql_follower_floor(nitro_sql_follower *f, int64_t *floor);
+
 extern const struct nitro_repo_ops nitro__sql_ops;
 void nitro__sql_repo_free(nitro_repo *r);
 

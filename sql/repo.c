@@ -618,6 +618,14 @@ static const char internal_ddl[] =
 	" payload TEXT NOT NULL CHECK (json_valid(payload)),"
 	" time INTEGER NOT NULL) STRICT;"
 	"CREATE INDEX IF NOT EXISTS nitro_events_time ON nitro_events(time);"
+	/* The log's epoch and retention floor (see events.c): one row, its
+	 * epoch drawn when the log is created. */
+	"CREATE TABLE IF NOT EXISTS nitro_event_log ("
+	" one INTEGER PRIMARY KEY CHECK (one = 1),"
+	" epoch INTEGER NOT NULL CHECK (epoch > 0),"
+	" floor INTEGER NOT NULL DEFAULT 0) STRICT;"
+	"INSERT OR IGNORE INTO nitro_event_log(one, epoch)"
+	" VALUES (1, abs(random() % 9007199254740991) + 1);"
 	"CREATE TABLE IF NOT EXISTS nitro_migrations ("
 	" version INTEGER PRIMARY KEY,"
 	" name TEXT NOT NULL,"

@@ -37,6 +37,16 @@ static int t_watch_fd(void *reader)
 	return nitro_sql_follower_fd(reader);
 }
 
+static int64_t t_epoch(void *reader)
+{
+	return nitro__sql_follower_epoch(reader);
+}
+
+static int t_floor(void *reader, int64_t *floor)
+{
+	return nitro__sql_follower_floor(reader, floor);
+}
+
 static void t_unfollow(void *reader)
 {
 	nitro_sql_follower_free(reader);
@@ -51,6 +61,8 @@ static const struct nitro_transport_ops sql_transport_ops = {
 	.unfollow = t_unfollow,
 	.free = NULL,	/* the repository belongs to the application */
 	.watch_fd = t_watch_fd,
+	.epoch = t_epoch,
+	.floor = t_floor,
 };
 
 nitro_transport *nitro_sql_transport(nitro_repo *r)

@@ -714,6 +714,25 @@ struct nitro_transport_ops {
 	 * epoll, reads it dry and then calls changed(); the reader owns it.
 	 */
 	int (*watch_fd)(void *reader);
+	/*
+	 * Optional (NULL, or 0 from it: no epoch, plain ids): the log's
+	 * epoch, a number other than 0 that changes whenever ids may be
+	 * handed out again (a new, restored or failed-over database).  SSE
+	 * ids carry it ("E-N"), so that an id from another epoch is told
+	 * nitro.gap instead of being replayed events that are not the ones it
+	 * saw.  Cheap: the reader reads it when it connects, and again after
+	 * it reconnects, and returns what it holds.
+	 */
+	int64_t (*epoch)(void *reader);
+	/*
+	 * Optional: *floor gets the retention floor: events with id <= floor
+	 * may have been dropped, every committed event above it is still
+	 * there.  Ids may have holes (a publish rolled back); only a
+	 * reconnect whose id is below the floor is told nitro.gap.  NULL: the
+	 * transport has no holes, and a missing id right after the one a
+	 * reconnect asks for means it was dropped.
+	 */
+	int (*floor)(void *reader, int64_t *floor);
 };
 
 typedef struct nitro_transport nitro_transport;

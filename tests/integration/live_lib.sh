@@ -34,6 +34,7 @@ live_start() {
 	local n=$1 i up=""
 	shift
 	export LIVE_DB=$IT_DIR/live.db
+	LIVE_LOG=${LIVE_LOG:-$LIVE_DB}
 	for ((i = 0; i < n; i++)); do
 		live_spawn "$IT_DIR/w$i.sock" "$@"
 		# lib.sh writes "server ADDRESS;": the other servers ride along.
@@ -64,6 +65,7 @@ live_example() {
 	it_setup
 	export NITRO_DB=$IT_DIR/$1.db NITRO_DATASTAR_JS=$IT_DIR/datastar.js
 	printf '// Datastar stand-in\n' >"$NITRO_DATASTAR_JS"
+	LIVE_LOG=$NITRO_DB
 	live_start 2
 	LIVE_PATH=/live
 }
@@ -71,15 +73,26 @@ live_example() {
 # live_id_events NAME: the events with an id of NAME's stream, as "id data".
 live_id_events() { grep -vE '^[#-]' "$IT_DIR/$1.ev" | cut -d' ' -f1,4-; }
 
+# live_id N: the SSE id of event N of the workers' log ($LIVE_LOG): "E-N"
+# with the log's epoch, as a browser would hold it.
+live_id() {
+	python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print("%d-%s" % (db.execute("SELECT epoch FROM nitro_event_log").fetchone()[0], sys.argv[2]))' \
+	    "$LIVE_LOG" "$1"
+}
+
 # live_gap_reconnect NAME: forget every event of $NITRO_DB's log but the
-# newest, as retention would, then reconnect as NAME, a stream that saw
+# newest, as retention would (raising the floor), then reconnect as NAME,
+# a stream that saw
 # only event 1, and wait (10 s) for the one event it is sent: nitro.gap.
 live_gap_reconnect() {
 	python3 -c 'import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE nitro_event_log SET floor = (SELECT max(id) - 1 FROM nitro_events)")
 db.execute("DELETE FROM nitro_events WHERE id < (SELECT max(id) FROM nitro_events)")
 db.commit()' "$NITRO_DB"
-	live_listen "$1" --last-id 1 --expect 1 --timeout 10
+	live_listen "$1" --last-id "$(live_id 1)" --expect 1 --timeout 10
 	live_wait_exit "$LIVE_LAST_PID" 10
 }
 

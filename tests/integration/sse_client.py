@@ -5,6 +5,8 @@
                                [--reconnect] [--ready FILE]
       Read one stream and append a line per event to OUT, flushed at once:
           <id> <topic> <received ns> <data lines joined by |>
+      where <id> is the event's number: the N of an SSE id "E-N" (epoch E,
+      sent back whole as Last-Event-ID), or a plain id as it is.
       A batch's id may come in a block of its own after its events (as the
       hub writes it): the event before such a block gets its id.
       The first event of a fresh stream ("hello") and heartbeats (comments)
@@ -108,6 +110,12 @@ class Reader:
         return ("event", fields)
 
 
+def number(sse_id):
+    """N of "E-N" (the log's epoch and the event's id), or the id itself."""
+    epoch, dash, n = sse_id.partition("-")
+    return n if dash and epoch.isdigit() and n.isdigit() else sse_id
+
+
 def listen(args):
     url, out = args[0], args[1]
     opt = {"--last-id": None, "--expect": None, "--timeout": "30", "--ready": None,
@@ -167,7 +175,7 @@ def listen(args):
             if id_only and "id" in fields:
                 last_id = fields["id"]
                 if pending is not None:
-                    pending[0] = fields["id"]
+                    pending[0] = number(fields["id"])
             if pending is not None:
                 stop = emit(pending)
                 pending = None
@@ -183,7 +191,7 @@ def listen(args):
             if fields.get("event") == "hello":
                 f.write("- hello %d %s\n" % (time.time_ns(), "|".join(fields["data"])))
                 continue
-            line = [fields.get("id", "-"), fields.get("event", "-"), time.time_ns(),
+            line = [number(fields.get("id", "-")), fields.get("event", "-"), time.time_ns(),
                     "|".join(fields["data"])]
             if "id" in fields:
                 last_id = fields["id"]

@@ -22,7 +22,7 @@ for k in 1 2 3 4 5; do
 	last=$(sed -nE 's/.* last ([0-9]+)$/\1/p' <<<"$pub")
 	it_curl -X POST "$IT_URL/prune?keep=5" >/dev/null	# worker Y
 	live_info >/dev/null			# X
-	live_listen "g$k" --last-id $((last - 90)) --expect 1 --timeout 5	# Y
+	live_listen "g$k" --last-id "$(live_id $((last - 90)))" --expect 1 --timeout 5	# Y
 	live_wait_exit "$LIVE_LAST_PID" 6
 	line=$(grep -vE '^[#-]' "$IT_DIR/g$k.ev" | head -n 1)
 	[[ $line == *"|pid $(pub_pid "$pub")|"* ]] && continue	# no lag there
@@ -38,7 +38,7 @@ flat=0 tried=0
 for k in 1 2 3 4 5; do
 	before=$(sed -nE 's/.* last ([0-9]+)$/\1/p' <<<"$(live_pub t.r 1)")	# X
 	pub=$(live_pub t.r 20)			# Y
-	live_listen "r$k" --last-id "$before" --expect 20 --timeout 5	# X
+	live_listen "r$k" --last-id "$(live_id "$before")" --expect 20 --timeout 5	# X
 	live_wait_exit "$LIVE_LAST_PID" 6
 	grep -q "|pid $(pub_pid "$pub")|" "$IT_DIR/r$k.ev" && continue
 	tried=$((tried + 1))

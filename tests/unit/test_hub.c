@@ -91,7 +91,7 @@ static int park_first(nitro_hub *h, int *client, const char *topic, int64_t afte
 		nitro__hub_head(h, &after);
 	if (first != NULL)
 		nitro__fcgi_frame(&pending, 7, first, strlen(first));
-	rc = nitro__hub_park(h, sv[0], 7, &o, after, gap, &pending);
+	rc = nitro__hub_park(h, sv[0], 7, &o, nitro__hub_epoch(h), after, gap, &pending);
 	T_EQ_INT((int)pending.len, 0, "the hub takes the pending bytes");
 	nitro_buf_free(&pending);
 	return rc;
@@ -141,7 +141,7 @@ static void no_unfollow(void *reader) { }
 static void test_follow_failure_code(void)
 {
 	static const struct nitro_transport_ops ops = {no_publish, no_head, busy_follow,
-	    no_changed, no_read, no_unfollow, NULL, NULL};
+	    no_changed, no_read, no_unfollow, NULL, NULL, NULL, NULL};
 	struct nitro_app_opts o = {.transport = nitro_transport_new(&ops, NULL)};
 	nitro_app *a2 = nitro_app_new(&o);
 	T_EQ_INT(nitro__app_hub_start(a2), NITRO_EBUSY,
