@@ -15,7 +15,7 @@ nitro_transport *nitro_transport_new(const struct nitro_transport_ops *ops, void
 	if (ops == NULL || ops->publish == NULL || ops->head == NULL ||
 	    ops->follow == NULL || ops->changed == NULL || ops->read == NULL ||
 	    ops->unfollow == NULL) {
-		nitro_error(NITRO_EINVAL, "transport: every operation but free and watch_fd is required");
+		nitro_error(NITRO_EINVAL, "transport: every operation but free, watch_fd, epoch and floor is required");
 		return NULL;
 	}
 	t = calloc(1, sizeof *t);

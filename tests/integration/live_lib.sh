@@ -84,8 +84,8 @@ print("%d-%s" % (db.execute("SELECT epoch FROM nitro_event_log").fetchone()[0], 
 
 # live_gap_reconnect NAME: forget every event of $NITRO_DB's log but the
 # newest, as retention would (raising the floor), then reconnect as NAME,
-# a stream that saw
-# only event 1, and wait (10 s) for the one event it is sent: nitro.gap.
+# a stream that saw only event 1, and wait (10 s) for the one event it is
+# sent: nitro.gap.
 live_gap_reconnect() {
 	python3 -c 'import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
