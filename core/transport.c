@@ -4,6 +4,7 @@
  * hub when an event is published here.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/error.h"
 #include "core/transport.h"
@@ -35,6 +36,19 @@ void nitro_transport_free(nitro_transport *t)
 	if (t->ops->free != NULL)
 		t->ops->free(t->self);
 	free(t);
+}
+
+int nitro__topic_check(const char *topic)
+{
+	size_t n;
+
+	if (topic == NULL || (n = strlen(topic)) == 0 || n > NITRO__TOPIC_MAX)
+		return nitro_error(NITRO_EINVAL, "event: a topic of 1 to %d bytes is needed",
+		    NITRO__TOPIC_MAX);
+	for (; *topic; topic++)
+		if ((unsigned char)*topic < 0x21 || *topic == 0x7f)
+			return nitro_error(NITRO_EINVAL, "event: a topic is printable, no spaces");
+	return 0;
 }
 
 void nitro__transport_on_publish(nitro_transport *t, void (*wake)(void *), void *arg)

@@ -19,6 +19,13 @@ struct nitro_transport {
 /* The recent events of one process, retain of them (memtransport.c). */
 nitro_transport *nitro__mem_transport_new(size_t retain);
 
+/* Limits of every transport's events, named once. */
+#define NITRO__TOPIC_MAX 200
+#define NITRO__PAYLOAD_MAX (1 << 20)
+/* 0 when topic is 1 to NITRO__TOPIC_MAX printable bytes without spaces,
+ * else NITRO_EINVAL with a message. */
+int nitro__topic_check(const char *topic);
+
 void nitro__transport_on_publish(nitro_transport *t, void (*wake)(void *), void *arg);
 
 /* The newest id (0 when there is none).  Any thread. */

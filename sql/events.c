@@ -24,10 +24,9 @@
 #include <sys/inotify.h>
 #endif
 
+#include "core/transport.h"
 #include "sql/internal.h"
 
-#define TOPIC_MAX 200
-#define PAYLOAD_MAX (1 << 20)
 #define READ_MAX 10000
 
 struct nitro_sql_follower {
@@ -40,19 +39,6 @@ struct nitro_sql_follower {
 	int watch;		/* inotify on the WAL file, -1 none, -2 not tried */
 };
 
-static int check_topic(const char *topic)
-{
-	size_t n;
-
-	if (topic == NULL || (n = strlen(topic)) == 0 || n > TOPIC_MAX)
-		return nitro_error(NITRO_EINVAL, "event: a topic of 1 to %d bytes is needed",
-		    TOPIC_MAX);
-	for (; *topic; topic++)
-		if ((unsigned char)*topic < 0x21 || *topic == 0x7f)
-			return nitro_error(NITRO_EINVAL, "event: a topic is printable, no spaces");
-	return 0;
-}
-
 static void retain(struct sqlconn *c);
 
 int nitro__sql_append(struct sqlconn *c, const char *topic, const char *json, size_t len,
@@ -62,9 +48,9 @@ int nitro__sql_append(struct sqlconn *c, const char *topic, const char *json, si
 	sqlite3_stmt *st;
 	int rc;
 
-	if (len > PAYLOAD_MAX)
+	if (len > NITRO__PAYLOAD_MAX)
 		return nitro_error(NITRO_ELIMIT, "event: a payload is at most %d bytes",
-		    PAYLOAD_MAX);
+		    NITRO__PAYLOAD_MAX);
 	if ((st = nitro__sql_prepare(c, q, sizeof q - 1)) == NULL)
 		return nitro__errcode();
 	sqlite3_bind_text(st, 1, topic, -1, SQLITE_STATIC);
@@ -89,7 +75,7 @@ int nitro__sql_event_append(nitro_repo *r, const char *topic, const char *json, 
 
 	if (c == NULL)
 		return nitro__errcode();
-	if ((rc = check_topic(topic)) < 0)
+	if ((rc = nitro__topic_check(topic)) < 0)
 		return rc;
 	if (json == NULL)
 		return nitro_error(NITRO_EINVAL, "event %s: no payload", topic);

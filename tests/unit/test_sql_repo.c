@@ -515,6 +515,32 @@ static void test_uow(void)
 	T_EQ_INT(n, 2, "rolled back");
 	T_EQ_INT(peek("SELECT count(*) FROM nitro_events WHERE topic='user.gone'"), 0,
 	    "the event went with it (outbox)");
+	{
+		/* A follower that read everything before the rollback finds the
+		 * next committed event: whatever id the rolled-back one had is
+		 * never seen, and nothing after it is skipped. */
+		nitro_sql_follower *f = nitro_sql_follow(r);
+		nitro_tevent *ev = NULL;
+		int64_t head = 0, id = 0;
+		size_t k = 0;
+
+		nitro_sql_events_head(r, &head);
+		nitro_sql_begin(r);
+		nitro_publish(t, "user.undone", "{}", NULL);
+		nitro_sql_rollback(r);
+		nitro_sql_begin(r);
+		nitro_publish(t, "user.done", "{}", &id);
+		T_EQ_INT(nitro_sql_follower_read(f, head, 10, &ev, &k), 0, "read before the commit");
+		T_EQ_INT(k, 0, "an event inside an open transaction is not seen");
+		nitro_tevents_free(ev, k);
+		nitro_sql_commit(r);
+		T_OK(id > head, "the event after a rollback gets an id past the head");
+		T_EQ_INT(nitro_sql_follower_read(f, head, 10, &ev, &k), 0, "read after it");
+		T_OK(k == 1 && ev[0].id == id && strcmp(ev[0].topic, "user.done") == 0,
+		    "the follower sees the committed event, not the rolled-back one");
+		nitro_tevents_free(ev, k);
+		nitro_sql_follower_free(f);
+	}
 	T_EQ_INT(nitro_sql_begin(NULL), NITRO_EINVAL, "not a repository");
 	test_uow_events(r);
 	nitro_transport_free(t);
