@@ -323,10 +323,12 @@ hosts_committed() { hosts_sql "SELECT id, topic FROM nitro_events ORDER BY id" >
 # hosts_clients N AFTER [CLIENT-ARGS...]: N more roaming clients cI over
 # every host (or over HOSTS_CLIENT_URLS, comma-separated) from
 # Last-Event-ID AFTER, client i on pattern i % 3; they stop once
-# $IT_DIR/cI.stop holds an id they reached (hosts_stop_clients).
+# $IT_DIR/cI.stop holds an id they reached (hosts_stop_clients).  The SSE
+# id they start from carries the log's epoch ("E-N").
 hosts_clients() {
 	local n=$1 after=$2 i pat urls first=$((${#HOSTS_CLIENTS[@]} + 1))
 	shift 2
+	after="$(hosts_sql 'SELECT epoch FROM nitro_event_log')-$after"
 	urls=${HOSTS_CLIENT_URLS:-$(IFS=,; echo "${HOSTS_URL[*]}")}
 	for ((i = first; i < first + n; i++)); do
 		pat=${HOSTS_PATTERNS[$((i % ${#HOSTS_PATTERNS[@]}))]}
