@@ -136,8 +136,10 @@ t_has "$(tr -d '\r' <"$IT_DIR/sse.out")" \
 data: mode append
 data: elements <li id="note-1">Buy &lt;milk&gt;</li>
 
-id: 1' \
+id: ' \
     "the open stream got the note as it was added, then its id"
+t_like "$(tr -d '\r' <"$IT_DIR/sse.out" | grep '^id: ')" '^id: [0-9]+-1$' \
+    "the id is the log's epoch and the event's id 1"
 # Accounts: the guard, signup, the session, logout, login.
 t_is "$(it_status "$url/account")" 303 "/account without a session is sent away"
 t_like "$(it_curl "$url/signup")" 'name="email".*name="password"' "/signup is a form with email and password"
