@@ -61,6 +61,24 @@ NITRO_API int nitro_pg_migrate(nitro_repo *r, const char *dir, size_t *applied);
 NITRO_API int nitro_pg_migrate_status(nitro_repo *r, const char *dir, int64_t *version,
     int64_t *latest, size_t *pending);
 
+/* ---- the event log as a transport ------------------------------------- */
+
+/*
+ * Events in the table nitro_events of r's database, for the live streams
+ * of every worker on every host: give it to nitro_app_new().  Publishing
+ * inside a unit of work (nitro_pg_begin) commits or vanishes with the
+ * data (an outbox), and the repository's log_changes appends through it.
+ * Publishers are serialized by an advisory lock so that ids are in commit
+ * order; NOTIFY wakes the followers, which read the rows.  r must outlive
+ * the transport.
+ */
+NITRO_API nitro_transport *nitro_pg_transport(nitro_repo *r);
+/* Keep at most keep events (0: no count limit) and none older than
+ * max_age_ms (0: no age limit); *removed (may be NULL) gets how many went.
+ * The transport also prunes by itself (the newest 100000, a week). */
+NITRO_API int nitro_pg_events_prune(nitro_repo *r, size_t keep, int64_t max_age_ms,
+    size_t *removed);
+
 #ifdef __cplusplus
 }
 #endif

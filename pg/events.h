@@ -1,0 +1,43 @@
+/*
+ * Internal: the event log on PostgreSQL (events.c), its followers
+ * (follow.c) and the transport made of them (transport.c).
+ */
+#ifndef NITRO_PG_EVENTS_H
+#define NITRO_PG_EVENTS_H
+
+#include "pg/conn.h"
+
+/* The channel publishers NOTIFY and followers LISTEN on. */
+#define NITRO__PG_CHANNEL "nitro_events"
+/* Reads of the log: at most this many events at a time. */
+#define PG_EVENTS_READ_MAX 10000
+
+/* Make the log's tables if they are missing, and draw its epoch once. */
+int nitro__pg_events_setup(nitro_repo *r);
+/* Append on c inside the transaction the caller holds open (an outbox),
+ * after taking the publishers' lock: see events.c. */
+int nitro__pg_events_append(struct pgconn *c, const char *topic, const char *json,
+    size_t len, int64_t *id);
+/* The newest id (0 when there is none), on the calling thread's connection. */
+int nitro__pg_events_head(nitro_repo *r, int64_t *id);
+
+/* A follower: its own connection, LISTENing (follow.c). */
+struct pgfollower;
+struct pgfollower *nitro__pg_follow(nitro_repo *r);
+int nitro__pg_follower_changed(struct pgfollower *f);
+int nitro__pg_follower_read(struct pgfollower *f, int64_t after, size_t limit,
+    nitro_tevent **out, size_t *n);
+int nitro__pg_follower_fd(struct pgfollower *f);
+int64_t nitro__pg_follower_epoch(struct pgfollower *f);
+int nitro__pg_follower_floor(struct pgfollower *f, int64_t *floor);
+void nitro__pg_follower_free(struct pgfollower *f);
+
+/*
+ * Tests only: publish without the ordering lock (process-wide), so that a
+ * test can show it catches a follower passing an id that commits later.
+ * No option, no environment variable reaches it: only programs linked
+ * with the internal library (libnitro_all.la) can call it.
+ */
+void nitro__pg_events_unordered(int on);
+
+#endif
