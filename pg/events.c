@@ -208,9 +208,9 @@ int nitro__pg_events_append(struct pgconn *c, const char *topic, const char *jso
 	return 0;
 }
 
-int nitro__pg_events_head(nitro_repo *r, int64_t *id)
+int nitro__pg_events_head(void *self, int64_t *id)
 {
-	struct pgrepo *pr = nitro__pg_repo(r);
+	struct pgrepo *pr = nitro__pg_repo(self);
 	struct pgconn *c;
 	PGresult *res;
 

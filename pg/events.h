@@ -18,19 +18,20 @@ int nitro__pg_events_setup(nitro_repo *r);
  * after taking the publishers' lock: see events.c. */
 int nitro__pg_events_append(struct pgconn *c, const char *topic, const char *json,
     size_t len, int64_t *id);
-/* The newest id (0 when there is none), on the calling thread's connection. */
-int nitro__pg_events_head(nitro_repo *r, int64_t *id);
-
-/* A follower: its own connection, LISTENing (follow.c). */
-struct pgfollower;
-struct pgfollower *nitro__pg_follow(nitro_repo *r);
-int nitro__pg_follower_changed(struct pgfollower *f);
-int nitro__pg_follower_read(struct pgfollower *f, int64_t after, size_t limit,
+/*
+ * The transport's operations (struct nitro_transport_ops), typed as the
+ * table wants them: self is the repository (a nitro_repo *), reader a
+ * follower (follow.c), which has a connection of its own, LISTENing.
+ */
+int nitro__pg_events_head(void *self, int64_t *id);
+void *nitro__pg_follow(void *self);
+int nitro__pg_follower_changed(void *reader);
+int nitro__pg_follower_read(void *reader, int64_t after, size_t limit,
     nitro_tevent **out, size_t *n);
-int nitro__pg_follower_fd(struct pgfollower *f);
-int64_t nitro__pg_follower_epoch(struct pgfollower *f);
-int nitro__pg_follower_floor(struct pgfollower *f, int64_t *floor);
-void nitro__pg_follower_free(struct pgfollower *f);
+int nitro__pg_follower_fd(void *reader);
+int64_t nitro__pg_follower_epoch(void *reader);
+int nitro__pg_follower_floor(void *reader, int64_t *floor);
+void nitro__pg_follower_free(void *reader);
 
 /*
  * Tests only: publish without the ordering lock (process-wide), so that a

@@ -162,7 +162,7 @@ static int connect_follower(struct pgfollower *f)
 	return 0;
 }
 
-struct pgfollower *nitro__pg_follow(nitro_repo *r)
+void *nitro__pg_follow(void *self)
 {
 	struct pgfollower *f = calloc(1, sizeof *f);
 
@@ -170,7 +170,7 @@ struct pgfollower *nitro__pg_follow(nitro_repo *r)
 		nitro__oom("follow");
 		return NULL;
 	}
-	f->repo = r;
+	f->repo = self;
 	f->sock = -1;
 	f->backoff = RETRY_MIN_MS;
 	if ((f->ep = epoll_create1(EPOLL_CLOEXEC)) < 0) {
@@ -186,8 +186,9 @@ struct pgfollower *nitro__pg_follow(nitro_repo *r)
 	return f;
 }
 
-int nitro__pg_follower_changed(struct pgfollower *f)
+int nitro__pg_follower_changed(void *reader)
 {
+	struct pgfollower *f = reader;
 	int64_t now = mono_ms();
 	PGnotify *n;
 	int woken = 0;
@@ -223,9 +224,10 @@ int nitro__pg_follower_changed(struct pgfollower *f)
 	return 1;
 }
 
-int nitro__pg_follower_read(struct pgfollower *f, int64_t after, size_t limit,
+int nitro__pg_follower_read(void *reader, int64_t after, size_t limit,
     nitro_tevent **out, size_t *n)
 {
+	struct pgfollower *f = reader;
 	char a[24], l[24];
 	const char *vals[2] = {a, l};
 	nitro_tevent *ev;
@@ -280,18 +282,21 @@ int nitro__pg_follower_read(struct pgfollower *f, int64_t after, size_t limit,
 	return 0;
 }
 
-int nitro__pg_follower_fd(struct pgfollower *f)
+int nitro__pg_follower_fd(void *reader)
 {
+	struct pgfollower *f = reader;
 	return f->ep;
 }
 
-int64_t nitro__pg_follower_epoch(struct pgfollower *f)
+int64_t nitro__pg_follower_epoch(void *reader)
 {
+	struct pgfollower *f = reader;
 	return f->epoch;
 }
 
-int nitro__pg_follower_floor(struct pgfollower *f, int64_t *floor)
+int nitro__pg_follower_floor(void *reader, int64_t *floor)
 {
+	struct pgfollower *f = reader;
 	*floor = 0;
 	if (f->pg == NULL)
 		return nitro_error(NITRO_EUNAVAILABLE, "events: the database is away");
@@ -299,8 +304,9 @@ int nitro__pg_follower_floor(struct pgfollower *f, int64_t *floor)
 	    "event log floor");
 }
 
-void nitro__pg_follower_free(struct pgfollower *f)
+void nitro__pg_follower_free(void *reader)
 {
+	struct pgfollower *f = reader;
 	if (f == NULL)
 		return;
 	PQfinish(f->pg);

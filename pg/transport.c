@@ -28,57 +28,17 @@ static int t_publish(void *self, const char *topic, const char *json, int64_t *i
 	return nitro__pg_tx_end(c, nested, rc);
 }
 
-static int t_head(void *self, int64_t *id)
-{
-	return nitro__pg_events_head(self, id);
-}
-
-static void *t_follow(void *self)
-{
-	return nitro__pg_follow(self);
-}
-
-static int t_changed(void *reader)
-{
-	return nitro__pg_follower_changed(reader);
-}
-
-static int t_read(void *reader, int64_t after, size_t limit, nitro_tevent **out, size_t *n)
-{
-	return nitro__pg_follower_read(reader, after, limit, out, n);
-}
-
-static void t_unfollow(void *reader)
-{
-	nitro__pg_follower_free(reader);
-}
-
-static int t_watch_fd(void *reader)
-{
-	return nitro__pg_follower_fd(reader);
-}
-
-static int64_t t_epoch(void *reader)
-{
-	return nitro__pg_follower_epoch(reader);
-}
-
-static int t_floor(void *reader, int64_t *floor)
-{
-	return nitro__pg_follower_floor(reader, floor);
-}
-
 static const struct nitro_transport_ops pg_transport_ops = {
 	.publish = t_publish,
-	.head = t_head,
-	.follow = t_follow,
-	.changed = t_changed,
-	.read = t_read,
-	.unfollow = t_unfollow,
+	.head = nitro__pg_events_head,
+	.follow = nitro__pg_follow,
+	.changed = nitro__pg_follower_changed,
+	.read = nitro__pg_follower_read,
+	.unfollow = nitro__pg_follower_free,
 	.free = NULL,	/* the repository belongs to the application */
-	.watch_fd = t_watch_fd,
-	.epoch = t_epoch,
-	.floor = t_floor,
+	.watch_fd = nitro__pg_follower_fd,
+	.epoch = nitro__pg_follower_epoch,
+	.floor = nitro__pg_follower_floor,
 };
 
 /* The repository's log_changes appends through the same log. */

@@ -73,32 +73,37 @@ diag "NOTIFY wake latency: p50 ${lat% *} ms, max ${lat#* } ms"
 # The backstop poll is 2 s: far below it, every event came by NOTIFY.
 t_like "${lat#* }" '^[0-9]{1,3}$' "each within a second of its commit: woken by NOTIFY"
 
+# across NAME WHAT CMD...: a follower NAME gets 10 events, CMD runs (t_*
+# checks of its own), 20 more are published: it must get all 30, exactly
+# the committed ones.
+across() {
+	local name=$1 what=$2
+	shift 2
+	from=$(head_id)
+	follow "$name" 60 30 watch
+	"$PGE" publish 10 0 0 >/dev/null 2>>"$IT_DIR/pub.stderr"
+	it_wait_grep "$IT_DIR/$name.out" "^$((from + 10)) " || fail "the first 10 arrive"
+	"$@"
+	"$PGE" publish 20 0 0 >/dev/null 2>>"$IT_DIR/pub.stderr"
+	wait_exit "$PID" 30
+	t_is "$?" 0 "$what, the follower gets all 30 events"
+	t_is "$(ids "$name")" "$(committed "$from")" "exactly the committed ones, in order, once each"
+}
+
 # ---- the listening connection killed ----
-from=$(head_id)
-follow b 60 30 watch
-"$PGE" publish 10 0 0 >/dev/null 2>>"$IT_DIR/pub.stderr"
-it_wait_grep "$IT_DIR/b.out" "^$((from + 10)) " || fail "the first 10 arrive"
-killed=$(pg_psql -At -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-    WHERE application_name = 'nitro-listen'")
-t_is "$killed" 1 "its listening connection is found by name and terminated"
-"$PGE" publish 20 0 0 >/dev/null 2>>"$IT_DIR/pub.stderr"
-wait_exit "$PID" 30
-t_is "$?" 0 "the follower gets all 30 events"
-t_is "$(ids b)" "$(committed "$from")" "exactly the committed ones, in order, once each"
+kill_listener() {
+	t_is "$(pg_psql -At -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+	    WHERE application_name = 'nitro-listen'")" 1 \
+	    "its listening connection is found by name and terminated"
+}
+across b "after pg_terminate_backend of its listening connection" kill_listener
 
 # ---- the server crashed and restarted ----
 # The test cluster runs with synchronous_commit off (fast, and a crash
 # loses the last commits); a real one keeps it on: first that.
 pg_psql -c 'ALTER DATABASE nitro SET synchronous_commit = on'
-from=$(head_id)
-follow c 60 30 watch
-"$PGE" publish 10 0 0 >/dev/null 2>>"$IT_DIR/pub.stderr"
-it_wait_grep "$IT_DIR/c.out" "^$((from + 10)) " || fail "the first 10 arrive"
-pg_restart_immediate || fail "pg_ctl restart -m immediate"
-"$PGE" publish 20 0 0 >/dev/null 2>>"$IT_DIR/pub.stderr"
-wait_exit "$PID" 30
-t_is "$?" 0 "after a crash and restart of the server, the follower gets all 30"
-t_is "$(ids c)" "$(committed "$from")" "exactly the committed ones, in order, once each"
+crash() { t_run "pg_ctl restart -m immediate" pg_restart_immediate; }
+across c "after a crash and restart of the server" crash
 t_is "$(grep -c '^# epoch' "$IT_DIR/c.out")" 0 "nothing was lost: the epoch stays"
 
 # Without synchronous_commit a crash may lose commits a follower already
@@ -110,7 +115,7 @@ from=$(head_id)
 follow e 60 1000 watch
 "$PGE" publish 10 0 0 >/dev/null 2>>"$IT_DIR/pub.stderr"
 it_wait_grep "$IT_DIR/e.out" "^$((from + 10)) " || fail "the first 10 arrive"
-pg_restart_immediate || fail "pg_ctl restart -m immediate"
+crash
 "$PGE" publish 10 0 0 >/dev/null 2>>"$IT_DIR/pub.stderr"
 sleep 3
 seen=$(sed '/^# epoch/q' "$IT_DIR/e.out" | grep -v '^#' | cut -d' ' -f1 | tr '\n' ' ')

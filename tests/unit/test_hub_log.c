@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "fcgi/hub.h"
+#include "hub_read.h"
 #include "t.h"
 
 /* ---- a log whose ids, floor and epoch the test chooses ---------------------- */
@@ -123,35 +124,6 @@ static void restore(int64_t keep, int64_t epoch)
 
 /* ---- streams ----------------------------------------------------------------- */
 
-/* STDOUT record content from fd until want bytes or timeout (ms). */
-static size_t read_stream(int fd, char *out, size_t cap, size_t want, int timeout)
-{
-	size_t len = 0;
-
-	while (len < want) {
-		struct pollfd p = {fd, POLLIN, 0};
-		unsigned char h[8];
-		char body[70000];
-		size_t n, got = 0;
-
-		if (poll(&p, 1, timeout) <= 0 || read(fd, h, 8) != 8)
-			break;
-		n = ((size_t)h[4] << 8 | h[5]) + h[6];
-		while (got < n) {
-			ssize_t r = read(fd, body + got, n - got);
-			if (r <= 0)
-				return len;
-			got += (size_t)r;
-		}
-		if (h[1] == 6 && len + n < cap) {
-			memcpy(out + len, body, n - h[6]);
-			len += n - h[6];
-		}
-	}
-	out[len] = '\0';
-	return len;
-}
-
 static int render(const struct nitro_live_event *ev, nitro_buf *out, void *udata)
 {
 	return nitro_buf_printf(out, "data: %s%s\n\n", ev->replay ? "replay " : "", ev->topic);
@@ -179,6 +151,16 @@ static const char *got(int fd, int ms)
 
 	read_stream(fd, out, sizeof out, sizeof out - 1, ms);
 	return out;
+}
+
+/* A reconnect with Last-Event-ID (epoch, after): is it sent want? */
+static void resume(nitro_hub *h, int64_t epoch, int64_t after, const char *want,
+    const char *name)
+{
+	int fd = park(h, epoch, after, 1);
+
+	T_EQ_STR(got(fd, 300), want, name);
+	close(fd);
 }
 
 static void test_ids(void)
@@ -215,7 +197,7 @@ int main(void)
 	struct nitro_hub_stats st;
 	nitro_app *app;
 	nitro_hub *h;
-	int a, b, c;
+	int a, c;
 
 	nitro_log_set_level(NITRO_LOG_OFF);
 	test_ids();
@@ -234,41 +216,27 @@ int main(void)
 	nitro_publish(t, "t.5", "{}", NULL);
 	T_EQ_STR(got(a, 300), "data: t.1\n\nid: 41-1\n\ndata: t.2\n\nid: 41-2\n\n"
 	    "data: t.5\n\nid: 41-5\n\n", "a live stream gets 1, 2 and 5 (3, 4 are holes), ids E-N");
-	b = park(h, 41, 2, 1);
-	T_EQ_STR(got(b, 300), "data: replay t.5\n\nid: 41-5\n\n",
+	resume(h, 41, 2, "data: replay t.5\n\nid: 41-5\n\n",
 	    "a reconnect after 2 is replayed 5: a hole is no gap");
-	close(b);
-	b = park(h, 41, 3, 1);
-	T_EQ_STR(got(b, 300), "data: replay t.5\n\nid: 41-5\n\n",
+	resume(h, 41, 3, "data: replay t.5\n\nid: 41-5\n\n",
 	    "after 3 (a hole itself): 5, no gap");
-	close(b);
 
 	/* ---- the retention floor ---- */
 	pthread_mutex_lock(&lg.mu);
 	lg.floor = 2;		/* 1 and 2 pruned */
 	pthread_mutex_unlock(&lg.mu);
-	b = park(h, 41, 2, 1);
-	T_EQ_STR(got(b, 300), "data: replay t.5\n\nid: 41-5\n\n",
+	resume(h, 41, 2, "data: replay t.5\n\nid: 41-5\n\n",
 	    "after 2, the floor: replayed 5, no gap");
-	close(b);
-	b = park(h, 41, 1, 1);
-	T_EQ_STR(got(b, 300), "data: replay nitro.gap\n\nid: 41-5\n\n",
+	resume(h, 41, 1, "data: replay nitro.gap\n\nid: 41-5\n\n",
 	    "after 1, below the floor: nitro.gap with the head's id");
-	close(b);
-	b = park(h, 41, 9, 1);
-	T_EQ_STR(got(b, 300), "data: replay nitro.gap\n\nid: 41-5\n\n",
+	resume(h, 41, 9, "data: replay nitro.gap\n\nid: 41-5\n\n",
 	    "after 9, beyond the head: nitro.gap");
-	close(b);
 
 	/* ---- other epochs ---- */
-	b = park(h, 40, 2, 1);
-	T_EQ_STR(got(b, 300), "data: replay nitro.gap\n\nid: 41-5\n\n",
+	resume(h, 40, 2, "data: replay nitro.gap\n\nid: 41-5\n\n",
 	    "an id of another epoch: nitro.gap, not events");
-	close(b);
-	b = park(h, 0, 2, 1);
-	T_EQ_STR(got(b, 300), "data: replay nitro.gap\n\nid: 41-5\n\n",
+	resume(h, 0, 2, "data: replay nitro.gap\n\nid: 41-5\n\n",
 	    "a plain id from before epochs: nitro.gap");
-	close(b);
 
 	/* ---- the epoch changes under a parked stream ---- */
 	c = park(h, 41, 5, 1);
@@ -282,14 +250,10 @@ int main(void)
 	nitro_publish(t, "t.3again", "{}", NULL);
 	T_EQ_STR(got(a, 300), "data: t.3again\n\nid: 42-3\n\n",
 	    "then goes on with the new log's events");
-	b = park(h, 41, 5, 1);
-	T_EQ_STR(got(b, 300), "data: replay nitro.gap\n\nid: 42-3\n\n",
+	resume(h, 41, 5, "data: replay nitro.gap\n\nid: 42-3\n\n",
 	    "a reconnect with the old epoch's id 5: nitro.gap, not the new 3");
-	close(b);
-	b = park(h, 42, 2, 1);
-	T_EQ_STR(got(b, 300), "data: replay t.3again\n\nid: 42-3\n\n",
+	resume(h, 42, 2, "data: replay t.3again\n\nid: 42-3\n\n",
 	    "one with the new epoch's id 2 is replayed the new 3");
-	close(b);
 
 	nitro_app_hub_stats(app, &st);
 	T_EQ_INT(st.gaps, 7, "gaps counted: below the floor, beyond the head, two epochs, "
