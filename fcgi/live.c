@@ -105,11 +105,12 @@ static int first_bytes(nitro_req *req, const struct nitro_live_opts *o, int fres
  */
 static int live_once(nitro_req *req, const struct nitro_live_opts *o, nitro_buf *out)
 {
-	int64_t after;
+	int64_t epoch, after;
 	size_t body_len = 0;
 	int rc;
 
-	if ((rc = first_bytes(req, o, !last_event_id(req, &after), out, &body_len)) != 0) {
+	if ((rc = first_bytes(req, o, !last_event_id(req, &epoch, &after), out,
+	    &body_len)) != 0) {
 		nitro_buf_free(out);
 		nitro_resp_error(req, 500, "The server could not complete the request.");
 		return rc;
