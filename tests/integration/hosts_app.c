@@ -8,15 +8,20 @@
  *                             "payload <json>", "host <name>" (the host
  *                             that delivered it) and "replay 0|1", then its
  *                             id.  A fresh stream starts with "event: hello".
- *   POST /pub?topic=T[&delay_ms=D]
+ *   POST /pub?topic=T[&delay_ms=D][&note=0]
  *                             one write: in one transaction, a note row
- *                             (host, topic) is saved and an event
+ *                             (host, topic; not with note=0) is saved and an event
  *                             {"note":<id>,"host":"<name>","ns":<realtime>}
  *                             published on T, then the transaction sleeps D
  *                             ms (0 to 5000) before it commits, so that
  *                             concurrent publishers commit out of id order.
  *                             Answers 200 "host H note N id I" after the
- *                             commit, nothing 2xx when it failed.
+ *                             commit (N 0: no note), nothing 2xx when it
+ *                             failed.  The note's id comes from a row
+ *                             lock of the repository, which serializes
+ *                             its writers by itself: only writes without
+ *                             one show what the transport's own ordering
+ *                             guard does.
  *   GET  /info                "host H pid P streams S gaps G".
  *
  * Environment: NITRO_DB (the store, required), HOSTS_NAME (this host's
@@ -97,8 +102,8 @@ static int h_live(nitro_req *req, void *udata)
 }
 
 /* One note and its event in one transaction, held open delay_ms. */
-static int publish_note(nitro_transport *t, const char *topic, long delay_ms, struct note *n,
-    int64_t *id)
+static int publish_note(nitro_transport *t, const char *topic, long delay_ms, int with_note,
+    struct note *n, int64_t *id)
 {
 	nitro_buf json = NITRO_BUF_INIT;
 	struct timespec ts;
@@ -108,7 +113,7 @@ static int publish_note(nitro_transport *t, const char *topic, long delay_ms, st
 		return rc;
 	n->host = strdup(host);
 	n->topic = strdup(topic);
-	rc = n->host && n->topic ? note_save(n) : NITRO_ENOMEM;
+	rc = n->host && n->topic ? (with_note ? note_save(n) : 0) : NITRO_ENOMEM;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	nitro_buf_printf(&json, "{\"note\":%lld,\"host\":\"%s\",\"ns\":%lld}",
 	    (long long)n->id, host, (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
@@ -127,7 +132,7 @@ static int publish_note(nitro_transport *t, const char *topic, long delay_ms, st
 static int h_pub(nitro_req *req, void *udata)
 {
 	const char *topic = nitro_req_query(req, "topic");
-	const char *d = nitro_req_query(req, "delay_ms");
+	const char *d = nitro_req_query(req, "delay_ms"), *wn = nitro_req_query(req, "note");
 	long delay = d && *d ? strtol(d, NULL, 10) : 0;
 	struct note n;
 	int64_t id = 0;
@@ -138,7 +143,8 @@ static int h_pub(nitro_req *req, void *udata)
 	if (topic == NULL || *topic == '\0' || delay < 0 || delay > DELAY_MAX_MS)
 		return text(req, 400, "topic and delay_ms (0 to 5000) please\n");
 	note_init(&n);
-	rc = publish_note(nitro_app_transport(nitro_req_app(req)), topic, delay, &n, &id);
+	rc = publish_note(nitro_app_transport(nitro_req_app(req)), topic, delay,
+	    wn == NULL || strcmp(wn, "0") != 0, &n, &id);
 	if (rc == 0)
 		snprintf(buf, sizeof buf, "host %s note %lld id %" PRId64 "\n", host,
 		    (long long)n.id, id);
