@@ -73,6 +73,12 @@ int nitro__compare(const struct nitro__schema_rt *rt, const void *a,
     const void *b, int field);
 /* The text form of a scalar field's value (defaults, filters). */
 int nitro__value_parse(const nitro_field *f, const char *text, nitro_value *v);
+/* Add f's message for check to e (its NITRO_F_MSG, else the default
+ * made from fmt); nothing when e is full.  Returns 1. */
+int nitro__verr_add(nitro_verrors *e, const nitro_field *f, enum nitro_vcheck check,
+    const char *fmt, ...) NITRO_PRINTF(4, 5);
+/* Is name in the NULL-terminated list (NULL: an empty list)? */
+int nitro__name_listed(const char *const *list, const char *name);
 /* Base64 (RFC 4648, padded) for BLOBs in JSON. */
 int nitro__b64_encode(const unsigned char *p, size_t n, nitro_buf *out);
 int nitro__b64_decode(const char *s, size_t n, nitro_blob *out);

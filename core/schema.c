@@ -38,6 +38,14 @@ int nitro__is_null(const struct nitro__schema_rt *rt, const void *obj, int i)
 	}
 }
 
+int nitro__name_listed(const char *const *list, const char *name)
+{
+	for (; list != NULL && *list != NULL; list++)
+		if (strcmp(*list, name) == 0)
+			return 1;
+	return 0;
+}
+
 /* Parse the text form of a scalar (a default, a filter value). */
 static int value_parse(const nitro_field *f, const char *text, nitro_value *v)
 {

@@ -58,10 +58,7 @@ const nitro_verrors *nitro_verrors_last(void)
 
 /* Record that f failed check; the field's own message, when it declares
  * one (NITRO_F_MSG), replaces the default made from fmt. */
-static int fail(nitro_verrors *e, const nitro_field *f, enum nitro_vcheck check,
-    const char *fmt, ...) NITRO_PRINTF(4, 5);
-
-static int fail(nitro_verrors *e, const nitro_field *f, enum nitro_vcheck check,
+int nitro__verr_add(nitro_verrors *e, const nitro_field *f, enum nitro_vcheck check,
     const char *fmt, ...)
 {
 	va_list ap;
@@ -89,9 +86,9 @@ static int validated(const nitro_field *f)
 static void range(nitro_verrors *e, const nitro_field *f, double v)
 {
 	if (f->has_min && v < f->min)
-		fail(e, f, NITRO_V_MIN, "must be at least %g", f->min);
+		nitro__verr_add(e, f, NITRO_V_MIN, "must be at least %g", f->min);
 	else if (f->has_max && v > f->max)
-		fail(e, f, NITRO_V_MAX, "must be at most %g", f->max);
+		nitro__verr_add(e, f, NITRO_V_MAX, "must be at most %g", f->max);
 }
 
 static void text_checks(nitro_verrors *e, const struct nitro__schema_rt *rt,
@@ -101,15 +98,15 @@ static void text_checks(nitro_verrors *e, const struct nitro__schema_rt *rt,
 	long len = utf8_len((const unsigned char *)v);
 
 	if (f->required && *v == '\0') {
-		fail(e, f, NITRO_V_REQUIRED, "is required");
+		nitro__verr_add(e, f, NITRO_V_REQUIRED, "is required");
 	} else if (len < 0) {
-		fail(e, f, NITRO_V_UTF8, "is not valid UTF-8");
+		nitro__verr_add(e, f, NITRO_V_UTF8, "is not valid UTF-8");
 	} else if (f->min_len && (size_t)len < f->min_len) {
-		fail(e, f, NITRO_V_MINLEN, "must be at least %zu characters", f->min_len);
+		nitro__verr_add(e, f, NITRO_V_MINLEN, "must be at least %zu characters", f->min_len);
 	} else if (f->max_len && (size_t)len > f->max_len) {
-		fail(e, f, NITRO_V_MAXLEN, "must be at most %zu characters", f->max_len);
+		nitro__verr_add(e, f, NITRO_V_MAXLEN, "must be at most %zu characters", f->max_len);
 	} else if (rt->has_re[i] && regexec(&rt->re[i], v, 0, NULL, 0) != 0) {
-		fail(e, f, NITRO_V_PATTERN, "has the wrong format");
+		nitro__verr_add(e, f, NITRO_V_PATTERN, "has the wrong format");
 	} else if (f->one_of && !one_of(f->one_of, v)) {
 		char list[100];
 		size_t n = 0;
@@ -124,7 +121,7 @@ static void text_checks(nitro_verrors *e, const struct nitro__schema_rt *rt,
 			}
 		}
 		list[n] = '\0';
-		fail(e, f, NITRO_V_ONE_OF, "must be one of: %s", list);
+		nitro__verr_add(e, f, NITRO_V_ONE_OF, "must be one of: %s", list);
 	}
 }
 
@@ -147,7 +144,7 @@ int nitro_entity_validate(const nitro_schema *s, const void *obj, nitro_verrors 
 			continue;	/* ids are the repository's business */
 		if (nitro__is_null(rt, obj, (int)i)) {
 			if (f->required)
-				fail(errs, f, NITRO_V_REQUIRED, "is required");
+				nitro__verr_add(errs, f, NITRO_V_REQUIRED, "is required");
 			continue;
 		}
 		switch (f->type) {
@@ -160,13 +157,13 @@ int nitro_entity_validate(const nitro_schema *s, const void *obj, nitro_verrors 
 			break;
 		case NITRO_T_REAL:
 			if (!isfinite(*(const double *)m))
-				fail(errs, f, NITRO_V_FINITE, "must be a finite number");
+				nitro__verr_add(errs, f, NITRO_V_FINITE, "must be a finite number");
 			else
 				range(errs, f, *(const double *)m);
 			break;
 		case NITRO_T_BLOB:
 			if (f->max_len && ((const nitro_blob *)m)->len > f->max_len)
-				fail(errs, f, NITRO_V_MAXLEN, "must be at most %zu bytes", f->max_len);
+				nitro__verr_add(errs, f, NITRO_V_MAXLEN, "must be at most %zu bytes", f->max_len);
 			break;
 		}
 	}

@@ -7,23 +7,6 @@
 
 #include "views/internal.h"
 
-int nitro_ds_signals_entity(nitro_html *h, const nitro_schema *s, const void *obj,
-    int only_if_missing)
-{
-	struct json_object *j = NULL;
-	int rc;
-
-	if (h->err)
-		return h->err;
-	if (s == NULL || obj == NULL)
-		return nitro__html_fail(h, NITRO_EINVAL, "data-signals: no entity");
-	if ((rc = nitro_entity_to_json(s, obj, &j)) != 0)
-		return nitro__html_fail(h, rc, "data-signals: %s", nitro_errmsg());
-	rc = nitro_ds_signals(h, j, only_if_missing);
-	json_object_put(j);
-	return rc;
-}
-
 static const char *field_error(const nitro_verrors *errs, const char *name)
 {
 	for (size_t i = 0; errs != NULL && i < errs->n && i < NITRO_MAX_FIELDS; i++)

@@ -84,6 +84,13 @@ nitro_buf *nitro__html_scratch(nitro_html *h);
  */
 int nitro__signals_json(json_object *signals, const char **json, size_t *len);
 
+/*
+ * Put v (NULL: JSON null) at the dotted path ("a.b.c") in obj, making
+ * the objects on the way; obj takes v's reference, also on failure.
+ * NITRO_EINVAL for an empty or over-long segment.
+ */
+int nitro__json_put_path(json_object *obj, const char *path, json_object *v);
+
 /* Append an event's header lines (event unless type is NULL, id, retry);
  * 0 or NITRO_EINVAL for CR/LF in type or id (nothing appended then). */
 int nitro__sse_begin(nitro_buf *b, const char *type, const char *id, long retry_ms);

@@ -203,36 +203,6 @@ int nitro_sse_patch_signals(nitro_buf *b, json_object *signals, int only_if_miss
 	return nitro_sse_patch_signals_json(b, s, len, only_if_missing, o);
 }
 
-/* Set the dotted path to null in obj, making objects on the way. */
-static int null_path(json_object *obj, const char *path)
-{
-	char seg[256];
-	const char *dot;
-	size_t n;
-
-	for (;;) {
-		dot = strchr(path, '.');
-		n = dot ? (size_t)(dot - path) : strlen(path);
-		if (n == 0 || n >= sizeof seg)
-			return nitro_error(NITRO_EINVAL, "sse: bad signal path");
-		memcpy(seg, path, n);
-		seg[n] = '\0';
-		if (dot == NULL)
-			return json_object_object_add(obj, seg, NULL) ?
-			    nitro__oom("sse") : 0;
-		json_object *next = json_object_object_get(obj, seg);
-		if (!json_object_is_type(next, json_type_object)) {
-			next = json_object_new_object();
-			if (next == NULL || json_object_object_add(obj, seg, next)) {
-				json_object_put(next);
-				return nitro__oom("sse");
-			}
-		}
-		obj = next;
-		path = dot + 1;
-	}
-}
-
 int nitro_sse_remove_signals(nitro_buf *b, const char *const *paths, size_t n,
     const struct nitro_sse_opts *o)
 {
@@ -244,7 +214,7 @@ int nitro_sse_remove_signals(nitro_buf *b, const char *const *paths, size_t n,
 	if ((obj = json_object_new_object()) == NULL)
 		return nitro__oom("sse");
 	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = paths[i] ? null_path(obj, paths[i]) :
+		rc = paths[i] ? nitro__json_put_path(obj, paths[i], NULL) :
 		    nitro_error(NITRO_EINVAL, "sse: NULL signal path");
 	if (rc == 0)
 		rc = nitro_sse_patch_signals(b, obj, 0, o);

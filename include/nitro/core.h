@@ -343,6 +343,8 @@ enum nitro_vcheck {
 	NITRO_V_MIN,		/* "must be at least N" */
 	NITRO_V_MAX,		/* "must be at most N" */
 	NITRO_V_FINITE,		/* "must be a finite number" */
+	NITRO_V_TYPE,		/* text that is not of the field's type, from
+				 * a request ("must be a whole number") */
 	NITRO_V_COUNT
 };
 
@@ -519,6 +521,15 @@ NITRO_API int nitro_entity_validate(const nitro_schema *s, const void *obj, nitr
 NITRO_API int nitro_entity_to_json(const nitro_schema *s, const void *obj, struct json_object **out);
 NITRO_API int nitro_entity_from_json(const nitro_schema *s, struct json_object *in, void *out,
     nitro_verrors *errs);
+/* Set field from its text form, as a form or a query sends it: INT
+ * decimal digits (a sign, overflow-checked), REAL a decimal number, BOOL
+ * true/on/1/yes or false/off/0/no/"", TIME ISO 8601 (a date, a
+ * datetime-local), TEXT as is, JSON parsed, BLOB the bytes.  Empty or NULL
+ * text is NULL (false for BOOL).  Text of the wrong kind adds the field's
+ * NITRO_V_TYPE message to errs and returns NITRO_EVALIDATE, leaving the
+ * field as it was. */
+NITRO_API int nitro_entity_set_text(const nitro_schema *s, void *obj, const char *field,
+    const char *text, size_t len, nitro_verrors *errs);
 NITRO_API int nitro_verrors_to_json(const nitro_verrors *errs, struct json_object **out);
 /* Every field validation checks, its message or "" when it passed: a
  * signals patch that shows the new messages and clears the old ones. */

@@ -374,6 +374,58 @@ NITRO_API const char *nitro_testc_header(const struct nitro_test_resp *resp,
     const char *name);
 /* A cookie the jar holds (set by responses), or NULL. */
 NITRO_API const char *nitro_testc_cookie(nitro_testc *c, const char *name);
+/* A signals reply of an entity: nitro_ds_entity_patch() sent as
+ * nitro_ds_reply_signals() does. */
+NITRO_API int nitro_ds_reply_entity(nitro_req *req, const nitro_schema *s, const void *obj,
+    const char *prefix, const char *const *fields);
+
+/* ---- from a request to an entity, and back ------------------------------ */
+
+/*
+ * Which fields nitro_req_bind() takes, and where signals sit; a zeroed
+ * struct (or NULL) means every field a form shows (not the id, hidden or
+ * computed ones) from the top level of the signals.
+ */
+struct nitro_bind_opts {
+	const char *prefix;		/* signals under this dotted path ("todo":
+					 * $todo.title); forms are never prefixed */
+	const char *const *fields;	/* only these (NULL-terminated); a listed
+					 * hidden or secret field is taken */
+	const char *const *exclude;	/* never these */
+	int allow_id;			/* take the id too (default: never) */
+	int allow_secret;		/* take secret fields from signals too
+					 * (forms always send them) */
+};
+
+/*
+ * Fill obj (an initialised entity: nitro_entity_init() for a new one, a
+ * loaded one for an edit) from the request, whichever way it came: an
+ * urlencoded or multipart form (a checkbox left out is false, a BLOB is
+ * the uploaded file), the query string of a GET, or Datastar signals and
+ * JSON bodies (a field left out keeps its value).  Each value is converted
+ * by nitro_entity_set_text() (empty is NULL), then the entity validated;
+ * errs gets one message per failing field (its NITRO_F_MSG when declared).
+ * 0; NITRO_EVALIDATE with errs filled; NITRO_EPARSE when the body is
+ * malformed or over a limit (the runtime answers 400/413/415).
+ */
+NITRO_API int nitro_req_bind(nitro_req *req, const nitro_schema *s, void *obj,
+    nitro_verrors *errs, const struct nitro_bind_opts *opts);
+
+/* Write the form for obj with its errors into nitro_resp_body(req). */
+typedef int (*nitro_form_render)(nitro_req *req, const nitro_schema *s, const void *obj,
+    const nitro_verrors *errs, void *udata);
+
+/*
+ * Answer a request whose entity failed nitro_req_bind() the way its
+ * client needs: a Datastar action gets 200 and a signals patch
+ * {"errors":{"field":"message",...}} naming every field (an empty message
+ * clears an old one); an API client (JSON body, Accept: application/json
+ * or under json_prefix) gets 422 and {"error":{"status":422,"message":...,
+ * "fields":{...}}}; a plain form post gets 422 and the form render writes
+ * (render NULL: an error page listing the messages).
+ */
+NITRO_API int nitro_reply_invalid(nitro_req *req, const nitro_schema *s, const void *obj,
+    const nitro_verrors *errs, nitro_form_render render, void *udata);
 
 /* ---- live streams --------------------------------------------------------- */
 

@@ -226,6 +226,15 @@ NITRO_API int nitro_ds_signals(nitro_html *h, json_object *obj, int only_if_miss
  * (secret fields left out). */
 NITRO_API int nitro_ds_signals_entity(nitro_html *h, const nitro_schema *s,
     const void *obj, int only_if_missing);
+/*
+ * The signals patch of an entity: {"prefix":{"field":value,...}} with
+ * prefix a dotted path (NULL: the fields at the top level), for the
+ * fields listed (NULL-terminated, in that order; NULL: every field but
+ * the secret ones), valued as nitro_entity_to_json() writes them.  The
+ * caller puts *out.
+ */
+NITRO_API int nitro_ds_entity_patch(const nitro_schema *s, const void *obj,
+    const char *prefix, const char *const *fields, json_object **out);
 /* data-on:event[__mods]="@method('url', {...})" */
 NITRO_API int nitro_ds_on_action(nitro_html *h, const char *event, const char *mods,
     const char *method, const char *url, const struct nitro_ds_action_opts *opts);
@@ -297,6 +306,9 @@ NITRO_API int nitro_sse_remove_elements(nitro_buf *b, const char *selector,
     const struct nitro_sse_opts *o);
 NITRO_API int nitro_sse_patch_signals(nitro_buf *b, json_object *signals,
     int only_if_missing, const struct nitro_sse_opts *o);
+/* A patch-signals event of an entity (see nitro_ds_entity_patch()). */
+NITRO_API int nitro_sse_patch_entity(nitro_buf *b, const nitro_schema *s, const void *obj,
+    const char *prefix, const char *const *fields, const struct nitro_sse_opts *o);
 /* Signals as JSON text, sent as is. */
 NITRO_API int nitro_sse_patch_signals_json(nitro_buf *b, const char *json, size_t len,
     int only_if_missing, const struct nitro_sse_opts *o);

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Forms from a schema and the binder behind them, through nginx and two
+# spawn-fcgi workers of tests/integration/forms_app: a plain form post
+# with a bad value comes back 422 with the form, its values and a message
+# next to the field; a Datastar post gets a signals patch; an API client
+# posting JSON gets 422 and JSON; good posts are saved.
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+IT_APP=$IT_BUILD/tests/integration/forms_app
+it_require
+it_setup
+it_start_workers 2
+it_start_nginx
+
+H=$IT_DIR/headers
+B=$IT_DIR/body
+get() { curl -s --max-time 20 -D "$H" -o "$B" -w '%{http_code}' "$@"; }
+form() { get -H 'Content-Type: application/x-www-form-urlencoded' --data-binary "$1" "$IT_URL/contacts"; }
+ds() { get -H 'Content-Type: application/json' -H 'Datastar-Request: true' --data-binary "$1" "$IT_URL/contacts"; }
+api() { get -H 'Content-Type: application/json' --data-binary "$1" "$IT_URL/contacts"; }
+
+# ---- the form ----
+t_is "$(get "$IT_URL/contacts/new")" 200 "the new-contact page"
+t_like "$(cat "$B")" '<input id="contact-age" name="age" type="number"' "a number input for an INT"
+t_like "$(cat "$B")" 'name="subscribed" type="checkbox"' "a checkbox for a BOOL"
+
+# ---- a plain form post ----
+t_is "$(form 'name=%3Cscript%3EAnn&age=ten&email=ann%40example.org&subscribed=on')" 422 \
+    "a form post with a bad number: 422"
+t_like "$(grep -i '^content-type' "$H")" 'text/html' "the form again, as HTML"
+t_like "$(cat "$B")" 'Age in whole years' "the message next to the field"
+t_like "$(cat "$B")" 'value="&lt;script&gt;Ann"' "the value sent comes back, escaped"
+t_like "$(cat "$B")" 'name="subscribed" type="checkbox" value="true" checked' "the box stays checked"
+if grep -q '<script>Ann' "$B"; then fail "no raw markup from the post"; else pass "no raw markup from the post"; fi
+t_is "$(form 'name=Ann&age=41&email=ann%40example.org&subscribed=on&born=1985-04-02&id=77')" 303 \
+    "a good form post: 303"
+loc=$(sed -nE 's/^[Ll]ocation: *([^[:space:]]+).*/\1/p' "$H")
+t_like "$loc" '^/contacts/[0-9]+$' "to the new contact"
+t_is "$(it_curl "$IT_URL$loc")" \
+    "{\"id\":${loc##*/},\"name\":\"Ann\",\"email\":\"ann@example.org\",\"age\":41,\"subscribed\":true,\"born\":\"1985-04-02T00:00:00Z\"}" \
+    "saved as sent, converted by type; the id is the store's, not the post's"
+
+# ---- a Datastar action ----
+t_is "$(ds '{"name":"","age":"x","email":"nope"}')" 200 "a Datastar post with bad values: 200 (Datastar drops 4xx bodies)"
+t_like "$(grep -i '^content-type' "$H")" 'application/json' "a signals patch"
+t_is "$(cat "$B")" '{"errors":{"name":"Give a name","email":"has the wrong format","age":"Age in whole years","subscribed":"","born":""}}' \
+    "a message for each bad field, the others cleared"
+t_is "$(ds '{"name":"Bo","age":"7","email":"","secret":1}')" 200 "a good Datastar post"
+t_like "$(cat "$B")" '^\{"contact":\{"id":[0-9]+,"name":"Bo","email":null,"age":7,' "answered with the saved entity's signals"
+
+# ---- an API client ----
+t_is "$(api '{"name":"Cy","age":200}')" 422 "an API post with a value out of range: 422"
+t_is "$(cat "$B")" '{"error":{"status":422,"message":"contact: age must be at most 150","fields":{"age":"must be at most 150"}}}' \
+    "the messages as JSON"
+t_is "$(api '{"name":"Cy",')" 400 "malformed JSON: 400"
+t_is "$(api '{"name":"Cy","age":150}')" 303 "a good API post is saved"
+it_done
