@@ -353,6 +353,10 @@ it_status() {
 	curl -s --max-time 20 -o /dev/null -w '%{http_code}' "$@" "$url"
 }
 
+# it_get CURL-ARGS...: print the status; the headers go to $IT_DIR/headers,
+# the body to $IT_DIR/body (read them with it_header and cat).
+it_get() { curl -s --max-time 20 -D "$IT_DIR/headers" -o "$IT_DIR/body" -w '%{http_code}' "$@"; }
+
 # it_header FILE NAME: a header's value from a curl -D dump (last wins),
 # without the CR.
 it_header() {

@@ -11,29 +11,27 @@ it_setup
 it_start_workers 2
 it_start_nginx
 
-H=$IT_DIR/headers
-B=$IT_DIR/body
-get() { curl -s --max-time 20 -D "$H" -o "$B" -w '%{http_code}' "$@"; }
-form() { get -H 'Content-Type: application/x-www-form-urlencoded' --data-binary "$1" "$IT_URL/contacts"; }
-ds() { get -H 'Content-Type: application/json' -H 'Datastar-Request: true' --data-binary "$1" "$IT_URL/contacts"; }
-api() { get -H 'Content-Type: application/json' --data-binary "$1" "$IT_URL/contacts"; }
+H=$IT_DIR/headers B=$IT_DIR/body
+form() { it_get -H 'Content-Type: application/x-www-form-urlencoded' --data-binary "$1" "$IT_URL/contacts"; }
+ds() { it_get -H 'Content-Type: application/json' -H 'Datastar-Request: true' --data-binary "$1" "$IT_URL/contacts"; }
+api() { it_get -H 'Content-Type: application/json' --data-binary "$1" "$IT_URL/contacts"; }
 
 # ---- the form ----
-t_is "$(get "$IT_URL/contacts/new")" 200 "the new-contact page"
+t_is "$(it_get "$IT_URL/contacts/new")" 200 "the new-contact page"
 t_like "$(cat "$B")" '<input id="contact-age" name="age" type="number"' "a number input for an INT"
 t_like "$(cat "$B")" 'name="subscribed" type="checkbox"' "a checkbox for a BOOL"
 
 # ---- a plain form post ----
 t_is "$(form 'name=%3Cscript%3EAnn&age=ten&email=ann%40example.org&subscribed=on')" 422 \
     "a form post with a bad number: 422"
-t_like "$(grep -i '^content-type' "$H")" 'text/html' "the form again, as HTML"
+t_like "$(it_header "$H" content-type)" 'text/html' "the form again, as HTML"
 t_like "$(cat "$B")" 'Age in whole years' "the message next to the field"
 t_like "$(cat "$B")" 'value="&lt;script&gt;Ann"' "the value sent comes back, escaped"
 t_like "$(cat "$B")" 'name="subscribed" type="checkbox" value="true" checked' "the box stays checked"
 if grep -q '<script>Ann' "$B"; then fail "no raw markup from the post"; else pass "no raw markup from the post"; fi
 t_is "$(form 'name=Ann&age=41&email=ann%40example.org&subscribed=on&born=1985-04-02&id=77')" 303 \
     "a good form post: 303"
-loc=$(sed -nE 's/^[Ll]ocation: *([^[:space:]]+).*/\1/p' "$H")
+loc=$(it_header "$H" location)
 t_like "$loc" '^/contacts/[0-9]+$' "to the new contact"
 t_is "$(it_curl "$IT_URL$loc")" \
     "{\"id\":${loc##*/},\"name\":\"Ann\",\"email\":\"ann@example.org\",\"age\":41,\"subscribed\":true,\"born\":\"1985-04-02T00:00:00Z\"}" \
@@ -41,7 +39,7 @@ t_is "$(it_curl "$IT_URL$loc")" \
 
 # ---- a Datastar action ----
 t_is "$(ds '{"name":"","age":"x","email":"nope"}')" 200 "a Datastar post with bad values: 200 (Datastar drops 4xx bodies)"
-t_like "$(grep -i '^content-type' "$H")" 'application/json' "a signals patch"
+t_like "$(it_header "$H" content-type)" 'application/json' "a signals patch"
 t_is "$(cat "$B")" '{"errors":{"name":"Give a name","email":"has the wrong format","age":"Age in whole years","subscribed":"","born":""}}' \
     "a message for each bad field, the others cleared"
 t_is "$(ds '{"name":"Bo","age":"7","email":"","secret":1}')" 200 "a good Datastar post"

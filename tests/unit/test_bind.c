@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "fcgi/internal.h"
+#include "fcgi_run.h"
 #include "t.h"
 
 #define ACCT(X) \
@@ -31,56 +31,10 @@
 NITRO_ENTITY(acct, ACCT)
 NITRO_ENTITY_DEFINE(acct, ACCT);
 
-static nitro_app *app;
-static int sv[2];
-static char out[65536];
-
-static void read_response(void)
-{
-	unsigned char h[8];
-	size_t len = 0;
-
-	while (read(sv[1], h, 8) == 8) {
-		size_t n = ((size_t)h[4] << 8) | h[5], got = 0;
-		char body[65536 + 256];
-
-		while (got < n + h[6]) {
-			ssize_t r = read(sv[1], body + got, n + h[6] - got);
-			if (r <= 0)
-				goto done;
-			got += (size_t)r;
-		}
-		if (h[1] == 3)
-			break;
-		if (h[1] == 6 && len + n < sizeof out) {
-			memcpy(out + len, body, n);
-			len += n;
-		}
-	}
-done:
-	out[len] = '\0';
-}
-
-/* Dispatch a request whose body (may be NULL) is already read. */
-static void run(char **envp, const char *body, size_t len)
-{
-	struct nitro_conn conn = {.mode = NITRO_CONN_FCGI, .fd = sv[0], .request_id = 1};
-	nitro_req req;
-
-	nitro__req_init(&req, app);
-	req.body_eof = 1;
-	nitro__req_begin(&req, &conn, envp);
-	req.body_eof = 1;
-	if (body != NULL) {
-		req.parsed |= PARSED_BODY;
-		req.body = body;
-		req.body_len = len;
-	}
-	nitro__dispatch(&req);
-	nitro__req_end(&req);
-	nitro__req_destroy(&req);
-	read_response();
-}
+#define app run_app
+#define sv run_sv
+#define out run_out
+#define run run_body
 
 #define ENV(...) ((char *[]){__VA_ARGS__, NULL})
 #define FORM "CONTENT_TYPE=application/x-www-form-urlencoded"
