@@ -103,9 +103,12 @@ static int word_is(const char *p, size_t n, const char *w)
 {
 	size_t i;
 
-	for (i = 0; i < n && w[i]; i++)
-		if ((p[i] | 0x20) != w[i])
+	for (i = 0; i < n && w[i]; i++) {
+		char c = p[i] >= 'A' && p[i] <= 'Z' ? (char)(p[i] | 0x20) : p[i];
+
+		if (c != w[i])	/* ASCII letters in any case, nothing else folded */
 			return 0;
+	}
 	return i == n && w[i] == '\0';
 }
 

@@ -55,6 +55,8 @@ static int ref_int(const char *s, size_t n, int64_t *v)
 		s++, n--;
 	while (n && blank(s[n - 1]))
 		n--;
+	if (n > 64)	/* the documented bound: longer is never a number */
+		return 0;
 	if (n && (*s == '+' || *s == '-'))
 		neg = *s == '-', s++, n--;
 	if (n == 0)
@@ -128,10 +130,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (strcmp(name, "r") == 0 && rc == 0 &&
 	    nitro_entity_is_null(&fz_schema, &a, "r") == 0) {
 		char buf[80];
+		size_t lo = 0, hi = n;
 
-		CHECK(isfinite(a.r) && n < sizeof buf);
-		memcpy(buf, text, n);
-		buf[n] = '\0';
+		while (lo < hi && blank(text[lo]))
+			lo++;
+		while (hi > lo && blank(text[hi - 1]))
+			hi--;
+		CHECK(isfinite(a.r) && hi - lo < sizeof buf);
+		memcpy(buf, text + lo, hi - lo);
+		buf[hi - lo] = '\0';
 		CHECK(strtod(buf, NULL) == a.r);
 		CHECK(strpbrk(buf, "xXnNiI") == NULL);
 	} else if (strcmp(name, "b") == 0) {

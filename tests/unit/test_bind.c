@@ -245,6 +245,10 @@ static void test_set_text(void)
 	T_EQ_INT(nitro_entity_is_null(&acct_schema, &a, "age"), 1, "is NULL");
 	T_EQ_INT(nitro_entity_set_text(&acct_schema, &a, "active", "YES", 3, NULL), 0, "YES");
 	T_EQ_INT(a.active, 1, "is true");
+	T_EQ_INT(nitro_entity_set_text(&acct_schema, &a, "active", "\x10", 1, NULL), NITRO_EVALIDATE,
+	    "a control byte is not \"0\" (only letters fold)");
+	T_EQ_INT(nitro_entity_set_text(&acct_schema, &a, "active", "\x11", 1, NULL), NITRO_EVALIDATE,
+	    "nor \"1\"");
 	T_EQ_INT(nitro_entity_set_text(&acct_schema, &a, "nope", "1", 1, NULL), NITRO_EINVAL,
 	    "an unknown field");
 	T_EQ_INT(nitro_entity_set_text(&acct_schema, &a, "meta", "null", 4, NULL), 0, "JSON null");
