@@ -2,12 +2,14 @@
  * From an entity's errors back to the client, in the form each kind of
  * client reads: Datastar applies only a 200 answer, so it gets a signals
  * patch; an API client gets 422 and JSON; a browser's plain form post
- * gets 422 and the form again, with a message next to each field.
+ * gets 422 and the form again, with a message next to each field.  And
+ * the search a form's combobox makes.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "fcgi/internal.h"
-#include "views/internal.h"	/* nitro__json_put_path */
+#include "views/form.h"	/* nitro__json_put_path, the combobox options */
 
 /* {"errors":{"field":"message" or "",...}} */
 static int errors_patch(nitro_req *req, const nitro_schema *s, const nitro_verrors *errs)
@@ -104,5 +106,32 @@ int nitro_ds_reply_entity(nitro_req *req, const nitro_schema *s, const void *obj
 		return rc;
 	rc = nitro_ds_reply_signals(req, j, 0);
 	json_object_put(j);
+	return rc;
+}
+
+/* The longest search text looked for: a name, not a document. */
+#define SEARCH_TEXT_MAX 200
+
+int nitro_reply_ref_search(nitro_req *req, const nitro_schema *s,
+    const struct nitro_form_opts *form, const char *field)
+{
+	const char *q = nitro_req_query(req, "q");
+	char text[SEARCH_TEXT_MAX + 1];
+	nitro_buf out = NITRO_BUF_INIT;
+	nitro_html h;
+	int rc;
+
+	if (s == NULL || form == NULL || field == NULL)
+		return nitro_error(NITRO_EINVAL, "search: no schema, form or field");
+	if (nitro_req_failed(req))
+		return nitro_error(NITRO_EPARSE, "%s", nitro_req_failure(req));
+	if (q != NULL && strlen(q) > SEARCH_TEXT_MAX)
+		return nitro_resp_error(req, 400, "search text longer than 200 bytes");
+	snprintf(text, sizeof text, "%s", q ? q : "");
+	nitro_html_init(&h, &out);
+	nitro__form_ref_search(&h, s, form, field, text);
+	if ((rc = nitro_html_finish(&h)) == 0)
+		rc = nitro_ds_reply_html(req, out.data ? out.data : "", out.len, NULL);
+	nitro_buf_free(&out);
 	return rc;
 }

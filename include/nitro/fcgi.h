@@ -427,6 +427,17 @@ typedef int (*nitro_form_render)(nitro_req *req, const nitro_schema *s, const vo
 NITRO_API int nitro_reply_invalid(nitro_req *req, const nitro_schema *s, const void *obj,
     const nitro_verrors *errs, nitro_form_render render, void *udata);
 
+/*
+ * Answer the search of a combobox that nitro_ui_form() wrote for field
+ * (a reference with search_url): the rows of the referenced entity whose
+ * label contains the query parameter q (ASCII case-insensitive; empty:
+ * the first rows), ordered by label, at most the reference's limit (20),
+ * as a Datastar elements patch of the form's option list.  s and form
+ * must be what the form was written with (ids and signals agree).
+ */
+NITRO_API int nitro_reply_ref_search(nitro_req *req, const nitro_schema *s,
+    const struct nitro_form_opts *form, const char *field);
+
 /* ---- live streams --------------------------------------------------------- */
 
 /*

@@ -445,13 +445,74 @@ NITRO_API int nitro_ui_table(nitro_html *h, const char *const *headers, size_t n
     const char *const *cells, size_t nrows);
 
 /*
- * Form fields for an entity: a labelled control per field, typed by the
- * schema (number with min/max, checkbox, select for one_of, password for
- * secret fields, datetime-local for times, text otherwise), with the
- * required/minlength/maxlength constraints, the values of obj (NULL: empty
- * or defaults) and, under a field, the message errs holds for it (NULL:
- * none).  The id becomes a hidden input; JSON, BLOB and computed fields
- * are left out.  The caller writes the <form> around them.
+ * A reference field (NITRO_F_REF) shown as a choice of the referenced
+ * entity's rows: a <select> of them, or, with search_url, a combobox that
+ * searches them on the server as the user types (answer that route with
+ * nitro_reply_ref_search() in <nitro/fcgi.h>).
+ */
+struct nitro_form_ref {
+	const char *field;		/* the form's reference field */
+	const nitro_schema *schema;	/* the referenced entity */
+	const char *label;		/* its field shown for a row ("name") */
+	const char *search_url;		/* NULL: a select of every row */
+	size_t limit;			/* rows in a select (500), in a search
+					 * answer (20) */
+};
+
+/*
+ * What nitro_ui_form() writes; a zeroed struct is a form of every visible
+ * field with the defaults, posted to nowhere.
+ */
+struct nitro_form_opts {
+	const void *values;		/* the entity shown (an edit); NULL: the
+					 * schema's defaults (a create) */
+	const nitro_verrors *errs;	/* messages shown under their fields */
+	const char *const *fields;	/* only these, in this order (a listed
+					 * hidden field too); NULL: every field
+					 * not hidden, by NITRO_F_ORDER */
+	const char *const *exclude;	/* never these */
+	const char *id_prefix;		/* element ids "<prefix>-<field>"; NULL:
+					 * the schema's name */
+	/* Datastar: bind each input to the signal "<bind>.<field>" (bind ""
+	 * : "<field>"), declare those signals with the values, and show
+	 * $<errors>.<field> (default "errors") under each field, as
+	 * nitro_reply_invalid() patches them.  NULL: no binding. */
+	const char *bind;
+	const char *errors;
+	const struct nitro_form_ref *refs;
+	size_t nrefs;
+	/* The <form> element: action and method ("post") for a plain post;
+	 * on_submit, a Datastar expression run instead (data-on:submit
+	 * __prevent, "@post('/contacts')"); submit, the button's label
+	 * ("Save"; "" for no button). */
+	const char *action;
+	const char *method;
+	const char *on_submit;
+	const char *submit;
+	int fields_only;		/* no <form> nor button: the caller's */
+};
+
+/*
+ * A whole form for an entity of schema s, from its schema: a <form
+ * class="nitro-form"> holding, per field, a <div class="nitro-field">
+ * with a label (NITRO_F_LABEL, or made from the name), the control its
+ * type, format and widget call for (number, checkbox, date,
+ * datetime-local, email, url, tel, password, color, select for one_of or
+ * a reference, radio, textarea for widget "textarea" or max_len > 255,
+ * hidden; a file input for BLOB), its constraints as attributes
+ * (required, minlength, maxlength, min, max, pattern translated from
+ * POSIX to the browser's anchored syntax, or left out when it cannot
+ * be), placeholder, help (aria-describedby), width, the value, and the
+ * message errs holds for it (aria-invalid).  Everything is escaped.  The
+ * id becomes a hidden input when values are given.
+ */
+NITRO_API int nitro_ui_form(nitro_html *h, const nitro_schema *s,
+    const struct nitro_form_opts *o);
+
+/*
+ * The fields of nitro_ui_form() for obj (NULL: the defaults) with the
+ * messages of errs (may be NULL), without the <form>: the caller writes
+ * it around them.
  */
 NITRO_API int nitro_ui_form_fields(nitro_html *h, const nitro_schema *s,
     const void *obj, const nitro_verrors *errs);
