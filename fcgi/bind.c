@@ -103,10 +103,14 @@ static int from_text(nitro_req *req, const nitro_schema *s, void *obj,
 	return nitro_entity_set_text(s, obj, f->name, v, strlen(v), errs);
 }
 
-/* The object the values sit in: the signals, or prefix within them. */
+/* The object the values sit in: a Datastar action's signals hold the
+ * whole page's state, the entity under prefix; an API client's JSON body
+ * is the entity itself. */
 static int signals_root(nitro_req *req, const struct nitro_bind_opts *o, json_object **root)
 {
-	*root = o->prefix ? nitro_req_signal(req, o->prefix) : nitro_req_signals(req);
+	const char *prefix = nitro_req_is_datastar(req) ? o->prefix : NULL;
+
+	*root = prefix ? nitro_req_signal(req, prefix) : nitro_req_signals(req);
 	if (nitro_req_failed(req))
 		return nitro_error(NITRO_EPARSE, "%s", nitro_req_failure(req));
 	if (*root != NULL && !json_object_is_type(*root, json_type_object)) {
@@ -114,7 +118,7 @@ static int signals_root(nitro_req *req, const struct nitro_bind_opts *o, json_ob
 
 		/* The client's mistake: the runtime answers 400. */
 		nitro__fail(&e, 400, NITRO_EPARSE, "signals%s%.80s: an object is needed",
-		    o->prefix ? " " : "", o->prefix ? o->prefix : "");
+		    prefix ? " " : "", prefix ? prefix : "");
 		nitro__req_failed(req, &e);
 		return nitro_error(NITRO_EPARSE, "%s", e.msg);
 	}

@@ -387,8 +387,10 @@ NITRO_API int nitro_ds_reply_entity(nitro_req *req, const nitro_schema *s, const
  * computed ones) from the top level of the signals.
  */
 struct nitro_bind_opts {
-	const char *prefix;		/* signals under this dotted path ("todo":
-					 * $todo.title); forms are never prefixed */
+	const char *prefix;		/* a Datastar action's signals: the entity
+					 * under this dotted path ("todo": $todo.title,
+					 * as nitro_ui_form() binds it); a form and an
+					 * API client's JSON body are never prefixed */
 	const char *const *fields;	/* only these (NULL-terminated); a listed
 					 * hidden or secret field is taken */
 	const char *const *exclude;	/* never these */

@@ -80,7 +80,10 @@ static int h_create(nitro_req *req, void *udata)
 	int rc;
 
 	contact_init(&c);
-	rc = nitro_req_bind(req, &contact_schema, &c, &errs, NULL);
+	/* Datastar sends the page's signals: the contact is under "contact",
+	 * where ds_form binds it; a form or an API body is the contact. */
+	rc = nitro_req_bind(req, &contact_schema, &c, &errs,
+	    &(struct nitro_bind_opts){.prefix = "contact"});
 	if (rc == 0)
 		rc = contact_save(&c);
 	if (rc == NITRO_EVALIDATE) {

@@ -56,11 +56,11 @@ t_is "$(it_curl "$IT_URL$loc")" \
     "saved as sent, converted by type; the id is the store's, not the post's"
 
 # ---- a Datastar action ----
-t_is "$(ds '{"name":"","age":"x","email":"nope"}')" 200 "a Datastar post with bad values: 200 (Datastar drops 4xx bodies)"
+t_is "$(ds '{"contact":{"name":"","age":"x","email":"nope"},"errors":{"name":"old"}}')" 200 "a Datastar post with bad values: 200 (Datastar drops 4xx bodies)"
 t_like "$(it_header "$H" content-type)" 'application/json' "a signals patch"
 t_is "$(cat "$B")" '{"errors":{"name":"Give a name","email":"has the wrong format","age":"Age in whole years","subscribed":"","born":"","team_id":""}}' \
     "a message for each bad field, the others cleared"
-t_is "$(ds '{"name":"Bo","age":"7","email":"","secret":1}')" 200 "a good Datastar post"
+t_is "$(ds '{"contact":{"name":"Bo","age":"7","email":"","secret":1,"id":99},"errors":{}}')" 200 "a good Datastar post, the contact under its prefix"
 t_like "$(cat "$B")" '^\{"contact":\{"id":[0-9]+,"name":"Bo","email":null,"age":7,' "answered with the saved entity's signals"
 
 # ---- an API client ----

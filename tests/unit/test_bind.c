@@ -149,6 +149,9 @@ static void test_signals(void)
 	    "{\"name\":\"top\",\"acct\":{\"name\":\"Ed\",\"password\":\"s\"}}");
 	T_OK(has("\"name\":\"Ed\"") && has("pw=- "), "signals under a prefix");
 
+	post("/bind/prefix", "application/json", NULL, "{\"name\":\"Ji\",\"acct\":{\"name\":\"x\"}}");
+	T_OK(has("\"name\":\"Ji\""), "an API client's JSON body is the entity, whatever the prefix");
+
 	post("/bind/prefix", "application/json", DS, "{\"acct\":7}");
 	T_OK(has("400 Bad Request") || has("Status: 400"), "a prefix that is not an object: 400");
 
