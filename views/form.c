@@ -85,10 +85,31 @@ static void form_signals(struct nitro__form *fm, const int *idx, size_t n)
 		if (!fields[idx[i]].secret && fields[idx[i]].type != NITRO_T_BLOB)
 			names[k++] = fields[idx[i]].name;
 	names[k] = NULL;
-	if (nitro_ds_entity_patch(fm->s, fm->obj, *fm->o->bind ? fm->o->bind : NULL,
-	    names, &root) != 0) {
+	if (nitro_ds_entity_patch(fm->s, fm->obj, NULL, names, &root) != 0) {
 		nitro__html_fail(fm->h, nitro__errcode(), "form: %s", nitro_errmsg());
 		return;
+	}
+	/* A time as its input shows it ("2026-12-03T10:30"), not as JSON
+	 * writes it: data-bind puts the signal into the input. */
+	for (size_t i = 0; i < n; i++) {
+		const nitro_field *f = &fields[idx[i]];
+		const char *v;
+		char buf[64];
+
+		if (f->type != NITRO_T_TIME)
+			continue;
+		v = nitro__form_value(fm->s, f, fm->obj, buf, sizeof buf);
+		json_object_object_add(root, f->name, v ? json_object_new_string(v) : NULL);
+	}
+	if (*fm->o->bind) {	/* the values under their prefix */
+		json_object *top = json_object_new_object();
+
+		if (top == NULL || nitro__json_put_path(top, fm->o->bind, root) != 0) {
+			json_object_put(top);
+			nitro__html_fail(fm->h, NITRO_EINVAL, "form: bad bind path %s", fm->o->bind);
+			return;
+		}
+		root = top;
 	}
 	if ((errs = json_object_new_object()) == NULL ||
 	    nitro__json_put_path(root, fm->errors, errs) != 0) {

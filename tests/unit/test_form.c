@@ -258,6 +258,8 @@ static void test_bind(void)
 	nitro_verrors errs = {.n = 1};
 	struct nitro_form_opts o = {.bind = "post", .on_submit = "@post('/posts')", .values = &p,
 		.errs = &errs, .fields = (const char *const[]){"id", "title", "public", NULL}};
+	struct nitro_form_opts ot = {.bind = "p", .values = &p,
+		.fields = (const char *const[]){"day", "at", NULL}};
 
 	post_init(&p);
 	p.id = 3;
@@ -281,6 +283,12 @@ static void test_bind(void)
 	    "data-text=\"$errors.title\">is too short</p>"), "the message slot bound to $errors.title");
 	T_OK(has("<p id=\"post-public-error\" class=\"nitro-field-error\" aria-live=\"polite\" "
 	    "data-text=\"$errors.public\"></p>"), "an empty slot for a field without a message");
+
+	p.day = p.at = 1764757800000;	/* 2025-12-03T10:30:00Z */
+	begin();
+	T_EQ_INT(nitro_ui_form(&h, &post_schema, &ot), 0, "a bound form with times");
+	T_OK(has("data-signals=\"{&quot;p&quot;:{&quot;day&quot;:&quot;2025-12-03&quot;,"
+	    "&quot;at&quot;:&quot;2025-12-03T10:30&quot;},"), "time signals as their inputs show them");
 
 	o.bind = "";
 	o.errors = "form.errs";
