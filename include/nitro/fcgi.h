@@ -330,6 +330,10 @@ NITRO_API int nitro_ds_reply_signals(nitro_req *req, json_object *signals,
  * name; a dotted name nests ("errors.title"), a NULL value is "".
  *   nitro_ds_reply_strings(req, "error", "", "title", "", NULL); */
 NITRO_API int nitro_ds_reply_strings(nitro_req *req, const char *name, ...) NITRO_SENTINEL;
+/* A signals reply of an entity: nitro_ds_entity_patch() sent as
+ * nitro_ds_reply_signals() does. */
+NITRO_API int nitro_ds_reply_entity(nitro_req *req, const nitro_schema *s, const void *obj,
+    const char *prefix, const char *const *fields);
 
 /* ---- the in-process test client ------------------------------------------- */
 
@@ -374,10 +378,6 @@ NITRO_API const char *nitro_testc_header(const struct nitro_test_resp *resp,
     const char *name);
 /* A cookie the jar holds (set by responses), or NULL. */
 NITRO_API const char *nitro_testc_cookie(nitro_testc *c, const char *name);
-/* A signals reply of an entity: nitro_ds_entity_patch() sent as
- * nitro_ds_reply_signals() does. */
-NITRO_API int nitro_ds_reply_entity(nitro_req *req, const nitro_schema *s, const void *obj,
-    const char *prefix, const char *const *fields);
 
 /* ---- from a request to an entity, and back ------------------------------ */
 
