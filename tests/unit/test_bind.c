@@ -295,8 +295,9 @@ static int h_save(nitro_req *req, void *u)
 static void test_replies(void)
 {
 	post("/save", "application/json", DS, "{\"age\":\"x\",\"score\":1}");
-	T_EQ_STR(out, "Status: 200 OK\r\nContent-Type: application/json\r\n"
-	    "Content-Length: 161\r\n\r\n{\"errors\":{\"name\":\"Give a name\",\"age\":\"Age in years, please\","
+	T_OK(strncmp(out, "Status: 200 OK\r\n", 16) == 0 && has("Content-Type: application/json\r\n"),
+	    "datastar: 200 and JSON");
+	T_EQ_STR(body_of(), "{\"errors\":{\"name\":\"Give a name\",\"age\":\"Age in years, please\","
 	    "\"score\":\"\",\"active\":\"\",\"born\":\"\",\"seen\":\"\",\"note\":\"\",\"role\":\"\","
 	    "\"password\":\"\",\"avatar\":\"\",\"meta\":\"\"}}",
 	    "datastar: 200 and a signals patch naming every field");
