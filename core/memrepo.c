@@ -799,3 +799,11 @@ const char *nitro_repo_name(const nitro_repo *r)
 {
 	return r ? r->ops->name : "none";
 }
+
+int nitro_repo_ping(nitro_repo *r)
+{
+	if (r == NULL)
+		return nitro_error(NITRO_EINVAL, "ping: no repository");
+	/* A backend without ping holds its data in this process. */
+	return r->ops->ping != NULL ? r->ops->ping(r) : 0;
+}

@@ -29,7 +29,11 @@ struct nitro_repo_ops {
 	/* Rows for a checked query; out NULL means count only. */
 	int (*query)(void *store, const nitro_query *q, nitro_rows *out, size_t *count);
 	void (*free)(nitro_repo *r);
-	/* Optional: a round trip to the store (health checks); NULL: always up. */
+	/*
+	 * Optional (NULL: always answers): 0 when the store answers now, or
+	 * a negative NITRO_E* saying why not; cheap, for health checks.
+	 * Kept last so that backends written before it still fit.
+	 */
 	int (*ping)(nitro_repo *r);
 };
 

@@ -7,6 +7,7 @@
 #define NITRO_SQL_INTERNAL_H
 
 #include <pthread.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 
 #include "nitro/core.h"
@@ -72,6 +73,8 @@ struct sqlrepo {
 	size_t nstores;
 	_Atomic uint64_t appends;	/* events appended through this repository */
 	_Atomic int64_t retained_ms;	/* when retention last ran */
+	dev_t dev;			/* the file opened (nitro_repo_ping: */
+	ino_t ino;			/* is it still there?) */
 };
 
 /* The event log's retention (nitro_sql_opts.events_keep and

@@ -5,6 +5,7 @@
  * A save of one record is one statement (atomic by itself); batches, and
  * saves that also log an event, run in one transaction.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -576,6 +577,34 @@ fail:
 	return rc;
 }
 
+/*
+ * The database answers: its file is still the one opened (an open
+ * connection would go on reading a deleted or replaced file and hide
+ * that the data is gone) and a read of the schema succeeds.
+ */
+static int s_ping(nitro_repo *r)
+{
+	struct sqlrepo *sr = (struct sqlrepo *)r;
+	struct sqlconn *c;
+	struct stat st;
+	sqlite3_stmt *q;
+	int rc;
+
+	if (stat(sr->path, &st) != 0)
+		return nitro_error(NITRO_EIO, "%s: %s", sr->path, strerror(errno));
+	if (st.st_dev != sr->dev || st.st_ino != sr->ino)
+		return nitro_error(NITRO_EIO, "%s: replaced since it was opened", sr->path);
+	if ((c = nitro__sql_conn(sr)) == NULL)
+		return nitro__errcode();
+	static const char sql[] = "SELECT count(*) FROM sqlite_master";
+	if ((q = nitro__sql_prepare(c, sql, sizeof sql - 1)) == NULL)
+		return nitro__errcode();
+	rc = sqlite3_step(q);
+	rc = rc == SQLITE_ROW ? 0 : nitro__sql_error(c->db, rc, sr->path);
+	sqlite3_reset(q);
+	return rc;
+}
+
 const struct nitro_repo_ops nitro__sql_ops = {
 	.name = "sqlite",
 	.attach = s_attach,
@@ -584,6 +613,7 @@ const struct nitro_repo_ops nitro__sql_ops = {
 	.del = s_del,
 	.query = s_query,
 	.free = nitro__sql_repo_free,
+	.ping = s_ping,
 };
 
 int nitro_sql_log_changes(const nitro_schema *s, int on)
@@ -704,6 +734,11 @@ nitro_repo *nitro_sqlrepo_new(const char *path, const struct nitro_sql_opts *opt
 		    "newer than this program knows (%lld); run a newer program", path,
 		    (long long)v, (long long)sr->o.code_version);
 		goto fail;
+	}
+	struct stat st;
+	if (stat(path, &st) == 0) {
+		sr->dev = st.st_dev;
+		sr->ino = st.st_ino;
 	}
 	return &sr->base;
 fail:

@@ -640,6 +640,9 @@ NITRO_API int nitro_memrepo_expire(nitro_repo *r, const nitro_schema *s, nitro_i
 NITRO_API size_t nitro_memrepo_sweep(nitro_repo *r);
 NITRO_API void nitro_repo_free(nitro_repo *r);
 NITRO_API const char *nitro_repo_name(const nitro_repo *r);
+/* 0 when the repository's store answers now (a cheap round trip), or a
+ * negative NITRO_E* with the reason; for health checks. */
+NITRO_API int nitro_repo_ping(nitro_repo *r);
 
 
 /* ---- metrics ------------------------------------------------------------- */

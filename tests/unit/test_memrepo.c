@@ -249,5 +249,11 @@ int main(void)
 	test_growth();
 	test_unique_index();
 	test_readers_writers();
+	{
+		nitro_repo *m = nitro_memrepo_new(NULL);
+
+		T_EQ_INT(nitro_repo_ping(m), 0, "ping: memory always answers");
+		nitro_repo_free(m);
+	}
 	return t_done();
 }

@@ -894,6 +894,25 @@ static void test_errors(void)
 	}
 }
 
+/* nitro_repo_ping: the database answers while its file is there; a
+ * deleted or replaced file is reported, though the open connection
+ * would go on reading it. */
+static void test_ping(void)
+{
+	nitro_repo *r = open_db(1, NULL);
+	char moved[300];
+
+	T_EQ_INT(nitro_repo_ping(r), 0, "ping: an open database answers");
+	snprintf(moved, sizeof moved, "%s.moved", path);
+	T_OK(rename(path, moved) == 0, "ping: the file is moved away");
+	T_EQ_INT(nitro_repo_ping(r), NITRO_EIO, "ping: a database file gone fails");
+	T_OK(strstr(nitro_errmsg(), path) != NULL, "ping: the message names the file");
+	T_OK(rename(moved, path) == 0, "ping: the file is back");
+	T_EQ_INT(nitro_repo_ping(r), 0, "ping: answers again");
+	nitro_repo_free(r);
+	T_EQ_INT(nitro_repo_ping(NULL), NITRO_EINVAL, "ping: no repository");
+}
+
 int main(void)
 {
 	char cmd[200];
@@ -912,6 +931,7 @@ int main(void)
 	test_migrations();
 	test_errors();
 	test_open_failure_code();
+	test_ping();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", dir);
