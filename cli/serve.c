@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,7 +47,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: nitro serve --app PATH [--port 8080] [--workers N]\n"
 	    "                   [--streams N] [--user NAME] [--run-dir DIR]\n"
-	    "                   [--max-body SIZE] [--print-config]\n"
+	    "                   [--max-body SIZE] [--static DIR] [--print-config]\n"
 	    "                   [-- APP-ARGUMENTS...]\n", f);
 }
 
@@ -151,6 +152,21 @@ static int parse_args(struct serve *s, int argc, char **argv, int *print)
 			s->user = v;
 		} else if (strcmp(a, "--run-dir") == 0) {
 			run_dir = v;
+		} else if (strcmp(a, "--static") == 0) {
+			struct stat st;
+
+			if (realpath(v, s->static_dir) == NULL ||
+			    stat(s->static_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+				fprintf(stderr, "nitro serve: --static %s is not a "
+				    "directory\n", v);
+				return -1;
+			}
+			/* It is written into nginx.conf as it is. */
+			if (strpbrk(s->static_dir, " \t\n\r;{}\"'$\\#") != NULL) {
+				fprintf(stderr, "nitro serve: --static %s: a path with "
+				    "spaces or nginx syntax in it\n", v);
+				return -1;
+			}
 		} else if (strcmp(a, "--max-body") == 0) {
 			if (!nginx_size(v)) {
 				fprintf(stderr, "nitro serve: bad size %s\n", v);

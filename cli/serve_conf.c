@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <nitro/core.h>
+#include <nitro/fcgi.h>
 
 #include "cli/cli.h"
 #include "cli/serve.h"
@@ -191,8 +192,42 @@ void nitro__serve_size(struct serve *s)
 	}
 }
 
+/*
+ * --static DIR: nginx serves DIR at /static/ the way nitro_app_static()
+ * does when it is not there (fcgi/static.c): the Cache-Control rule of
+ * <nitro/fcgi.h>, nginx's ETag and Last-Modified, 404 for a directory, a
+ * dot segment or a symbolic link below DIR, no listing.  The map is
+ * at http level; the location goes in the server.
+ */
+static void static_conf(const struct serve *s, nitro_buf *map, nitro_buf *loc)
+{
+	if (s->static_dir[0] == '\0')
+		return;
+	nitro_buf_printf(map,
+	    "\tmap $uri $nitro_static_cache {\n"
+	    "\t\t\"~%s\" \"%s\";\n"
+	    "\t\tdefault \"%s\";\n"
+	    "\t}\n", NITRO_STATIC_HASHED_RE, NITRO_STATIC_CACHE_HASHED,
+	    NITRO_STATIC_CACHE_OTHER);
+	nitro_buf_printf(loc,
+	    "\t\tlocation ^~ /static/ {\n"
+	    "\t\t\talias %s/;\n"
+	    "\t\t\tlimit_except GET { deny all; }\n"
+	    "\t\t\tsendfile on;\n"
+	    "\t\t\ttcp_nopush on;\n"
+	    "\t\t\tautoindex off;\n"
+	    "\t\t\tdisable_symlinks on from=%s;\n"
+	    "\t\t\tcharset utf-8;\n"
+	    "\t\t\tif ($uri ~ \"/\\.|/$\") { return 404; }\n"
+	    "\t\t\ttry_files $uri =404;\n"
+	    "\t\t\tadd_header Cache-Control $nitro_static_cache;\n"
+	    "\t\t\tadd_header X-Content-Type-Options nosniff;\n"
+	    "\t\t}\n", s->static_dir, s->static_dir);
+}
+
 int nitro__serve_write_config(struct serve *s, int print)
 {
+	nitro_buf smap = NITRO_BUF_INIT, sloc = NITRO_BUF_INIT;
 	nitro_buf up = NITRO_BUF_INIT, conf = NITRO_BUF_INIT;
 	char listen[32], path[PATH_MAX + 16], user[160], conns[24], files[24];
 	int rc = 1, fd = -1;
@@ -206,6 +241,7 @@ int nitro__serve_write_config(struct serve *s, int print)
 		snprintf(user, sizeof(user), "user %s %s;", s->user, s->group);
 	snprintf(conns, sizeof(conns), "%lu", s->connections);
 	snprintf(files, sizeof(files), "%lu", s->nofile);
+	static_conf(s, &smap, &sloc);
 	const char *const vars[] = {
 		"USER_LINE", user,
 		"RUN_DIR", s->run_dir,
@@ -214,9 +250,11 @@ int nitro__serve_write_config(struct serve *s, int print)
 		"BODY_MAX", s->body_max,
 		"CONNECTIONS", conns,
 		"NOFILE", files,
+		"STATIC_MAP", smap.data ? smap.data : "",
+		"STATIC", sloc.data ? sloc.data : "",
 		NULL
 	};
-	if (up.err || nitro__cli_fill(&conf, nitro__cli_nginx_template, vars) != 0) {
+	if (up.err || smap.err || sloc.err || nitro__cli_fill(&conf, nitro__cli_nginx_template, vars) != 0) {
 		nitro__serve_fail("cannot build the nginx configuration", nitro_errmsg());
 		goto out;
 	}
@@ -237,5 +275,7 @@ out:
 		close(fd);
 	nitro_buf_free(&up);
 	nitro_buf_free(&conf);
+	nitro_buf_free(&smap);
+	nitro_buf_free(&sloc);
 	return rc;
 }

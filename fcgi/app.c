@@ -105,6 +105,13 @@ void nitro_app_free(nitro_app *app)
 		return;
 	nitro__router_free(app->router);
 	nitro__mw_free(app);
+	while (app->owned != NULL) {
+		struct nitro__owned *o = app->owned;
+
+		app->owned = o->next;
+		o->free(o->p);
+		free(o);
+	}
 	free(app->json_prefix);
 	if (app->own_transport)
 		nitro_transport_free(app->transport);
@@ -120,6 +127,17 @@ int nitro_route(nitro_app *app, const char *pattern, nitro_handler h, void *udat
 	if (h == NULL)
 		return nitro_error(NITRO_EINVAL, "route %s: no handler", pattern);
 	return nitro__router_add(app->router, pattern, h, udata);
+}
+
+int nitro__app_own(nitro_app *app, void (*free_fn)(void *), void *p)
+{
+	struct nitro__owned *o = malloc(sizeof *o);
+
+	if (o == NULL)
+		return nitro__oom(NULL);
+	*o = (struct nitro__owned){free_fn, p, app->owned};
+	app->owned = o;
+	return 0;
 }
 
 nitro_transport *nitro_app_transport(nitro_app *app)

@@ -73,7 +73,16 @@ struct nitro_app {
 	int own_transport;		/* the in-memory one, freed with the app */
 	struct nitro_hub_opts hub_opts;
 	struct nitro_hub *hub;		/* live streams (FastCGI only) */
+	struct nitro__owned *owned;	/* freed with the app (nitro__app_own) */
 };
+
+/* Memory a route's udata holds, freed by nitro_app_free() (app.c). */
+struct nitro__owned {
+	void (*free)(void *p);
+	void *p;
+	struct nitro__owned *next;
+};
+int nitro__app_own(nitro_app *app, void (*free_fn)(void *), void *p);
 
 enum {
 	PARSED_QUERY = 1 << 0,

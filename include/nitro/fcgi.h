@@ -185,6 +185,37 @@ NITRO_API int nitro_app_run(nitro_app *app, int argc, char **argv);
  */
 NITRO_API int nitro_app_serve_metrics(nitro_app *app, const char *path);
 
+/* ---- static files ---------------------------------------------------------- */
+
+/*
+ * A file name carrying a content hash (app.3f9a1c2e.css: 8 to 64
+ * lowercase hex digits before the extension) never changes, so it is
+ * cached for a year; any other file is cached briefly and revalidated
+ * (ETag, Last-Modified).  One rule for nitro_app_static() and for nginx's
+ * location (deploy/nginx, `nitro serve --static`), as a POSIX extended
+ * regular expression that PCRE reads the same way.
+ */
+#define NITRO_STATIC_HASHED_RE "\\.[0-9a-f]{8,64}\\.[A-Za-z0-9]+$"
+#define NITRO_STATIC_CACHE_HASHED "public, max-age=31536000, immutable"
+#define NITRO_STATIC_CACHE_OTHER "public, max-age=60, must-revalidate"
+
+struct nitro_static_opts {
+	size_t max_bytes;	/* largest file served (8 MiB); larger: 404 */
+};
+
+/*
+ * Serve the files of directory path under prefix ("/static/"), or the one
+ * regular file path at exactly prefix ("/datastar.js"), with GET and
+ * HEAD: ETag and Last-Modified (If-None-Match, If-Modified-Since: 304),
+ * Cache-Control by NITRO_STATIC_HASHED_RE, Content-Type by extension.
+ * A request is answered 404 unless it names a regular file below the
+ * directory through no symbolic link and no segment starting with a dot.
+ * o may be NULL.  0, NITRO_EINVAL (bad prefix, not a directory or file),
+ * NITRO_EIO (cannot open path), NITRO_EEXIST (the route exists).
+ */
+NITRO_API int nitro_app_static(nitro_app *app, const char *prefix, const char *path,
+    const struct nitro_static_opts *o);
+
 /* Ask a running app to stop as on SIGTERM (safe from any thread). */
 NITRO_API void nitro_app_stop(nitro_app *app);
 

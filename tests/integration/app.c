@@ -7,6 +7,9 @@
  * bytes.  APP_STATS=path makes the SSE handlers append one line per
  * noticed disconnect to that file (shared by all worker processes).
  * APP_IO_MS=N sets the connection deadline (io_timeout_ms).
+ * APP_STATIC=dir serves dir at /static/ (nitro_app_static), with files
+ * up to APP_STATIC_MAX bytes; APP_STATIC_FILE=path serves one file at
+ * /one.js.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -444,6 +447,15 @@ int main(int argc, char **argv)
 			nitro_app_free(app);
 			return 1;
 		}
+	}
+	const char *sdir = getenv("APP_STATIC"), *sfile = getenv("APP_STATIC_FILE"),
+	    *smax = getenv("APP_STATIC_MAX");
+	struct nitro_static_opts so = {smax ? strtoul(smax, NULL, 10) : 0};
+	if ((sdir != NULL && nitro_app_static(app, "/static/", sdir, &so) != 0) ||
+	    (sfile != NULL && nitro_app_static(app, "/one.js", sfile, NULL) != 0)) {
+		fprintf(stderr, "app: static: %s\n", nitro_errmsg());
+		nitro_app_free(app);
+		return 1;
 	}
 	rc = nitro_app_run(app, argc, argv);
 	nitro_app_free(app);
