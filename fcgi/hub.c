@@ -84,6 +84,9 @@ struct nitro_hub {
 	atomic_size_t count;	/* parked or in the inbox */
 	atomic_llong epoch;	/* the log's epoch (0: none), for ids */
 	struct nitro_hub_stats st;
+	/* Progress for health checks (nitro__hub_progress), any thread. */
+	_Atomic int64_t beat_ms;	/* the loop's last turn */
+	_Atomic int64_t read_id;	/* seen, as other threads may read it */
 
 	/* hub thread only */
 	struct hub_stream *streams;
@@ -601,6 +604,7 @@ static void broadcast(nitro_hub *h)
 				offer(h, s, &ev[i], 0, &rc);
 			}
 			h->seen = ev[i].id;
+			atomic_store(&h->read_id, h->seen);
 		}
 		stat_add(h, &h->st.events, n);
 		nitro_tevents_free(ev, n);
@@ -670,6 +674,7 @@ static void *hub_main(void *arg)
 		int watched = 0, changed;
 
 		h->now = now_ms();
+		atomic_store(&h->beat_ms, h->now);
 		for (int i = 0; i < n; i++) {
 			if (evs[i].data.ptr == h) {
 				nitro__efd_drain(h->wake_fd);
@@ -737,6 +742,7 @@ int nitro__hub_start(nitro_hub *h)
 	/* Live from now on: history is only replayed on request. */
 	if (nitro__transport_head(h->t, &h->seen) != 0)
 		h->seen = 0;
+	atomic_store(&h->read_id, h->seen);
 	nitro__treader_changed(&h->reader);
 	atomic_store(&h->epoch, nitro__treader_epoch(&h->reader));
 	/* Optional: the transport's own "may have changed" descriptor, so
@@ -749,6 +755,7 @@ int nitro__hub_start(nitro_hub *h)
 			h->watch_fd = -1;	/* polling still works */
 	}
 	h->now = now_ms();
+	atomic_store(&h->beat_ms, h->now);
 	if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->wake_fd, &ev) != 0 ||
 	    (h->app->wake_fd >= 0 &&
 	     epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->app->wake_fd, &stop) != 0))
@@ -795,6 +802,15 @@ int nitro__hub_full(nitro_hub *h)
 void nitro__hub_unreserve(nitro_hub *h)
 {
 	atomic_fetch_sub(&h->count, 1);
+}
+
+int nitro__hub_progress(nitro_hub *h, int64_t *beat_ms, int64_t *read_id)
+{
+	if (!h->started)
+		return -1;
+	*beat_ms = atomic_load(&h->beat_ms);
+	*read_id = atomic_load(&h->read_id);
+	return 0;
 }
 
 int nitro__hub_head(nitro_hub *h, int64_t *id)

@@ -20,6 +20,10 @@ int nitro__hub_full(nitro_hub *h);	/* holds max_streams (accept threads) */
 int nitro__hub_head(nitro_hub *h, int64_t *id);
 /* The event log's epoch as the hub last saw it (0: none); any thread. */
 int64_t nitro__hub_epoch(nitro_hub *h);
+/* For health checks, from any thread: when the hub's loop last turned
+ * (CLOCK_MONOTONIC ms) and the newest event id it has read.  -1 when the
+ * hub has not started. */
+int nitro__hub_progress(nitro_hub *h, int64_t *beat_ms, int64_t *read_id);
 /* Hand a reserved stream's socket to the hub: events with id > after,
  * checking for a gap when (epoch, after) came from Last-Event-ID (an
  * epoch other than the log's is always a gap).  pending holds framed

@@ -216,6 +216,24 @@ struct nitro_static_opts {
 NITRO_API int nitro_app_static(nitro_app *app, const char *prefix, const char *path,
     const struct nitro_static_opts *o);
 
+/* ---- health ----------------------------------------------------------------- */
+
+struct nitro_health_opts {
+	nitro_repo *repo;		/* pinged; NULL: no database check */
+	unsigned hub_stall_ms;		/* hub loop quiet this long: failing (5000) */
+	int64_t max_lag;		/* events the follower may be behind (1000) */
+};
+
+/*
+ * GET path (NULL: "/healthz") answers 200 with JSON only while this
+ * process can serve: its repository answers (nitro_repo_ping), its hub
+ * thread turns, and the hub has read the transport to within max_lag
+ * events of its head; otherwise 503, naming the failed check.  o may be
+ * NULL.  0, NITRO_EINVAL, NITRO_EEXIST.
+ */
+NITRO_API int nitro_app_health(nitro_app *app, const char *path,
+    const struct nitro_health_opts *o);
+
 /* Ask a running app to stop as on SIGTERM (safe from any thread). */
 NITRO_API void nitro_app_stop(nitro_app *app);
 

@@ -10,6 +10,11 @@
  * APP_STATIC=dir serves dir at /static/ (nitro_app_static), with files
  * up to APP_STATIC_MAX bytes; APP_STATIC_FILE=path serves one file at
  * /one.js.
+ * /healthz is nitro_app_health() with the SQLite repository at APP_DB
+ * (none without it), hub_stall_ms APP_HEALTH_STALL_MS and max_lag
+ * APP_HEALTH_LAG.  POST /publish/{topic} publishes an empty event;
+ * GET /live/block is a live stream on "block.*" whose render sleeps
+ * APP_BLOCK_MS, holding the hub (to test the health checks).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -304,6 +309,34 @@ static int h_live(nitro_req *req, void *u)
 	return nitro_live(req, &o);
 }
 
+static int block_render(const struct nitro_live_event *ev, nitro_buf *out, void *udata)
+{
+	const char *ms = getenv("APP_BLOCK_MS");
+
+	(void)udata;
+	sleep_ms(ms ? strtol(ms, NULL, 10) : 1000);
+	return live_render(ev, out, NULL);
+}
+
+static int h_live_block(nitro_req *req, void *u)
+{
+	static const char *const topics[] = { "block.*" };
+	struct nitro_live_opts o = { .topics = topics, .ntopics = 1,
+	    .render = block_render, .first = live_first };
+
+	return nitro_live(req, &o);
+}
+
+static int h_publish(nitro_req *req, void *u)
+{
+	int64_t id;
+
+	if (nitro_publish(nitro_app_transport(nitro_req_app(req)),
+	    nitro_req_param(req, "topic"), "{}", &id) != 0)
+		return text(req, 500, nitro_errmsg());
+	return text(req, 200, "published\n");
+}
+
 /* GET /hub: the hub's counters, "streams=S parked=P". */
 static int h_hub(nitro_req *req, void *u)
 {
@@ -419,6 +452,8 @@ int main(int argc, char **argv)
 		{ "* /admin/{rest...}", h_admin },
 		{ "GET /administrator", h_index },
 		{ "GET /mw/count", h_mw_count },
+		{ "GET /live/block", h_live_block },
+		{ "POST /publish/{topic}", h_publish },
 	};
 	const char *io_ms = getenv("APP_IO_MS");
 	/* Short grace so that the SIGTERM test does not wait long. */
@@ -457,7 +492,19 @@ int main(int argc, char **argv)
 		nitro_app_free(app);
 		return 1;
 	}
+	const char *db = getenv("APP_DB"), *stall = getenv("APP_HEALTH_STALL_MS"),
+	    *lag = getenv("APP_HEALTH_LAG");
+	nitro_repo *repo = db ? nitro_sqlrepo_new(db, NULL) : NULL;
+	struct nitro_health_opts ho = {.repo = repo,
+	    .hub_stall_ms = stall ? (unsigned)strtoul(stall, NULL, 10) : 0,
+	    .max_lag = lag ? strtoll(lag, NULL, 10) : 0};
+	if ((db != NULL && repo == NULL) || nitro_app_health(app, NULL, &ho) != 0) {
+		fprintf(stderr, "app: health: %s\n", nitro_errmsg());
+		nitro_app_free(app);
+		return 1;
+	}
 	rc = nitro_app_run(app, argc, argv);
 	nitro_app_free(app);
+	nitro_repo_free(repo);
 	return rc == 0 ? 0 : 1;
 }
