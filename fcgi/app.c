@@ -96,6 +96,17 @@ nitro_app *nitro_app_new(const struct nitro_app_opts *opts)
 		nitro__oom(NULL);
 		return NULL;
 	}
+	/* A local Datastar bundle is a static file like any other; the page
+	 * shell points at it (NITRO_DATASTAR_LOCAL). */
+	const char *js = nitro_config_str("NITRO_DATASTAR_JS", "");
+	if (*js != '\0' && nitro_app_static(app, NITRO_DATASTAR_LOCAL, js, NULL) != 0) {
+		char why[300];
+
+		snprintf(why, sizeof why, "%s", nitro_errmsg());
+		nitro_app_free(app);
+		nitro_error(NITRO_EIO, "NITRO_DATASTAR_JS: %s", why);
+		return NULL;
+	}
 	return app;
 }
 

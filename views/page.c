@@ -58,7 +58,9 @@ int nitro_page_begin(nitro_html *h, const struct nitro_page *p)
 	}
 	nitro_html_open(h, "script");
 	nitro_html_attr(h, "type", "module");
-	nitro_html_attr_url(h, "src", p->datastar_src ? p->datastar_src : NITRO_DATASTAR_CDN);
+	nitro_html_attr_url(h, "src", p->datastar_src ? p->datastar_src :
+	    *nitro_config_str("NITRO_DATASTAR_JS", "") ? NITRO_DATASTAR_LOCAL :
+	    NITRO_DATASTAR_CDN);
 	nitro_html_close(h, "script");
 	if (p->head != NULL)
 		nitro_html_raw(h, p->head);

@@ -10,9 +10,11 @@
  *   - GET /live parks a stream in the worker's hub, which follows the event
  *     log and turns each visits.saved into a Datastar patch: no thread
  *     waits for any browser.
- *   - Datastar comes from NITRO_DATASTAR_JS when it names a file (served
- *     as /datastar.js by ../datastar_js.c, which the examples share), from
- *     the CDN otherwise.
+ *   - Datastar comes from NITRO_DATASTAR_JS when it names a file (the
+ *     runtime serves it at /datastar.js as a static file and the page
+ *     shell points there), from the CDN otherwise.
+ *   - GET /healthz answers 200 while the database, the hub and its
+ *     follower are well, 503 otherwise (nitro_app_health).
  *
  *   NITRO_DB=var/hello.db nitro serve --app ./hello
  */
@@ -21,7 +23,6 @@
 
 #include <nitro.h>
 
-#include "../datastar_js.h"
 
 #define VISITS_FIELDS(X) \
 	X(id, INT, NITRO_F_ID) \
@@ -132,7 +133,6 @@ static int home(nitro_req *req, void *udata)
 {
 	struct nitro_page page = {
 		.title = "Welcome to Nitro",
-		.datastar_src = datastar_js_src(),	/* NULL: the CDN */
 	};
 	nitro_html h;
 	int64_t n = 0;
@@ -179,13 +179,12 @@ int main(int argc, char **argv)
 	    (app = nitro_app_new(&(struct nitro_app_opts){.transport = events})) == NULL ||
 	    nitro_route(app, "GET /", home, NULL) != 0 ||
 	    nitro_route(app, "GET /live", live, NULL) != 0 ||
-	    datastar_js_route(app) != 0)
+	    nitro_app_health(app, "/healthz", &(struct nitro_health_opts){.repo = db}) != 0)
 		nitro_log(NITRO_LOG_ERROR, "hello: cannot start", "error", nitro_errmsg(), NULL);
 	else
 		rc = nitro_app_run(app, argc, argv);	/* until SIGTERM */
 	nitro_app_free(app);		/* first: its hub follows events */
 	nitro_transport_free(events);
 	nitro_repo_free(db);
-	datastar_js_free();
 	return rc == 0 ? 0 : 1;
 }

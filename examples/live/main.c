@@ -28,7 +28,6 @@
 
 #include <nitro.h>
 
-#include "../datastar_js.h"
 
 #define COUNTER_FIELDS(X) \
 	X(id,    INT, NITRO_F_ID) \
@@ -283,7 +282,6 @@ static int home(nitro_req *req, void *udata)
 {
 	struct nitro_page page = {
 		.title = "Nitro live",
-		.datastar_src = datastar_js_src(),	/* NULL: the CDN */
 	};
 	nitro_html h;
 	int64_t newest;
@@ -366,7 +364,7 @@ int main(int argc, char **argv)
 	if (open_db() != 0 ||
 	    (events = nitro_db_transport(db)) == NULL || (app = nitro_app_new(&(struct nitro_app_opts){.transport = events})) == NULL ||
 	    nitro_route(app, "GET /", home, NULL) != 0 ||
-	    datastar_js_route(app) != 0 ||
+	    nitro_app_health(app, "/healthz", &(struct nitro_health_opts){.repo = db}) != 0 ||
 	    nitro_route(app, "GET /live", live, NULL) != 0 ||
 	    nitro_route(app, "POST /counter/{op}", counter_change, NULL) != 0 ||
 	    nitro_route(app, "POST /chat", chat_post, NULL) != 0) {
@@ -377,6 +375,5 @@ int main(int argc, char **argv)
 	nitro_app_free(app);
 	nitro_transport_free(events);
 	nitro_repo_free(db);
-	datastar_js_free();
 	return rc == 0 ? 0 : 1;
 }

@@ -38,7 +38,6 @@
 
 #include <nitro.h>
 
-#include "../datastar_js.h"
 
 #define TITLE_MAX 200
 #define TODO_FIELDS(X) \
@@ -264,7 +263,6 @@ static int page(nitro_req *req, enum filter f)
 	static const char *const css[] = { "/todomvc.css", NULL };
 	struct nitro_page p = {
 		.title = "Nitro \xe2\x80\xa2 TodoMVC", .stylesheets = css,
-		.datastar_src = datastar_js_src(),	/* NULL: the CDN */
 	};
 	struct list l;
 	nitro_html h;
@@ -735,7 +733,8 @@ static int routes(nitro_app *app)
 
 	for (size_t i = 0; rc == 0 && i < sizeof r / sizeof r[0]; i++)
 		rc = nitro_route(app, r[i].pattern, r[i].h, NULL);
-	return rc == 0 ? datastar_js_route(app) : rc;
+	return rc == 0 ? nitro_app_health(app, "/healthz",
+	    &(struct nitro_health_opts){.repo = db}) : rc;
 }
 
 int main(int argc, char **argv)
@@ -756,6 +755,5 @@ int main(int argc, char **argv)
 	nitro_repo_free(db);
 	nitro_tpl_free(item_tpl[0]);
 	nitro_tpl_free(item_tpl[1]);
-	datastar_js_free();
 	return rc == 0 ? 0 : 1;
 }

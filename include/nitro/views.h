@@ -336,11 +336,18 @@ NITRO_API int nitro_sse_dispatch_event(nitro_buf *b, const char *name,
 #define NITRO_DATASTAR_CDN \
 	"https://cdn.jsdelivr.net/gh/starfederation/datastar@1.0.0/bundles/datastar.js"
 
+/* Where the runtime serves the bundle named by NITRO_DATASTAR_JS (a
+ * local copy: offline use, tests); the page shell's default when it is
+ * set. */
+#define NITRO_DATASTAR_LOCAL "/datastar.js"
+
 struct nitro_page {
 	const char *title;
 	const char *lang;		/* default "en" */
 	const char *const *stylesheets;	/* NULL-terminated hrefs */
-	const char *datastar_src;	/* default NITRO_DATASTAR_CDN */
+	/* default NITRO_DATASTAR_LOCAL when NITRO_DATASTAR_JS is set,
+	 * NITRO_DATASTAR_CDN otherwise */
+	const char *datastar_src;
 	const char *tailwind_href;	/* a Tailwind CSS stylesheet, or NULL */
 	const char *body_class;
 	/* More attributes of <html>: name, value, ..., NULL (values escaped;
