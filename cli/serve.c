@@ -47,7 +47,8 @@ static void usage(FILE *f)
 {
 	fputs("usage: nitro serve --app PATH [--port 8080] [--workers N]\n"
 	    "                   [--streams N] [--user NAME] [--run-dir DIR]\n"
-	    "                   [--max-body SIZE] [--static DIR] [--print-config]\n"
+	    "                   [--max-body SIZE] [--static DIR] [--no-rate-limit]\n"
+	    "                   [--print-config]\n"
 	    "                   [-- APP-ARGUMENTS...]\n", f);
 }
 
@@ -123,6 +124,9 @@ static int parse_args(struct serve *s, int argc, char **argv, int *print)
 			return 1;
 		} else if (strcmp(a, "--print-config") == 0) {
 			*print = 1;
+			continue;
+		} else if (strcmp(a, "--no-rate-limit") == 0) {
+			s->no_rate_limit = 1;
 			continue;
 		}
 		if (v == NULL) {

@@ -41,6 +41,7 @@ struct serve {
 	unsigned nworkers;
 	unsigned streams;	/* per worker, for sizing nginx */
 	const char *body_max;
+	int no_rate_limit;	/* --no-rate-limit: nginx's limit_req off */
 	char static_dir[PATH_MAX];	/* --static: served at /static/ ("": none) */
 	const char *user;	/* nginx's workers' user when started as root */
 	char group[64];		/* its group: owns the run directory and sockets */

@@ -250,6 +250,7 @@ int nitro__serve_write_config(struct serve *s, int print)
 		"BODY_MAX", s->body_max,
 		"CONNECTIONS", conns,
 		"NOFILE", files,
+		"RATE", s->no_rate_limit ? "#" : "",
 		"STATIC_MAP", smap.data ? smap.data : "",
 		"STATIC", sloc.data ? sloc.data : "",
 		NULL

@@ -186,6 +186,7 @@ hosts__nginx() {
 	    -e "s|@LISTEN@|${HOSTS_ADDR[$i]}:$HOSTS_PORT|" -e "s|@UPSTREAM@|$2|" \
 	    -e "s|@BODY_MAX@|2m|" -e "s|@CONNECTIONS@|${HOSTS_CONNECTIONS:-4096}|" \
 	    -e "s|@NOFILE@|$((2 * ${HOSTS_CONNECTIONS:-4096} + 64))|" \
+	    -e "s|@STATIC_MAP@||" -e "s|@STATIC@||" -e "s|@RATE@|#|" \
 	    "$IT_SRC/deploy/nginx/serve.conf.in" >"$dir/nginx.conf"
 	# Not through hosts_in: a function sent to the background is a
 	# subshell, and $! would be its PID, not nginx's.

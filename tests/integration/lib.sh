@@ -265,6 +265,7 @@ it_nginx_conf() {
 	sed -e "s|@USER_LINE@|$user_line|" -e "s|@RUN_DIR@|$IT_DIR|g" \
 	    -e "s|@LISTEN@|127.0.0.1:$IT_PORT|" -e "s|@UPSTREAM@|$1|" \
 	    -e "s|@BODY_MAX@|$2|" -e "s|@CONNECTIONS@|4096|" -e "s|@NOFILE@|8192|" -e "s|@STATIC_MAP@||" -e "s|@STATIC@||" \
+	    -e "s|@RATE@|#|" \
 	    "$IT_SRC/deploy/nginx/serve.conf.in" >"$IT_DIR/nginx.conf"
 }
 

@@ -27,7 +27,7 @@ int main(void)
 	const char *const nginx_vars[] = { "USER_LINE", "", "RUN_DIR", "/r",
 	    "LISTEN", "127.0.0.1:1", "UPSTREAM", "server unix:/r/w.sock;",
 	    "BODY_MAX", "2m", "CONNECTIONS", "4096", "NOFILE", "8192",
-	    "STATIC_MAP", "", "STATIC", "", NULL };
+	    "STATIC_MAP", "", "STATIC", "", "RATE", "", NULL };
 
 	fill("", 0, "", "empty template");
 	fill("no markers", 0, "no markers", "text without markers is copied");
