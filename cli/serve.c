@@ -48,7 +48,7 @@ static void usage(FILE *f)
 	fputs("usage: nitro serve --app PATH [--port 8080] [--workers N]\n"
 	    "                   [--streams N] [--user NAME] [--run-dir DIR]\n"
 	    "                   [--max-body SIZE] [--static DIR] [--no-rate-limit]\n"
-	    "                   [--print-config]\n"
+	    "                   [--watch [--build CMD]] [--print-config]\n"
 	    "                   [-- APP-ARGUMENTS...]\n", f);
 }
 
@@ -112,6 +112,7 @@ static int parse_args(struct serve *s, int argc, char **argv, int *print)
 	s->nworkers = cpus < 1 ? 1 : cpus > 16 ? 16 : (unsigned)cpus;
 	s->streams = SERVE_STREAMS;
 	s->body_max = "2m";
+	s->watch.fd = -1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -127,6 +128,9 @@ static int parse_args(struct serve *s, int argc, char **argv, int *print)
 			continue;
 		} else if (strcmp(a, "--no-rate-limit") == 0) {
 			s->no_rate_limit = 1;
+			continue;
+		} else if (strcmp(a, "--watch") == 0) {
+			s->watch.on = 1;
 			continue;
 		}
 		if (v == NULL) {
@@ -156,6 +160,8 @@ static int parse_args(struct serve *s, int argc, char **argv, int *print)
 			s->user = v;
 		} else if (strcmp(a, "--run-dir") == 0) {
 			run_dir = v;
+		} else if (strcmp(a, "--build") == 0) {
+			s->watch.build = v;
 		} else if (strcmp(a, "--static") == 0) {
 			struct stat st;
 
@@ -263,6 +269,10 @@ int nitro__cli_serve(int argc, char **argv)
 		nitro__serve_stop_all(&s);
 		return 1;
 	}
+	if (s.watch.on && nitro__serve_watch_start(&s) != 0) {
+		nitro__serve_stop_all(&s);
+		return 1;
+	}
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u/", s.port);
 	printf("nitro: serving %s with %u worker%s at %s  (Ctrl-C stops)\n",
 	    s.app, s.nworkers, s.nworkers == 1 ? "" : "s", url);
@@ -282,6 +292,7 @@ int nitro__cli_serve(int argc, char **argv)
 			break;
 		}
 		nitro__serve_tick(&s);
+		nitro__serve_watch_tick(&s);
 	}
 	nitro_log(NITRO_LOG_INFO, "stopping", NULL);
 	nitro__serve_stop_all(&s);

@@ -58,6 +58,15 @@ struct serve {
 	int stopping;		/* no restarts: everything is being stopped */
 	sigset_t old_mask;	/* what children get back before exec */
 	struct serve_worker w[SERVE_MAX_WORKERS];
+	struct {		/* --watch (serve_watch.c) */
+		int on;
+		const char *build;	/* --build CMD; NULL: make */
+		int fd;			/* inotify, or -1 */
+		size_t ndirs;
+		long long dirty_at;	/* ms of the last source change; 0: none */
+		int roll;		/* workers restarted so far; -1: none under way */
+		pid_t old_pid;		/* the last one signalled */
+	} watch;
 };
 
 long long nitro__serve_now_ms(void);
@@ -80,5 +89,9 @@ int nitro__serve_all_up(const struct serve *s);
 void nitro__serve_kill_nginx_group(struct serve *s);
 void nitro__serve_stop_all(struct serve *s);
 int nitro__serve_port_open(unsigned port);
+
+/* serve_watch.c */
+int nitro__serve_watch_start(struct serve *s);
+void nitro__serve_watch_tick(struct serve *s);
 
 #endif
