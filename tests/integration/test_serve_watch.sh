@@ -50,6 +50,15 @@ IT_PIDS+=("$serve")
 t_run "nitro serve --watch listens" it_wait_port "$port"
 it_wait_file "$IT_DIR/run/w1.sock"
 url=http://127.0.0.1:$port/
+# wait_log ERE: up to 20 s for serve's log to match.
+wait_log() {
+	local i
+	for i in $(seq 100); do
+		grep -qE -- "$1" "$IT_DIR/serve.stderr" && return 0
+		sleep 0.2
+	done
+	return 1
+}
 t_is "$(curl -s --max-time 10 "$url")" one "the first build is served"
 
 # Requests all along, each answer recorded, until the new text shows.
@@ -64,23 +73,13 @@ done
 t_is "$(tail -n 1 "$IT_DIR/answers")" "two 200" "the change is rebuilt and served"
 t_is "$(grep -cvE '^(one|two) 200$' "$IT_DIR/answers")" 0 \
     "every request meanwhile was answered 200 by the old or the new program"
-for i in $(seq 50); do
-	grep -q 'every worker runs the new build' "$IT_DIR/serve.stderr" && break
-	sleep 0.2
-done
-t_like "$(cat "$IT_DIR/serve.stderr")" 'every worker runs the new build' \
-    "both workers were restarted"
+t_run "both workers were restarted" wait_log 'every worker runs the new build'
 t_is "$(for i in $(seq 10); do curl -s --max-time 10 "$url"; echo; done | sort -u)" two \
     "and both serve the new build"
 
 # A change that does not compile.
 echo '#define MSG "three" +' >"$proj/src/msg.h"
-for i in $(seq 100); do
-	grep -q 'the build failed' "$IT_DIR/serve.stderr" && break
-	sleep 0.2
-done
-t_like "$(cat "$IT_DIR/serve.stderr")" 'the build failed; the running workers stay' \
-    "a broken change: the build fails"
+t_run "a broken change: the build fails" wait_log 'the build failed; the running workers stay'
 t_like "$(cat "$IT_DIR/serve.stderr" "$IT_DIR/serve.out")" 'error' \
     "the compiler's error is printed"
 t_is "$(for i in $(seq 10); do curl -s --max-time 10 -w ' %{http_code}' "$url"; echo; done | sort -u)" \
