@@ -181,8 +181,8 @@ void nitro__serve_watch_tick(struct serve *s)
 	roll(s);
 	if (s->watch.dirty_at == 0 || now - s->watch.dirty_at < WATCH_DEBOUNCE_MS)
 		return;
-	if (s->watch.roll >= 0)
-		return;	/* a restart is under way: build after it */
+	/* A restart under way is started over with the new build: its new
+	 * worker may be one that cannot start, which would wait forever. */
 	s->watch.dirty_at = 0;
 	if (build(s)) {
 		/* What the build wrote is no change of the sources. */
