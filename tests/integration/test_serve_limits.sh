@@ -35,6 +35,8 @@ t_like "$(echo "$got" | tail -n 5 | sort -u)" '^429$' "then nginx answers 429"
 t_is "$(echo "$got" | grep -c 429)" "$(echo "$got" | tail -n +12 | grep -c 429)" \
     "only past the burst"
 t_is "$(codes "$url/login" 20 | sort -u)" 404 "GET /login is never limited"
+# The POSTs above count in this zone too: let it empty first.
+sleep 3
 got=$(codes "$url/hello/x" 120 -X DELETE)
 t_like "$(echo "$got" | grep -c 429)" '^[1-9][0-9]*$' "a burst of DELETEs elsewhere gets 429"
 t_is "$(echo "$got" | head -n 50 | sort -u)" 200 "after the first 50 pass"
