@@ -38,7 +38,6 @@
 
 #include <nitro.h>
 
-
 #define TITLE_MAX 200
 #define TODO_FIELDS(X) \
 	X(id,        INT,  NITRO_F_ID) \
