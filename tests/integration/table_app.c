@@ -16,8 +16,8 @@
  * NITRO_DB is the SQLite file (log_changes: every save and delete is an
  * event for the live streams of every worker); TABLE_SEED=N adds N
  * customers to an empty table; NITRO_DATASTAR_JS and NITRO_CSS name local
- * copies of the Datastar bundle and nitro.css, served as /datastar.js and
- * /nitro.css.
+ * copies of the Datastar bundle and nitro.css, served (nitro_app_static)
+ * as /datastar.js and /nitro.css.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +25,6 @@
 
 #include <nitro.h>
 #include <nitro/sql.h>
-
-#include "../../examples/datastar_js.h"
 
 #define CUSTOMER(X) \
 	X(id,      INT,  NITRO_F_ID) \
@@ -40,7 +38,6 @@ NITRO_ENTITY(customer, CUSTOMER)
 NITRO_ENTITY_DEFINE(customer, CUSTOMER);
 
 static nitro_repo *db;
-static nitro_buf css = NITRO_BUF_INIT;
 
 static const struct nitro_table_action row_actions[] = {
 	{ "Edit", "get", "/customers/{id}/edit", NULL },
@@ -58,7 +55,7 @@ static void page_begin(nitro_html *h, const char *title)
 {
 	static const char *const sheets[] = { "/nitro.css", NULL };
 	struct nitro_page p = { .title = title, .stylesheets = sheets,
-	    .datastar_src = datastar_js_src(), .theme = 1 };
+	    .theme = 1 };
 
 	nitro_page_begin(h, &p);
 	NITRO_HTML(h, "header") {
@@ -280,28 +277,12 @@ static int add(nitro_req *req, void *u)
 	return rc ? rc : nitro_resp_send(req, 204, "text/plain", "", 0);
 }
 
-static int stylesheet(nitro_req *req, void *u)
-{
-	(void)u;
-	return nitro_resp_send(req, 200, "text/css; charset=utf-8", css.data, css.len);
-}
-
-static int read_css(void)
+/* The shipped stylesheet, when NITRO_CSS names it. */
+static int serve_css(nitro_app *app)
 {
 	const char *path = nitro_config_str("NITRO_CSS", "");
-	char chunk[8192];
-	size_t n;
-	FILE *f;
 
-	if (*path == '\0')
-		return 0;
-	if ((f = fopen(path, "rb")) == NULL)
-		return nitro_error(NITRO_EIO, "cannot read %s", path);
-	nitro_buf_init(&css, 1 << 20);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		nitro_buf_append(&css, chunk, n);
-	fclose(f);
-	return css.err;
+	return *path ? nitro_app_static(app, "/nitro.css", path, NULL) : 0;
 }
 
 static int seed(void)
@@ -338,7 +319,6 @@ int main(int argc, char **argv)
 		{ "GET /", home, NULL },
 		{ "GET /components", components, NULL },
 		{ "GET /toast", toast, NULL },
-		{ "GET /nitro.css", stylesheet, NULL },
 		{ "GET /customers/table", nitro_table_handler, &customers },
 		{ "POST /customers/bulk-delete", nitro_table_bulk_delete, &customers },
 		{ "GET /customers/live", nitro_table_live, &customers },
@@ -354,10 +334,10 @@ int main(int argc, char **argv)
 
 	if ((db = nitro_sqlrepo_new(nitro_config_str("NITRO_DB", "table.db"), &o)) == NULL ||
 	    nitro_entity_bind(&customer_schema, db, NULL) != 0 || seed() != 0 ||
-	    read_css() != 0 || (events = nitro_sql_transport(db)) == NULL ||
+	    (events = nitro_sql_transport(db)) == NULL ||
 	    (app = nitro_app_new(&(struct nitro_app_opts){ .transport = events })) == NULL)
 		goto out;
-	rc = datastar_js_route(app);
+	rc = serve_css(app);
 	for (size_t i = 0; rc == 0 && i < sizeof r / sizeof r[0]; i++)
 		rc = nitro_route(app, r[i].pattern, r[i].h, (void *)r[i].u);
 	if (rc == 0)
@@ -368,7 +348,5 @@ out:
 	nitro_app_free(app);
 	nitro_transport_free(events);
 	nitro_repo_free(db);
-	nitro_buf_free(&css);
-	datastar_js_free();
 	return rc == 0 ? 0 : 1;
 }

@@ -1,4 +1,5 @@
 /* Unit tests for the page shell and the components: exact markup. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "nitro/views.h"
@@ -32,6 +33,17 @@ static void test_page(void)
 	    "<title></title><script type=\"module\" src=\"https://cdn.jsdelivr.net/gh/"
 	    "starfederation/datastar@1.0.0/bundles/datastar.js\"></script></head>"
 	    "<body></body></html>", "default page shell");
+
+	/* With a local bundle configured, the shell points at where the
+	 * runtime serves it. */
+	setenv("NITRO_DATASTAR_JS", "/srv/datastar.js", 1);
+	begin();
+	nitro_page_begin(&h, NULL);
+	nitro_page_end(&h);
+	T_OK(strstr(out.data ? out.data : "", "<script type=\"module\" src=\""
+	    NITRO_DATASTAR_LOCAL "\"></script>") != NULL,
+	    "NITRO_DATASTAR_JS set: the default is the local bundle");
+	unsetenv("NITRO_DATASTAR_JS");
 
 	p.title = "Shop <Tom & Jerry>";
 	p.lang = "fr";
@@ -313,6 +325,9 @@ static void test_components(void)
 
 int main(void)
 {
+	/* The shell's default depends on it; the expectations are written
+	 * for a machine without a local bundle. */
+	unsetenv("NITRO_DATASTAR_JS");
 	nitro_buf_init(&out, 0);
 	test_page();
 	test_components();
