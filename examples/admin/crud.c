@@ -287,7 +287,7 @@ int crud_delete(nitro_req *req, void *u)
 	if (rc == NITRO_ENOTFOUND)
 		return nitro_resp_error(req, 404, "No such record.");
 	if (rc == NITRO_ECONSTRAINT) {
-		snprintf(msg, sizeof msg, "This %s still has rows that refer to it.", c->noun);
+		snprintf(msg, sizeof msg, "This %s cannot be deleted: other rows refer to it.", c->noun);
 		rc = table_and_toast(&ev, c, &st, "error", msg);
 	} else if (rc == 0) {
 		snprintf(msg, sizeof msg, "The %s is deleted.", c->noun);

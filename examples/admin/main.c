@@ -34,6 +34,13 @@
 #define ADMIN_CSS "/usr/local/share/nitro/static/nitro.css"
 #endif
 
+/* The page's own layout; nitro.css styles every component. */
+#define ADMIN_STYLE "<style>" \
+	"body{max-width:72rem;margin:0 auto;padding:1rem}" \
+	".admin-header{display:flex;flex-wrap:wrap;align-items:center;gap:1rem}" \
+	".admin-header h1{margin-right:auto}" \
+	".admin-toolbar{margin:1rem 0}</style>"
+
 static nitro_auth *auth;
 
 /* The sign-in form, from a schema of its own (never stored). */
@@ -53,7 +60,7 @@ void admin_page_begin(nitro_html *h, const char *title, int signed_in)
 	};
 
 	nitro_page_begin(h, &(struct nitro_page){ .title = title, .stylesheets = sheets,
-	    .theme = 1, .body_class = "admin" });
+	    .theme = 1, .head = ADMIN_STYLE });
 	NITRO_HTML(h, "header") {
 		nitro_html_attr(h, "class", "admin-header");
 		nitro_html_elem(h, "h1", title);

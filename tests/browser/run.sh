@@ -3,8 +3,8 @@
 #
 # Debian's chromium, headless, driven from Node by playwright-core, goes
 # through examples/todomvc (todomvc.mjs), examples/live (live.mjs),
-# examples/hello (hello.mjs) and tests/integration/table_app (table.mjs,
-# components.mjs), each served by nginx in front of two
+# examples/hello (hello.mjs), examples/admin (admin.mjs) and
+# tests/integration/table_app (table.mjs, components.mjs), each served by nginx in front of two
 # workers on two sockets, so that consecutive requests go to different
 # worker processes (see tests/integration/lib.sh).  The pages load Datastar from the
 # application, which serves the bundle named by NITRO_DATASTAR_JS.
@@ -21,7 +21,7 @@
 #
 # Output is TAP like every integration script; each check is named
 # "suite: what".  NITRO_CHROMIUM overrides /usr/bin/chromium;
-# NITRO_BROWSER_ONLY=todomvc (or live, hello, table, components) runs one suite.
+# NITRO_BROWSER_ONLY=todomvc (or live, hello, table, components, admin) runs one suite.
 set -u
 srcdir=${top_srcdir:-.}
 
@@ -163,6 +163,8 @@ suite todomvc "$IT_BUILD/examples/todomvc/todomvc"
 export TABLE_SEED=25 NITRO_CSS=$srcdir/views/nitro.css
 suite table "$IT_BUILD/tests/integration/table_app"
 suite components "$IT_BUILD/tests/integration/table_app"
+# examples/admin (admin.mjs): two users on customers and orders.
+ADMIN_SEED=25 suite admin "$IT_BUILD/examples/admin/admin"
 suite live "$IT_BUILD/examples/live/live"
 suite hello "$IT_BUILD/examples/hello/hello"
 it_done

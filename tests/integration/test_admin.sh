@@ -173,6 +173,8 @@ t_run "the orders' live stream heard of it" wait_revs o1 1
 t_is "$(ds GET /customers/3/delete)" 200 "the delete confirmation"
 t_like "$(body)" 'Linus 003 will be deleted.' "names the customer"
 t_like "$(body)" "@delete\(&#x27;/customers/3&#x27;\)" "and deletes it on confirm"
+t_is "$(ds DELETE /customers/3 "{$T}")" 200 "a customer with an order"
+t_like "$(body)" 'role="alert"[^>]*>.*This customer cannot be deleted: other rows refer to it.' "is kept, a toast says why"
 t_is "$(ds DELETE /orders/3 "{$TO}")" 200 "delete the order of customer 3"
 t_like "$(body)" 'The order is deleted.' "with a toast"
 t_is "$(ds DELETE /customers/3 "{$T}")" 200 "then the customer"
