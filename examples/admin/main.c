@@ -17,21 +17,27 @@
  *
  * Settings: NITRO_DB (default var/admin.db), ADMIN_SEED=N (N customers and
  * orders in an empty store), NITRO_CSS (nitro.css; default the installed
- * one), NITRO_DATASTAR_JS (a local Datastar bundle served as /datastar.js),
- * NITRO_SECURE_COOKIES=1 behind HTTPS.
+ * one, else the source tree's), NITRO_DATASTAR_JS (a local Datastar
+ * bundle, served as /datastar.js), NITRO_SECURE_COOKIES=1 behind HTTPS.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <nitro/db.h>
 #include <nitro/sql.h>
 
 #include "admin.h"
 
+/* nitro.css: NITRO_CSS, else the installed copy, else the source tree's
+ * (an example run from the build tree). */
 #ifndef ADMIN_CSS
 #define ADMIN_CSS "/usr/local/share/nitro/static/nitro.css"
+#endif
+#ifndef ADMIN_CSS_SRC
+#define ADMIN_CSS_SRC ADMIN_CSS
 #endif
 
 /* The page's own layout; nitro.css styles every component. */
@@ -242,12 +248,13 @@ static int routes(nitro_app *app, nitro_repo *db)
 		CRUD_ROUTES("/customers", admin_customers, admin_customer_table),
 		CRUD_ROUTES("/orders", admin_orders, admin_order_table),
 	};
-	const char *css = nitro_config_str("NITRO_CSS", ADMIN_CSS);
+	const char *css = nitro_config_str("NITRO_CSS", "");
 	int rc = 0;
 
 	if (nitro_use(app, "/customers", nitro_auth_guard, NULL, auth) != 0 ||
 	    nitro_use(app, "/orders", nitro_auth_guard, NULL, auth) != 0 ||
-	    nitro_app_static(app, "/nitro.css", css, NULL) != 0 ||
+	    nitro_app_static(app, "/nitro.css", *css ? css :
+	        access(ADMIN_CSS, R_OK) == 0 ? ADMIN_CSS : ADMIN_CSS_SRC, NULL) != 0 ||
 	    nitro_app_health(app, "/healthz", &(struct nitro_health_opts){ .repo = db }) != 0)
 		return -1;
 	for (size_t i = 0; rc == 0 && i < sizeof r / sizeof *r; i++)
