@@ -791,8 +791,42 @@ nitro_repo *nitro_memrepo_new(const struct nitro_memrepo_opts *o)
 
 void nitro_repo_free(nitro_repo *r)
 {
-	if (r != NULL)
+	if (r == NULL)
+		return;
+	if (r->ops->free)
 		r->ops->free(r);
+	if (r->boxed)
+		free(r);
+}
+
+nitro_repo *nitro_repo_new(const struct nitro_repo_ops *ops, void *udata)
+{
+	nitro_repo *r;
+
+	if (ops == NULL || ops->name == NULL || !ops->attach || !ops->get || !ops->put ||
+	    !ops->del || !ops->query) {
+		nitro_error(NITRO_EINVAL, "repo: a backend needs a name and attach, get, put, "
+		    "del and query");
+		return NULL;
+	}
+	if ((r = calloc(1, sizeof *r)) == NULL) {
+		nitro__oom(NULL);
+		return NULL;
+	}
+	r->ops = ops;
+	r->udata = udata;
+	r->boxed = 1;
+	return r;
+}
+
+void *nitro_repo_udata(const nitro_repo *r)
+{
+	return r && r->boxed ? r->udata : NULL;
+}
+
+const struct nitro_repo_ops *nitro_repo_ops(const nitro_repo *r)
+{
+	return r ? r->ops : NULL;
 }
 
 const char *nitro_repo_name(const nitro_repo *r)

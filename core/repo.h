@@ -11,34 +11,12 @@
 
 #include "nitro/core.h"
 
-struct nitro_repo_ops {
-	const char *name;
-	/* Make the per-schema store; *store is passed to every call below. */
-	int (*attach)(nitro_repo *r, const nitro_schema *s, void **store);
-	/* Copy one record into out (a cleared struct); NITRO_ENOTFOUND. */
-	int (*get)(void *store, nitro_id id, void *out);
-	/*
-	 * Insert or replace n records, all or none.  A record without an id
-	 * gets one (written back into objs[i]).  key < 0 matches records by
-	 * id; otherwise by field key (an upsert on a unique field: the record
-	 * takes the existing id).  A unique field whose value another record
-	 * holds is NITRO_EEXIST with the field named in the message.
-	 */
-	int (*put)(void *store, void *const *objs, size_t n, int key);
-	int (*del)(void *store, nitro_id id);
-	/* Rows for a checked query; out NULL means count only. */
-	int (*query)(void *store, const nitro_query *q, nitro_rows *out, size_t *count);
-	void (*free)(nitro_repo *r);
-	/*
-	 * Optional (NULL: always answers): 0 when the store answers now, or
-	 * a negative NITRO_E* saying why not; cheap, for health checks.
-	 * Kept last so that backends written before it still fit.
-	 */
-	int (*ping)(nitro_repo *r);
-};
+/* struct nitro_repo_ops is public (<nitro/core.h>): users write backends. */
 
 struct nitro_repo {
 	const struct nitro_repo_ops *ops;
+	void *udata;		/* a backend's own (nitro_repo_new) */
+	int boxed;		/* made by nitro_repo_new: freed by nitro_repo_free */
 };
 
 enum { NITRO__OP_GET, NITRO__OP_SAVE, NITRO__OP_DELETE, NITRO__OP_QUERY,

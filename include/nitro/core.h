@@ -644,6 +644,48 @@ NITRO_API const char *nitro_repo_name(const nitro_repo *r);
  * negative NITRO_E* with the reason; for health checks. */
 NITRO_API int nitro_repo_ping(nitro_repo *r);
 
+/*
+ * Writing a repository backend: fill the operations below and make the
+ * repository with nitro_repo_new(); schemas are bound to it with
+ * nitro_entity_bind() as to any other.  The entity layer validates,
+ * runs hooks and bus events, makes text (UUID) ids, and checks queries
+ * against the schema before a backend sees them.  Every backend must pass
+ * the repository conformance suite (nitro_repo_conformance(7)).
+ */
+struct nitro_repo_ops {
+	const char *name;
+	/* Make the per-schema store; *store is passed to every call below. */
+	int (*attach)(nitro_repo *r, const nitro_schema *s, void **store);
+	/* Copy one record into out (a cleared struct); NITRO_ENOTFOUND. */
+	int (*get)(void *store, nitro_id id, void *out);
+	/*
+	 * Insert or replace n records, all or none.  A record without an id
+	 * gets one (written back into objs[i]).  key < 0 matches records by
+	 * id; otherwise by field key (an upsert on a unique field: the record
+	 * takes the existing id).  A unique field whose value another record
+	 * holds is NITRO_EEXIST with the field named in the message.
+	 */
+	int (*put)(void *store, void *const *objs, size_t n, int key);
+	int (*del)(void *store, nitro_id id);
+	/* Rows for a checked query; out NULL means count only. */
+	int (*query)(void *store, const nitro_query *q, nitro_rows *out, size_t *count);
+	/* Free what the backend holds (nitro_repo_free); may be NULL. */
+	void (*free)(nitro_repo *r);
+	/* Optional: 0 when the store answers now, or a negative NITRO_E*
+	 * saying why not; cheap, for health checks (NULL: always up).  Kept
+	 * last so that backends written before it still fit. */
+	int (*ping)(nitro_repo *r);
+};
+
+/* A repository of the backend ops, with udata for the backend (ops must
+ * outlive it).  NULL with nitro_errmsg(). */
+NITRO_API nitro_repo *nitro_repo_new(const struct nitro_repo_ops *ops, void *udata);
+/* The udata of a repository made by nitro_repo_new(), else NULL. */
+NITRO_API void *nitro_repo_udata(const nitro_repo *r);
+/* The operations of any repository, to delegate to it from another
+ * backend (a cache, a counter, a fault injector). */
+NITRO_API const struct nitro_repo_ops *nitro_repo_ops(const nitro_repo *r);
+
 
 /* ---- metrics ------------------------------------------------------------- */
 

@@ -13,7 +13,7 @@
 #include <json-c/json.h>
 
 #include "nitro/core.h"
-#include "tests/conformance/repo_conformance.h"
+#include "repo_conformance.h"	/* next to this file, in the tree and installed */
 
 /* Every field type, and every constraint a repository enforces. */
 #define CF_ITEM(X) \
