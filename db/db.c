@@ -74,10 +74,7 @@ nitro_transport *nitro_db_transport(nitro_repo *r)
 	case NITRO_DB_SQLITE:
 		return nitro_sql_transport(r);
 	case NITRO_DB_POSTGRESQL:
-		/* pgevents: return nitro_pg_transport(r); once it lands. */
-		nitro_error(NITRO_EUNSUPPORTED, "db: live events on PostgreSQL need its event "
-		    "transport, which this build does not have yet");
-		return NULL;
+		return nitro_pg_transport(r);
 	}
 	return NULL;
 }

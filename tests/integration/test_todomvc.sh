@@ -3,13 +3,22 @@
 # socket each, nginx alternating between them): every TodoMVC operation as
 # the browser sends it (Datastar-Request, JSON signals), the 422 answers for
 # bad titles, and two live streams that see each change, whichever worker
-# made it.
+# made it.  With TODOMVC_STORE=pg (test_todomvc_pg.sh) the store is a
+# throwaway PostgreSQL instead of SQLite: the same program, the same checks.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 IT_APP=$IT_BUILD/examples/todomvc/todomvc
 it_require
 it_setup
 
-export NITRO_DB=$IT_DIR/todo.db NITRO_DATASTAR_JS=$IT_DIR/datastar.js
+if [ "${TODOMVC_STORE:-}" = pg ]; then
+	. "$IT_SRC/tests/pg_lib.sh"
+	pg_start "$IT_DIR" || { echo "1..0 # SKIP $PG_WHY"; exit 0; }
+	trap 'pg_stop; it_cleanup' EXIT
+	export NITRO_DB=$PG_URL
+else
+	export NITRO_DB=$IT_DIR/todo.db
+fi
+export NITRO_DATASTAR_JS=$IT_DIR/datastar.js
 printf '// Datastar stand-in\n' >"$NITRO_DATASTAR_JS"
 for i in 0 1; do
 	it_spawn "$IT_DIR/w$i.sock" 1 "$IT_APP"
