@@ -472,7 +472,19 @@ static int catch_up(nitro_hub *h, struct hub_stream *s, int replay, int check_ga
 	while (s->last_id < h->seen && !s->lagging) {
 		int64_t from = s->last_id;
 
-		if (nitro__treader_read(&h->reader, from, READ_BATCH, &ev, &n) != 0 || n == 0)
+		if (nitro__treader_read(&h->reader, from, READ_BATCH, &ev, &n) != 0) {
+			/*
+			 * The log cannot be read now (the database is away).
+			 * Moving the stream on to h->seen would skip what it
+			 * has not been sent; end it instead: the browser comes
+			 * back with its Last-Event-ID and is replayed then.
+			 */
+			nitro_log(NITRO_LOG_WARN, "hub: cannot replay a stream's missed events;"
+			    " it ends and will come back", "error", nitro_errmsg(), NULL);
+			stream_close(h, s, 0);
+			return -1;
+		}
+		if (n == 0)
 			break;
 		for (size_t i = 0; i < n && ev[i].id <= h->seen && !s->lagging; i++) {
 			struct render_cache rc = {0};

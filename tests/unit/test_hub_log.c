@@ -31,6 +31,7 @@ static struct {
 	int64_t floor;
 	atomic_llong epoch;
 	atomic_int version;
+	atomic_int unreadable;	/* reads fail, as with the database away */
 } lg = {.mu = PTHREAD_MUTEX_INITIALIZER, .next = 1};
 
 static int s_publish(void *self, const char *topic, const char *json, int64_t *id)
@@ -66,9 +67,12 @@ static int s_changed(void *reader)
 
 static int s_read(void *reader, int64_t after, size_t limit, nitro_tevent **out, size_t *n)
 {
-	nitro_tevent *ev = calloc(LOG_MAX, sizeof *ev);
+	nitro_tevent *ev;
 	size_t k = 0;
 
+	if (atomic_load(&lg.unreadable))
+		return nitro_error(NITRO_EUNAVAILABLE, "the scripted log is away");
+	ev = calloc(LOG_MAX, sizeof *ev);
 	pthread_mutex_lock(&lg.mu);
 	for (size_t i = 0; i < lg.n && k < limit; i++) {
 		if (lg.ev[i].id <= after || lg.ev[i].id <= lg.floor)
@@ -153,6 +157,16 @@ static const char *got(int fd, int ms)
 	return out;
 }
 
+/* 1 when the hub ends the stream (EOF on the client's end) within ms,
+ * having sent nothing. */
+static int ended(int fd, int ms)
+{
+	struct pollfd p = {fd, POLLIN, 0};
+	char c;
+
+	return poll(&p, 1, ms) == 1 && read(fd, &c, 1) == 0;
+}
+
 /* A reconnect with Last-Event-ID (epoch, after): is it sent want? */
 static void resume(nitro_hub *h, int64_t epoch, int64_t after, const char *want,
     const char *name)
@@ -231,6 +245,16 @@ int main(void)
 	    "after 1, below the floor: nitro.gap with the head's id");
 	resume(h, 41, 9, "data: replay nitro.gap\n\nid: 41-5\n\n",
 	    "after 9, beyond the head: nitro.gap");
+
+	/* ---- the log cannot be read (the database is away) ---- */
+	atomic_store(&lg.unreadable, 1);
+	c = park(h, 41, 2, 1);
+	T_OK(ended(c, 1000), "a reconnect whose missed events cannot be read is ended, "
+	    "not moved past them");
+	close(c);
+	atomic_store(&lg.unreadable, 0);
+	resume(h, 41, 2, "data: replay t.5\n\nid: 41-5\n\n",
+	    "and when it comes back, it is replayed what it missed");
 
 	/* ---- other epochs ---- */
 	resume(h, 40, 2, "data: replay nitro.gap\n\nid: 41-5\n\n",
