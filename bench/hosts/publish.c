@@ -61,8 +61,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: NITRO_DB=WHERE publish THREADS(1-64) SECONDS\n");
 		return 2;
 	}
-	if ((db = nitro_sqlrepo_new(where, NULL)) == NULL ||
-	    (transport = nitro_sql_transport(db)) == NULL) {
+	if ((db = nitro_db_open(where, NULL)) == NULL ||
+	    (transport = nitro_db_transport(db)) == NULL) {
 		fprintf(stderr, "publish: %s: %s\n", where, nitro_errmsg());
 		return 1;
 	}

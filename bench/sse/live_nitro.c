@@ -91,9 +91,10 @@ int main(int argc, char **argv)
 	}
 	if (max != NULL && atol(max) > 0)
 		o.hub.max_streams = (size_t)atol(max);
-	if ((repo = nitro_sqlrepo_new(db, NULL)) == NULL)
+	/* A SQLite file, or a postgresql:// URL (bench/hosts). */
+	if ((repo = nitro_db_open(db, NULL)) == NULL)
 		return fail(db);
-	if ((t = nitro_sql_transport(repo)) == NULL)
+	if ((t = nitro_db_transport(repo)) == NULL)
 		return fail("transport");
 	o.transport = t;
 	if ((app = nitro_app_new(&o)) == NULL)

@@ -24,8 +24,10 @@
  *                             guard does.
  *   GET  /info                "host H pid P streams S gaps G".
  *
- * Environment: NITRO_DB (the store, required), HOSTS_NAME (this host's
- * name), LIVE_BEAT_MS (heartbeat interval).
+ * Environment: NITRO_DB (the store, required: a SQLite path or a
+ * postgresql:// URL), HOSTS_NAME (this host's name), LIVE_BEAT_MS
+ * (heartbeat interval), HOSTS_UNORDERED (set: PostgreSQL's ordering guard
+ * is off, which only this test build can do).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -35,6 +37,8 @@
 #include <unistd.h>
 
 #include <nitro.h>
+
+#include "pg/events.h"	/* nitro__pg_events_unordered(): test builds only */
 
 #define NOTE_FIELDS(X) \
 	X(id,    INT,  NITRO_F_ID) \
@@ -53,20 +57,20 @@ static int text(nitro_req *req, int status, const char *body)
 	return nitro_resp_send(req, status, "text/plain; charset=utf-8", body, strlen(body));
 }
 
-/* ---- the store: the one place that knows which engine it is ----------- */
+/* ---- the store: NITRO_DB names it (nitro_db_open), nothing else does --- */
 
 static nitro_repo *store_open(const char *where)
 {
-	struct nitro_sql_opts o = { .create_tables = 1, .events_keep = -1,
+	struct nitro_db_opts o = { .create_tables = 1, .events_keep = -1,
 	    .events_max_age_ms = -1 };
 
-	return nitro_sqlrepo_new(where, &o);
+	return nitro_db_open(where, &o);
 }
 
-static nitro_transport *store_transport(nitro_repo *r) { return nitro_sql_transport(r); }
-static int tx_begin(void) { return nitro_sql_begin(db); }
-static int tx_commit(void) { return nitro_sql_commit(db); }
-static void tx_rollback(void) { nitro_sql_rollback(db); }
+static nitro_transport *store_transport(nitro_repo *r) { return nitro_db_transport(r); }
+static int tx_begin(void) { return nitro_db_begin(db); }
+static int tx_commit(void) { return nitro_db_commit(db); }
+static void tx_rollback(void) { nitro_db_rollback(db); }
 
 /* ---- handlers ------------------------------------------------------------ */
 
@@ -215,6 +219,10 @@ int main(int argc, char **argv)
 		host = getenv("HOSTS_NAME");
 	if (beat != NULL)
 		o.hub.heartbeat_ms = (unsigned)strtoul(beat, NULL, 10);
+	/* test_hosts_unordered.sh: prove the test catches what the guard
+	 * prevents. */
+	if (getenv("HOSTS_UNORDERED") != NULL)
+		nitro__pg_events_unordered(1);
 	if ((app = start(&o, &t)) != NULL)
 		rc = nitro_app_run(app, argc, argv) == 0 ? 0 : 1;
 	nitro_app_free(app);

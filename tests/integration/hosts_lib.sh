@@ -303,11 +303,14 @@ HOSTS_TOPICS=("t.a" "t.b" "t.c")	# what publishers write to
 HOSTS_CLIENTS=()			# client names (outputs $IT_DIR/NAME.ev)
 HOSTS_CLIENT_PIDS=()
 
-# hosts_store: the store the hosts share.  PostgreSQL when HOSTS_STORE=pg
-# (or the build has it and HOSTS_STORE is unset); a SQLite file otherwise,
-# which every namespace can open (they share the file system).
+# hosts_store: the store the hosts share: PostgreSQL, as deployed
+# (HOSTS_STORE=pg, the default); with HOSTS_STORE=sqlite, or when the
+# PostgreSQL server is not installed, a SQLite file, which every namespace
+# can open (they share the file system).
 hosts_store() {
-	if [ "${HOSTS_STORE:-sqlite}" = pg ]; then
+	local d pg=""
+	for d in /usr/lib/postgresql/*/bin; do [ -x "$d/initdb" ] && pg=1; done
+	if [ "${HOSTS_STORE:-pg}" = pg ] && [ -n "$pg" ]; then
 		hosts_pg
 	else
 		export NITRO_DB=$IT_DIR/hosts.db
@@ -338,6 +341,7 @@ hosts_committed() { hosts_sql "SELECT id, topic FROM nitro_events ORDER BY id" >
 hosts_clients() {
 	local n=$1 after=$2 i pat urls first=$((${#HOSTS_CLIENTS[@]} + 1))
 	shift 2
+	# The SSE id they start from carries the log's epoch ("E-N").
 	after="$(hosts_sql 'SELECT epoch FROM nitro_event_log')-$after"
 	urls=${HOSTS_CLIENT_URLS:-$(IFS=,; echo "${HOSTS_URL[*]}")}
 	for ((i = first; i < first + n; i++)); do
