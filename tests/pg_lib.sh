@@ -124,11 +124,13 @@ pg_restart_immediate() {
 pg_stop() {
 	local i
 	[ -n "$PG_PID" ] || return 0
-	kill -INT "$PG_PID" 2>/dev/null
+	# Callers may run under set -e (bench/pg): a server already gone is
+	# no failure.
+	kill -INT "$PG_PID" 2>/dev/null || true
 	for i in $(seq 100); do
 		kill -0 "$PG_PID" 2>/dev/null || break
 		sleep 0.1
 	done
-	kill -KILL "$PG_PID" 2>/dev/null
+	kill -KILL "$PG_PID" 2>/dev/null || true
 	PG_PID=""
 }
