@@ -66,7 +66,7 @@ static double median(double *v, int n)
 	return v[n / 2];
 }
 
-static void die(const char *what)
+static _Noreturn void die(const char *what)
 {
 	fprintf(stderr, "bench_pg: %s: %s / %s\n", what, nitro_errmsg(),
 	    hdb ? PQerrorMessage(hdb) : "");
