@@ -791,11 +791,14 @@ nitro_repo *nitro_memrepo_new(const struct nitro_memrepo_opts *o)
 
 void nitro_repo_free(nitro_repo *r)
 {
+	int boxed;
+
 	if (r == NULL)
 		return;
+	boxed = r->boxed;	/* a built-in backend's free() frees r itself */
 	if (r->ops->free)
 		r->ops->free(r);
-	if (r->boxed)
+	if (boxed)
 		free(r);
 }
 
