@@ -11,9 +11,14 @@ command -v cc >/dev/null 2>&1 || { echo "1..0 # SKIP no C compiler"; exit 0; }
 
 proj=$IT_DIR/proj
 mkdir -p "$proj/src"
+# The compiler and sanitizers of the Nitro build: an ASan libnitro needs an
+# ASan program (as in test_new.sh).
+cc=$(sed -n 's/^CC = //p' "$IT_BUILD/Makefile")
+san=$(sed -n 's/^NITRO_SAN = //p' "$IT_BUILD/Makefile")
 cat >"$proj/Makefile" <<EOF
+CC = ${cc:-cc}
 app: src/app.c src/msg.h
-	\$(CC) -o app src/app.c -I$(cd "$IT_SRC" && pwd)/include \$\$(pkg-config --cflags json-c) \\
+	\$(CC) $san -o app src/app.c -I$(cd "$IT_SRC" && pwd)/include \$\$(pkg-config --cflags json-c) \\
 	    -L$IT_BUILD/.libs -Wl,-rpath,$IT_BUILD/.libs -lnitro \$\$(pkg-config --libs json-c)
 EOF
 cat >"$proj/src/app.c" <<'EOF'
