@@ -619,6 +619,9 @@ static void report_latency(const char *name, int phase)
 		n += k;
 	}
 	qsort(all, n, sizeof *all, cmp_u32);
+	/* The first delivery is the pipeline's latency before fan-out. */
+	printf("%s_min_ms %.2f\n", name, all[0] / 1000.0);
+	printf("%s_p10_ms %.2f\n", name, all[(n - 1) * 10 / 100] / 1000.0);
 	printf("%s_p50_ms %.2f\n", name, all[(n - 1) * 50 / 100] / 1000.0);
 	printf("%s_p99_ms %.2f\n", name, all[(n - 1) * 99 / 100] / 1000.0);
 	printf("%s_max_ms %.2f\n", name, all[n - 1] / 1000.0);
