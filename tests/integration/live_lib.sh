@@ -57,13 +57,23 @@ live_listen() {
 
 # live_example PROGRAM: the example $IT_BUILD/examples/PROGRAM/PROGRAM as
 # two workers sharing $NITRO_DB, with a stand-in Datastar client in
-# NITRO_DATASTAR_JS, behind nginx; streams on /live.
+# NITRO_DATASTAR_JS, behind nginx; streams on /live.  With LIVE_STORE=pg
+# NITRO_DB is a throwaway PostgreSQL (tests/pg_lib.sh) instead of a SQLite
+# file: the same program, the same checks.
 live_example() {
 	live_require
 	IT_APP=$IT_BUILD/examples/$1/$1
 	[ -x "$IT_APP" ] || { echo "Bail out! $IT_APP is not built"; exit 1; }
 	it_setup
-	export NITRO_DB=$IT_DIR/$1.db NITRO_DATASTAR_JS=$IT_DIR/datastar.js
+	if [ "${LIVE_STORE:-}" = pg ]; then
+		. "$IT_SRC/tests/pg_lib.sh"
+		pg_start "$IT_DIR" || { echo "1..0 # SKIP $PG_WHY"; exit 0; }
+		trap 'pg_stop; it_cleanup' EXIT
+		export NITRO_DB=$PG_URL
+	else
+		export NITRO_DB=$IT_DIR/$1.db
+	fi
+	export NITRO_DATASTAR_JS=$IT_DIR/datastar.js
 	printf '// Datastar stand-in\n' >"$NITRO_DATASTAR_JS"
 	LIVE_LOG=$NITRO_DB
 	live_start 2
@@ -73,25 +83,38 @@ live_example() {
 # live_id_events NAME: the events with an id of NAME's stream, as "id data".
 live_id_events() { grep -vE '^[#-]' "$IT_DIR/$1.ev" | cut -d' ' -f1,4-; }
 
-# live_id N: the SSE id of event N of the workers' log ($LIVE_LOG): "E-N"
-# with the log's epoch, as a browser would hold it.
-live_id() {
-	python3 -c 'import sqlite3, sys
+# live_log_sql SQL: run SQL on the workers' event log ($LIVE_LOG: a SQLite
+# file, or a postgresql:// URL run through pg_lib.sh's pg_psql); prints
+# the first column of the first row of the last statement, if any.  The
+# log's tables are the same on both stores (nitro_events, nitro_event_log).
+live_log_sql() {
+	case $LIVE_LOG in
+	postgresql://* | postgres://*)
+		pg_psql -At -c "$1" | head -n 1 ;;
+	*)
+		python3 -c 'import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-print("%d-%s" % (db.execute("SELECT epoch FROM nitro_event_log").fetchone()[0], sys.argv[2]))' \
-	    "$LIVE_LOG" "$1"
+row = None
+for q in sys.argv[2].split(";"):
+    if q.strip():
+        row = db.execute(q).fetchone()
+db.commit()
+if row is not None:
+    print(row[0])' "$LIVE_LOG" "$1" ;;
+	esac
 }
 
-# live_gap_reconnect NAME: forget every event of $NITRO_DB's log but the
+# live_id N: the SSE id of event N of the workers' log ($LIVE_LOG): "E-N"
+# with the log's epoch, as a browser would hold it.
+live_id() { echo "$(live_log_sql 'SELECT epoch FROM nitro_event_log')-$1"; }
+
+# live_gap_reconnect NAME: forget every event of the workers' log but the
 # newest, as retention would (raising the floor), then reconnect as NAME,
 # a stream that saw only event 1, and wait (10 s) for the one event it is
 # sent: nitro.gap.
 live_gap_reconnect() {
-	python3 -c 'import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-db.execute("UPDATE nitro_event_log SET floor = (SELECT max(id) - 1 FROM nitro_events)")
-db.execute("DELETE FROM nitro_events WHERE id < (SELECT max(id) FROM nitro_events)")
-db.commit()' "$NITRO_DB"
+	live_log_sql 'UPDATE nitro_event_log SET floor = (SELECT max(id) - 1 FROM nitro_events);
+DELETE FROM nitro_events WHERE id < (SELECT max(id) FROM nitro_events)'
 	live_listen "$1" --last-id "$(live_id 1)" --expect 1 --timeout 10
 	live_wait_exit "$LIVE_LAST_PID" 10
 }

@@ -2,7 +2,9 @@
 # examples/live behind nginx with two workers sharing one database: the
 # page (with a local Datastar client), the first state on a fresh stream, counter and chat changes made
 # through either worker reaching the streams of both, a refused message,
-# and a reconnect beyond the kept events answered with the whole view.
+# a reconnect with Last-Event-ID sent exactly the events it missed, and a
+# reconnect beyond the kept events answered with the whole view.  With
+# LIVE_STORE=pg (test_live_example_pg.sh) on PostgreSQL.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 . "$IT_SRC/tests/integration/live_lib.sh"
 live_example live
@@ -53,6 +55,13 @@ diag "refused: $reply"
 reply=$(it_curl -X POST "${DS[@]}" -d '{"text":"x"}' "$IT_URL/chat")
 t_is "$reply" '{"error":"Please give a name and a message."}' "so is one without the signal"
 t_is "$(it_status "$IT_URL/chat" -X POST "${DS[@]}" -d '{"name":')" 400 "malformed signals: 400"
+live_listen r --last-id "$(live_id 2)" --expect 3 --timeout 10
+t_run "a reconnect with Last-Event-ID (event 2) is sent its missed events" \
+    live_wait_exit "$LIVE_LAST_PID" 10
+t_is "$(live_id_events r | cut -d' ' -f1 | tr '\n' ' ')" "3 4 5 " "exactly 3, 4 and 5, in order"
+t_like "$(live_id_events r | head -n 2)" \
+    "^3 elements <output id=\"counter\">3</output>
+4 elements <output id=\"counter\">2</output>\$" "each as it was published"
 page=$(it_curl "$IT_URL/")
 t_like "$page" '<output id="counter">2</output>' "a new page shows the counter at 2"
 t_like "$page" '<li id="msg-1" [^>]*><b>ann</b> hi &lt;b&gt;there&lt;/b&gt;</li>' "and the message"
