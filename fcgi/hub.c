@@ -40,8 +40,6 @@
 
 /* Events read from the transport at a time. */
 #define READ_BATCH 1000
-/* Queue memory an idle stream keeps; more is given back once drained. */
-#define QUEUE_KEEP 4096
 /* Socket events taken from epoll per wait. */
 #define EPOLL_BATCH 256
 /* How long the hub sleeps with no stream parked (ms): it still notices
@@ -50,23 +48,28 @@
 /* Heartbeats and write deadlines are checked this often (ms). */
 #define HOUSEKEEPING_MS 250
 
+/*
+ * Most of a hub's memory is its idle streams, so a stream is one
+ * allocation (the struct, then its topic patterns) and keeps no queue
+ * memory while its socket takes everything.
+ */
 struct hub_stream {
 	struct hub_stream *next, *prev;
 	int fd;
 	int request_id;
-	char **topics;
-	size_t ntopics;
 	nitro_live_render render;
 	void *udata;
 	void (*udata_free)(void *);
 	int64_t last_id;	/* events up to this id are not for it */
 	int64_t epoch;		/* the log's epoch last_id belongs to */
-	int check_gap;		/* last_id came from Last-Event-ID */
 	nitro_buf queue;	/* framed bytes the socket did not take */
-	int lagging;		/* queue was full: catch up from the log later */
 	int64_t stuck_since;	/* ms: queued bytes, none taken since; 0: empty */
 	int64_t last_write;	/* ms */
-	int watching_out;	/* EPOLLOUT is armed */
+	unsigned check_gap : 1;	/* last_id came from Last-Event-ID */
+	unsigned lagging : 1;	/* queue was full: catch up from the log later */
+	unsigned watching_out : 1;	/* EPOLLOUT is armed */
+	size_t ntopics;
+	const char *topics[];	/* then the patterns' bytes */
 };
 
 struct nitro_hub {
@@ -163,9 +166,6 @@ fail:
 
 static void stream_free(struct hub_stream *s)
 {
-	for (size_t i = 0; i < s->ntopics; i++)
-		free(s->topics[i]);
-	free(s->topics);
 	nitro_buf_free(&s->queue);
 	if (s->udata_free != NULL)
 		s->udata_free(s->udata);
@@ -258,9 +258,9 @@ static int flush_queue(nitro_hub *h, struct hub_stream *s)
 		s->stuck_since = h->now;	/* it takes bytes: not stuck */
 	}
 	s->stuck_since = 0;
-	/* Idle streams are most of a hub: give a grown queue back. */
-	if (s->queue.cap > QUEUE_KEEP)
-		nitro_buf_free(&s->queue);
+	/* Drained: an idle stream keeps no queue memory (the first one is the
+	 * response head, which every stream has). */
+	nitro_buf_free(&s->queue);
 	watch_out(h, s, 0);
 	return 0;
 }
@@ -838,16 +838,28 @@ int64_t nitro__hub_epoch(nitro_hub *h)
 int nitro__hub_park(nitro_hub *h, int fd, int request_id, const struct nitro_live_opts *o,
     int64_t epoch, int64_t after, int check_gap, nitro_buf *pending)
 {
-	struct hub_stream *s = calloc(1, sizeof *s);
+	struct hub_stream *s;
+	size_t size = sizeof *s, len;
+	char *p;
 
-	if (s == NULL || (o->ntopics > 0 &&
-	    (s->topics = calloc(o->ntopics, sizeof *s->topics)) == NULL))
-		goto oom;
+	if (o->ntopics > (SIZE_MAX - size) / sizeof s->topics[0])
+		return nitro_error(NITRO_ELIMIT, "hub: too many topics");
+	size += o->ntopics * sizeof s->topics[0];
 	for (size_t i = 0; i < o->ntopics; i++) {
-		if ((s->topics[i] = strdup(o->topics[i])) == NULL)
-			goto oom;
-		s->ntopics = i + 1;
+		len = strlen(o->topics[i]) + 1;
+		if (len > SIZE_MAX - size)
+			return nitro_error(NITRO_ELIMIT, "hub: topics too long");
+		size += len;
 	}
+	if ((s = calloc(1, size)) == NULL)
+		return nitro__oom("hub");
+	p = (char *)&s->topics[o->ntopics];
+	for (size_t i = 0; i < o->ntopics; i++) {
+		len = strlen(o->topics[i]) + 1;
+		s->topics[i] = memcpy(p, o->topics[i], len);
+		p += len;
+	}
+	s->ntopics = o->ntopics;
 	s->fd = fd;
 	s->request_id = request_id;
 	s->render = o->render;
@@ -855,7 +867,7 @@ int nitro__hub_park(nitro_hub *h, int fd, int request_id, const struct nitro_liv
 	s->udata_free = o->udata_free;
 	s->last_id = after;
 	s->epoch = epoch;
-	s->check_gap = check_gap;
+	s->check_gap = check_gap != 0;
 	s->queue = *pending;	/* taken over, not copied */
 	nitro_buf_init(pending, 0);
 	pthread_mutex_lock(&h->mu);
@@ -865,12 +877,6 @@ int nitro__hub_park(nitro_hub *h, int fd, int request_id, const struct nitro_liv
 	pthread_mutex_unlock(&h->mu);
 	wake(h);
 	return 0;
-oom:
-	if (s != NULL) {
-		s->udata_free = NULL;	/* the caller still owns udata */
-		stream_free(s);
-	}
-	return nitro__oom("hub");
 }
 
 void nitro__hub_stats(nitro_hub *h, struct nitro_hub_stats *st)
