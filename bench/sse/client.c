@@ -604,7 +604,8 @@ static void report_latency(const char *name, int phase)
 	for (i = 0; i < g.threads; i++)
 		n += phase == 1 ? g.thr[i].nlat1 : g.thr[i].nlat2;
 	if (n == 0) {
-		printf("%s_p50_ms nan\n%s_p99_ms nan\n%s_max_ms nan\n", name, name, name);
+		printf("%s_min_ms nan\n%s_p10_ms nan\n%s_p50_ms nan\n%s_p99_ms nan\n"
+		    "%s_max_ms nan\n", name, name, name, name, name);
 		return;
 	}
 	if ((all = malloc(n * sizeof *all)) == NULL) {
