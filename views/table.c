@@ -28,6 +28,7 @@ struct col {
 	nitro_table_fmt fmt;
 	void *udata;
 	int sorts;
+	int end;			/* aligned at the end (class nitro-num) */
 	char buf[64];			/* a label made from the name */
 };
 
@@ -60,6 +61,7 @@ static int columns(const struct nitro_table *t, struct col *c)
 			c[i].f = shown[i];
 			c[i].label = nitro__field_label(shown[i], c[i].buf, sizeof c[i].buf);
 			c[i].sorts = sortable_type(shown[i]->type);
+			c[i].end = is_number(shown[i]->type);
 		}
 		return (int)n;
 	}
@@ -72,6 +74,10 @@ static int columns(const struct nitro_table *t, struct col *c)
 		memset(&c[i], 0, sizeof c[i]);
 		c[i].fmt = tc->fmt;
 		c[i].udata = tc->udata;
+		if ((unsigned)tc->align > NITRO_ALIGN_END)
+			return nitro_error(NITRO_EINVAL, "table %s: column %zu: no alignment %d",
+			    t->schema->name, i, (int)tc->align);
+		c[i].end = tc->align == NITRO_ALIGN_END;
 		if (tc->field == NULL) {
 			if (tc->fmt == NULL)
 				return nitro_error(NITRO_EINVAL, "table %s: column %zu has "
@@ -88,6 +94,8 @@ static int columns(const struct nitro_table *t, struct col *c)
 		c[i].label = tc->label ? tc->label :
 		    nitro__field_label(c[i].f, c[i].buf, sizeof c[i].buf);
 		c[i].sorts = !tc->nosort && sortable_type(c[i].f->type);
+		if (tc->align == NITRO_ALIGN_AUTO)
+			c[i].end = is_number(c[i].f->type);
 	}
 	return (int)t->ncols;
 }
@@ -375,7 +383,7 @@ static void head_cell(nitro_html *h, struct view *v, const struct col *c)
 	nitro_html_attr(h, "scope", "col");
 	if (c->f != NULL && c->f->width != NULL)
 		nitro_html_attr_printf(h, "style", "width: %s", c->f->width);
-	if (c->f != NULL && is_number(c->f->type))
+	if (c->end)
 		nitro_html_attr(h, "class", "nitro-num");
 	if (!c->sorts) {
 		nitro_html_text(h, c->label);
@@ -489,7 +497,7 @@ static void body_row(nitro_html *h, struct view *v, const void *row)
 		const struct col *c = &v->c[i];
 
 		nitro_html_open(h, "td");
-		if (c->f != NULL && is_number(c->f->type))
+		if (c->end)
 			nitro_html_attr(h, "class", "nitro-num");
 		if (c->fmt != NULL) {
 			int rc = c->fmt(h, v->t->schema, c->f, row, c->udata);

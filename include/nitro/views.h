@@ -551,12 +551,22 @@ NITRO_API int nitro_ui_pagination(nitro_html *h, const char *base, long page, lo
 typedef int (*nitro_table_fmt)(nitro_html *h, const nitro_schema *s,
     const nitro_field *f, const void *row, void *udata);
 
+/* How a column's cells line up: by the field's type (numbers at the end,
+ * so digits line up), or as the caller says (a formatter that turns a
+ * number into words wants the start). */
+enum nitro_table_align {
+	NITRO_ALIGN_AUTO = 0,
+	NITRO_ALIGN_START,
+	NITRO_ALIGN_END
+};
+
 struct nitro_table_col {
 	const char *field;	/* a schema field; NULL: a column only fmt fills */
 	const char *label;	/* NULL: the field's NITRO_F_LABEL or its name */
 	nitro_table_fmt fmt;	/* NULL: by type (nitro_table_cell()) */
 	void *udata;
 	int nosort;		/* the header does not sort */
+	enum nitro_table_align align;
 };
 
 struct nitro_table_action {

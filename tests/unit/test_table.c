@@ -256,6 +256,32 @@ static void test_render(void)
 		T_OK(!has("Email") && !has("ids") && !has("data-init"),
 		    "only the columns chosen; no selection, no live stream");
 		T_OK(has("id=\"people\""), "the table's own id");
+		T_OK(has("<td class=\"nitro-num\">12.50 &lt;EUR&gt;</td>") && has("<td>12.50"),
+		    "a number field stays at the end by default; a column without a field at the start");
+	}
+	{
+		static const struct nitro_table_col cols[] = {
+			{ .field = "name", .align = NITRO_ALIGN_END },
+			{ .field = "balance", .fmt = money, .align = NITRO_ALIGN_START },
+		};
+		struct nitro_table t = { .schema = &cust_schema, .id = "people", .url = "/p",
+		    .cols = cols, .ncols = 2, .size = 1 };
+
+		begin();
+		nitro_table_render(&h, &t, NULL);
+		T_EQ_INT(nitro_html_finish(&h), 0, "columns aligned by the caller");
+		T_OK(has("<td>12.50 &lt;EUR&gt;</td>") && !has("<td class=\"nitro-num\">12.50"),
+		    "a formatted number aligned at the start");
+		T_OK(has("<th scope=\"col\" class=\"nitro-num\" aria-sort") &&
+		    has("<td class=\"nitro-num\">Ada"), "a text column aligned at the end, head and cells");
+	}
+	{
+		static const struct nitro_table_col odd[] = { { .field = "name", .align = 7 } };
+		struct nitro_table t = { .schema = &cust_schema, .url = "/p", .cols = odd, .ncols = 1 };
+
+		begin();
+		nitro_table_render(&h, &t, NULL);
+		T_EQ_INT(nitro_html_finish(&h), NITRO_EINVAL, "an alignment that does not exist is refused");
 	}
 	{
 		static const struct nitro_table_col bad[] = { { .field = "token" } };
