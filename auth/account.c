@@ -103,6 +103,20 @@ static int refuse(nitro_req *req, int64_t retry_s)
 	return nitro_error(NITRO_EBUSY, "%s", msg);
 }
 
+/* A store's failure in a login.  NITRO_EBUSY from the store (SQLite's
+ * lock held past the busy timeout) would read as "throttled, answered
+ * 429": it is reported as what it means to the client, a store that
+ * cannot answer now (503). */
+static int store_failed(int rc)
+{
+	char msg[160];
+
+	if (rc != NITRO_EBUSY)
+		return rc;
+	snprintf(msg, sizeof msg, "%s", nitro_errmsg());
+	return nitro_error(NITRO_EUNAVAILABLE, "the store is busy: %s", msg);
+}
+
 int nitro_auth_login(nitro_auth *a, nitro_req *req, const char *email,
     const char *password)
 {
@@ -116,14 +130,15 @@ int nitro_auth_login(nitro_auth *a, nitro_req *req, const char *email,
 	if (password == NULL || nitro__email_normalise(email, norm) != 0)
 		return nitro_error(NITRO_EVALIDATE, WRONG);
 	throttle_keys(norm, req, akey, rkey);
-	if ((rc = nitro__throttle_check(a, rkey, a->o.address_failures, &retry)) == NITRO_EBUSY ||
-	    (rc = nitro__throttle_check(a, akey, a->o.account_failures, &retry)) == NITRO_EBUSY)
+	if ((rc = nitro__throttle_check(a, rkey, a->o.address_failures, &retry)) == 0)
+		rc = nitro__throttle_check(a, akey, a->o.account_failures, &retry);
+	if (rc == NITRO_EBUSY && retry > 0)
 		return refuse(req, retry);
 	if (rc != 0)
-		return rc;
+		return store_failed(rc);
 	rc = nitro_account_find_by("email", nitro_v_text(norm), &acc);
 	if (rc != 0 && rc != NITRO_ENOTFOUND)
-		return rc;
+		return store_failed(rc);
 	found = rc == 0;
 	if (strlen(password) > NITRO_AUTH_PASSWORD_MAX)
 		rc = nitro_error(NITRO_EVALIDATE, WRONG);
@@ -134,7 +149,7 @@ int nitro_auth_login(nitro_auth *a, nitro_req *req, const char *email,
 			nitro_account_clear(&acc);
 		if ((rc = nitro__throttle_fail(a, akey)) != 0 ||
 		    (rc = nitro__throttle_fail(a, rkey)) != 0)
-			return rc;
+			return store_failed(rc);
 		return nitro_error(NITRO_EVALIDATE, WRONG);
 	}
 	if (nitro__pw_needs_rehash(a, acc.password)) {
@@ -154,7 +169,7 @@ int nitro_auth_login(nitro_auth *a, nitro_req *req, const char *email,
 	if ((rc = nitro__throttle_clear(a, akey)) == 0)
 		rc = sign_in(a, req, acc.id);
 	nitro_account_clear(&acc);
-	return rc;
+	return rc != 0 ? store_failed(rc) : 0;
 }
 
 int nitro_auth_logout(nitro_auth *a, nitro_req *req)

@@ -9,7 +9,10 @@
  *   - an API request (under the application's json_prefix, or Accept
  *     asking for JSON first): 401 with a JSON error;
  *   - a browser: 303 to the login path.
- * A store that fails is 500, never a way through.
+ * A store that fails is not a signed-out user, and never a way through:
+ * the guard returns the store's code, which the runtime answers as it
+ * answers a handler's, 503 with the message when the store is away
+ * (NITRO_EUNAVAILABLE), 500 otherwise.
  */
 #include "auth/internal.h"
 #include "fcgi/internal.h"
@@ -33,11 +36,9 @@ int nitro_auth_guard(nitro_req *req, void *auth)
 
 	if (rc == 0)
 		return NITRO_NEXT;
-	if (rc != NITRO_ENOTFOUND) {
-		nitro_log(NITRO_LOG_ERROR, "auth guard: cannot read the session",
-		    "error", nitro_errmsg(), NULL);
-		nitro_resp_error(req, 500, "the session cannot be read");
-	} else if (nitro_req_is_datastar(req)) {
+	if (rc != NITRO_ENOTFOUND)
+		return rc;	/* the runtime answers, as for a handler */
+	if (nitro_req_is_datastar(req)) {
 		if (datastar_redirect(a, req) != 0)
 			nitro_resp_error(req, 500, NULL);
 	} else if (nitro__error_as_json(req)) {

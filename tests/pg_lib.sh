@@ -13,7 +13,8 @@
 # "nitro".  pg_start returns 1 with PG_WHY set when PostgreSQL is not
 # installed; the caller skips with that reason.  pg_restart_immediate
 # crashes and restarts the server (pg_ctl restart -m immediate) on the
-# same port; pg_psql runs psql against the database.  PG_LISTEN (set before
+# same port; pg_resume starts it again after pg_stop; pg_psql runs psql
+# against the database.  PG_LISTEN (set before
 # pg_start) is one more address to listen on, such as a bridge to network
 # namespaces, whose /24 is then trusted too.
 
@@ -116,6 +117,14 @@ pg_psql() {
 pg_restart_immediate() {
 	pg__as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" \
 	    -m immediate -w -t 30 restart >/dev/null 2>&1 || return 1
+	PG_PID=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+}
+
+# pg_resume: start the server pg_stop stopped again, on the same port
+# with the same data.
+pg_resume() {
+	pg__as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" \
+	    -w -t 30 start >/dev/null 2>&1 || return 1
 	PG_PID=$(head -n 1 "$PG_DIR/data/postmaster.pid")
 }
 

@@ -105,7 +105,9 @@ NITRO_API int nitro_auth_logout(nitro_auth *a, nitro_req *req);
 NITRO_API int nitro_auth_user(nitro_auth *a, nitro_req *req, struct nitro_auth_user *out);
 /* A before-function (nitro_use(), udata the nitro_auth): NITRO_NEXT with a
  * live session; otherwise it answers (303 to login_path, 401 for an API
- * request, a Datastar redirect for a Datastar action) and is NITRO_DONE. */
+ * request, a Datastar redirect for a Datastar action) and is NITRO_DONE.
+ * A store that fails is the store's code, which the runtime answers (503
+ * when it is away, NITRO_EUNAVAILABLE; 500 otherwise). */
 NITRO_API int nitro_auth_guard(nitro_req *req, void *auth);
 NITRO_API size_t nitro_auth_sweep(nitro_auth *a);
 

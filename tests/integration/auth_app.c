@@ -23,19 +23,16 @@
 
 static nitro_auth *auth;
 
-static int fail_status(int rc)
-{
-	return rc == NITRO_EEXIST ? 409 : rc == NITRO_EVALIDATE ? 422 : 500;
-}
-
 static int signup(nitro_req *req, void *udata)
 {
 	int rc = nitro_auth_signup(auth, req, nitro_req_form(req, "email"),
 	    nitro_req_form(req, "password"));
 
 	(void)udata;
+	if (rc == NITRO_EEXIST || rc == NITRO_EVALIDATE)
+		return nitro_resp_error(req, rc == NITRO_EEXIST ? 409 : 422, nitro_errmsg());
 	if (rc != 0)
-		return nitro_resp_error(req, fail_status(rc), nitro_errmsg());
+		return rc;	/* the store's: 503 when it is away, else 500 */
 	return nitro_resp_redirect(req, 303, "/account");
 }
 

@@ -185,6 +185,29 @@ t_is "$(req --interface 127.0.0.2 -d "$(form ann%40example.com 'correct horse')"
 t_like "$(it_header "$H" Retry-After)" '^[0-9]+$' "with Retry-After"
 t_is "$(req --interface 127.0.0.3 -d "$(form ann%40example.com 'correct horse')" /login)" 303 \
     "another address logs in"
+# ---- the store away: PostgreSQL stopped, then started again ----
+if [ "${AUTH_STORE:-}" = pg ]; then
+	t_is "$(req --interface 127.0.0.3 -d "$(form ann%40example.com 'correct horse')" /login)" 303 \
+	    "a login before the store goes away"
+	a5=$(sid)
+	pg_stop
+	for w in 1 2; do
+		t_is "$(req -b "nitro_session=$a5" /account)" 503 \
+		    "the store away: the guard answers 503 (request $w, each worker)"
+	done
+	t_like "$(body)" 'PostgreSQL|postgres|connect|unavailable' "with a message saying why"
+	t_is "$(set_cookie)" "" "and leaves the cookie alone"
+	t_is "$(req -H 'Datastar-Request: true' -b "nitro_session=$a5" /account)" 503 \
+	    "a Datastar action: 503, not sent to the login page"
+	t_is "$(req -d "$(form ann%40example.com 'correct horse')" /login)" 503 "login: 503"
+	t_is "$(req -d "$(form zed%40example.com 'correct horse')" /signup)" 503 "signup: 503"
+	t_is "$(req -b "nitro_session=$a5" -X POST /logout)" 503 "logout: 503"
+	t_run "PostgreSQL starts again" pg_resume
+	for w in 1 2; do
+		t_is "$(req -b "nitro_session=$a5" /account)" 200 \
+		    "the store back: the session opens /account again (request $w)"
+	done
+fi
 # ---- timeouts: workers whose sessions end idle for 2 s or 6 s old ----
 for pid in "${IT_WORKERS[@]}"; do it_stop "$pid" TERM; done
 IT_WORKERS=()

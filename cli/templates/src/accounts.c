@@ -102,7 +102,7 @@ static int signup(nitro_req *req, void *auth)
 		return show_form(req, rc == NITRO_EEXIST ? 409 : 422, &signup_form,
 		    email, nitro_errmsg());
 	if (rc != 0)
-		return rc;		/* logged; the client gets 500 */
+		return rc;		/* logged; 503 when the store is away, else 500 */
 	return nitro_resp_redirect(req, 303, "/account");
 }
 
