@@ -6,7 +6,9 @@
 # examples/hello (hello.mjs), examples/admin (admin.mjs) and
 # tests/integration/table_app (table.mjs, components.mjs), each served by nginx in front of two
 # workers on two sockets, so that consecutive requests go to different
-# worker processes (see tests/integration/lib.sh).  The pages load Datastar from the
+# worker processes (see tests/integration/lib.sh); and through the small
+# project of tests/integration/watch_app.c under `nitro serve --watch`
+# (watch.mjs: a change rebuilt and served under an open page).  The pages load Datastar from the
 # application, which serves the bundle named by NITRO_DATASTAR_JS.
 #
 # The Datastar v1.0 bundle is not on npm: the suite uses the copy every
@@ -21,7 +23,7 @@
 #
 # Output is TAP like every integration script; each check is named
 # "suite: what".  NITRO_CHROMIUM overrides /usr/bin/chromium;
-# NITRO_BROWSER_ONLY=todomvc (or live, hello, table, components, admin) runs one suite.
+# NITRO_BROWSER_ONLY=todomvc (or live, hello, table, components, admin, watch) runs one suite.
 set -u
 srcdir=${top_srcdir:-.}
 
@@ -42,6 +44,7 @@ if ! head -n 1 "$bundle" | grep -q '^// Datastar v1\.'; then
 fi
 
 . "$srcdir/tests/integration/lib.sh"
+. "$srcdir/tests/integration/watch_lib.sh"
 IT_APP=$IT_BUILD/examples/todomvc/todomvc
 it_require
 
@@ -130,13 +133,21 @@ stop_serving() {
 # suite NAME PROGRAM: serve PROGRAM and run NAME.mjs against it; its
 # checks become ours, prefixed with NAME.
 suite() {
-	local name=$1 app=$2 line rc
+	local name=$1 app=$2
 	[ -z "${NITRO_BROWSER_ONLY:-}" ] || [ "$NITRO_BROWSER_ONLY" = "$name" ] || return 0
 	if [ ! -x "$app" ]; then
 		fail "$name: $app is built"
 		return
 	fi
 	serve "$name" "$app"
+	run_node "$name"
+	stop_serving
+}
+
+# run_node NAME: NAME.mjs against the application at IT_URL; its checks
+# become ours, prefixed with NAME.
+run_node() {
+	local name=$1 line rc
 	BROWSER_URL=$IT_URL BROWSER_MODULES=$mods/node_modules BROWSER_CHROMIUM=$CHROMIUM \
 	    BROWSER_LOGS=$logs BROWSER_BUNDLE=$bundle \
 	    timeout -k 5 240 node "$srcdir/tests/browser/$name.mjs" \
@@ -154,7 +165,27 @@ suite() {
 		fail "$name: the browser run went to its end" "exit status $rc" \
 		    "$(tail -n 15 "$IT_DIR/$name.node.stderr")"
 	fi
-	stop_serving
+}
+
+# watch_suite: the small project of tests/integration/watch_app.c under
+# `nitro serve --watch` (see watch_lib.sh), an open page, and a change to
+# its source (watch.mjs).
+watch_suite() {
+	local proj=$IT_DIR/watch-proj port
+	[ -z "${NITRO_BROWSER_ONLY:-}" ] || [ "$NITRO_BROWSER_ONLY" = watch ] || return 0
+	if ! watch_project "$proj" one; then
+		fail "watch: the project builds" "$(tail -n 15 "$IT_DIR/make.out")"
+		return
+	fi
+	port=$(it_free_port)
+	NITRO_DATASTAR_JS=$bundle watch_serve "$proj" "$port" "$IT_DIR/watch-serve"
+	if ! it_wait_port "$port" || ! it_wait_file "$IT_DIR/run/w1.sock"; then
+		fail "watch: nitro serve --watch listens" "$(tail -n 15 "$IT_DIR/watch-serve.stderr")"
+	else
+		IT_URL=http://127.0.0.1:$port BROWSER_PROJECT=$proj \
+		    BROWSER_SERVE_LOG=$IT_DIR/watch-serve.stderr run_node watch
+	fi
+	it_stop "$WATCH_PID" TERM
 }
 
 suite todomvc "$IT_BUILD/examples/todomvc/todomvc"
@@ -167,4 +198,5 @@ suite components "$IT_BUILD/tests/integration/table_app"
 ADMIN_SEED=25 suite admin "$IT_BUILD/examples/admin/admin"
 suite live "$IT_BUILD/examples/live/live"
 suite hello "$IT_BUILD/examples/hello/hello"
+watch_suite
 it_done
