@@ -84,7 +84,7 @@ t_run "a stream opened with the last id c saw is sent the $missed it missed" \
 for i in 1 2 3; do pub "after$i" >/dev/null; done
 first=$(ids | head -n 1) last=$(ids | tail -n 1)
 t_is "$(ids | wc -l)" "$((last - first + 1))" "the published events have ids $first to $last"
-t_is "$(grep -cvE ' 200$' "$IT_DIR/pubs")" 0 "every publish was answered 200"
+t_is "$(grep -vE ' 200$' "$IT_DIR/pubs")" "" "every publish was answered 200"
 t_run "the self-reconnecting stream gets them all" live_wait_events a "$((last - first + 1))" 20
 t_run "and then the events published after" \
     live_wait_events b "$((last - c_last))" 20
