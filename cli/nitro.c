@@ -24,7 +24,7 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{ "serve", nitro__cli_serve,
-	    "run an application behind nginx with spawn-fcgi workers" },
+	    "run an application behind nginx with FastCGI workers" },
 	{ "db", nitro_cli_db, "database migrations: status, migrate, new NAME" },
 	{ "new", nitro__cli_new, "create an application skeleton in ./NAME" },
 	{ "tw", nitro__cli_tw, "Tailwind CSS from the application's sources: build, watch" },

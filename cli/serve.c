@@ -3,10 +3,10 @@
  * foreground, for development and demos.
  *
  * It writes an nginx configuration into a run directory (from the
- * template in deploy/nginx/serve.conf.in), starts N workers with
- * spawn-fcgi, each on its own unix socket (spawn-fcgi refuses a socket
- * that is in use, so one socket per worker is what lets a single dead
- * worker be restarted), then nginx with "daemon off".  Every child is
+ * template in deploy/nginx/serve.conf.in), starts N workers, each on its
+ * own unix socket, which serve keeps open across the worker's restarts
+ * (so that nginx's connections wait for the next program rather than
+ * fail; cli/serve_proc.c), then nginx with "daemon off".  Every child is
  * started by this process and stopped by it, by PID: on SIGINT or SIGTERM
  * workers get SIGTERM (they finish in-flight requests) and nginx SIGQUIT,
  * and whatever remains after the grace period gets SIGKILL.
@@ -239,9 +239,6 @@ int nitro__cli_serve(int argc, char **argv)
 	if ((s.nginx = find_program("NITRO_NGINX", "nginx")) == NULL)
 		return nitro__serve_fail("nginx not found",
 		    "install the Debian package nginx"), 1;
-	if ((s.spawn = find_program("NITRO_SPAWN_FCGI", "spawn-fcgi")) == NULL)
-		return nitro__serve_fail("spawn-fcgi not found",
-		    "install the Debian package spawn-fcgi"), 1;
 	if (nitro__serve_port_open(s.port)) {
 		snprintf(url, sizeof(url), "127.0.0.1:%u", s.port);
 		return nitro__serve_fail("the port is already in use", url), 1;

@@ -30,13 +30,14 @@ struct serve_worker {
 	int up;			/* has started (see SERVE_STARTED_MS) */
 	long long restart_at;	/* ms; when pid is 0 */
 	long backoff;		/* ms; the next wait of a worker that cannot start */
+	int listening;		/* fd is its listening socket, kept across restarts */
+	int fd;
 	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
 
 struct serve {
 	const char *app;
 	const char *nginx;
-	const char *spawn;
 	unsigned port;
 	unsigned nworkers;
 	unsigned streams;	/* per worker, for sizing nginx */

@@ -1,6 +1,14 @@
 /*
- * The processes of `nitro serve`: workers under spawn-fcgi and nginx,
- * started, reaped, restarted and stopped by PID.
+ * The processes of `nitro serve`: workers and nginx, started, reaped,
+ * restarted and stopped by PID.
+ *
+ * Each worker listens on a unix socket of its own that serve makes once
+ * and keeps open across the worker's restarts, handing it to every
+ * program it starts on fd 0 (as spawn-fcgi would).  While one program
+ * stops (finishing what it accepted) and the next starts, as a --watch
+ * restart does, nginx's connections wait in the socket's backlog for the
+ * new one: none is refused or reset, so that no request, a POST
+ * included, is answered 502, and nginx never takes the worker for dead.
  *
  * serve is a child subreaper (Linux): a process whose parent dies comes
  * back to serve, not to init.  That matters for nginx: its workers do not
@@ -13,6 +21,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -50,12 +60,14 @@ int nitro__serve_become_reaper(void)
 /* In a child: its own process group (a terminal's Ctrl-C reaches serve
  * only, which then stops the children in order; nginx's workers join the
  * master's group), SIGTERM if serve dies, default signal handling, then
- * exec. */
-static pid_t spawn(struct serve *s, char *const *argv)
+ * exec, with listen_fd (when not -1) on fd 0. */
+static pid_t spawn(struct serve *s, char *const *argv, int listen_fd)
 {
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		if (listen_fd >= 0 && dup2(listen_fd, STDIN_FILENO) < 0)
+			_exit(127);
 		setpgid(0, 0);
 #ifdef __linux__
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -70,28 +82,45 @@ static pid_t spawn(struct serve *s, char *const *argv)
 	return pid;
 }
 
+/* The worker's socket, made on its first start: mode 0660, in nginx's
+ * group when serve runs as root. */
+static int worker_socket(struct serve *s, struct serve_worker *w)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, e;
+
+	if (w->listening)
+		return w->fd;
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	memcpy(sa.sun_path, w->sock, sizeof(sa.sun_path));
+	unlink(w->sock);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, SOMAXCONN) != 0 ||
+	    chmod(w->sock, 0660) != 0 ||
+	    (s->user != NULL && chown(w->sock, (uid_t)-1, s->gid) != 0)) {
+		e = errno;
+		close(fd);
+		unlink(w->sock);
+		errno = e;
+		return -1;
+	}
+	w->listening = 1;
+	return w->fd = fd;
+}
+
 pid_t nitro__serve_start_worker(struct serve *s, struct serve_worker *w)
 {
-	char *argv[14 + 64];
-	int n = 0;
+	char *argv[2 + 64];
+	int n = 0, fd;
 	pid_t pid;
 
-	argv[n++] = (char *)s->spawn;
-	argv[n++] = "-n";		/* no fork: the child is the worker */
-	argv[n++] = "-s";
-	argv[n++] = w->sock;
-	argv[n++] = "-M";
-	argv[n++] = "0660";
-	if (s->user != NULL) {		/* root: nginx's group may connect */
-		argv[n++] = "-G";
-		argv[n++] = s->group;
-	}
-	argv[n++] = "--";
+	if ((fd = worker_socket(s, w)) < 0)
+		return -1;
 	argv[n++] = s->app_path;
 	for (int i = 0; i < s->app_argc && i < 64; i++)
 		argv[n++] = s->app_argv[i];
 	argv[n] = NULL;
-	if ((pid = spawn(s, argv)) < 0)
+	if ((pid = spawn(s, argv, fd)) < 0)
 		return -1;
 	w->pid = pid;
 	w->up = 0;
@@ -137,7 +166,7 @@ int nitro__serve_start_nginx(struct serve *s)
 
 	snprintf(conf, sizeof(conf), "%s/nginx.conf", s->run_dir);
 	snprintf(elog, sizeof(elog), "%s/nginx-error.log", s->run_dir);
-	if ((s->nginx_pid = spawn(s, argv)) < 0) {
+	if ((s->nginx_pid = spawn(s, argv, -1)) < 0) {
 		s->nginx_pid = 0;
 		return nitro__serve_fail("cannot start nginx", strerror(errno));
 	}
@@ -321,6 +350,10 @@ void nitro__serve_stop_all(struct serve *s)
 		}
 		sleep_ms(TICK_MS);
 	}
-	for (unsigned i = 0; i < s->nworkers; i++)
+	for (unsigned i = 0; i < s->nworkers; i++) {
+		if (s->w[i].listening)
+			close(s->w[i].fd);
+		s->w[i].listening = 0;
 		unlink(s->w[i].sock);
+	}
 }
