@@ -38,6 +38,26 @@ static void access_log(nitro_req *req, long long us)
 	nitro_buf_free(&line);
 }
 
+/*
+ * A handler's failure that is no defect of the program but a store that is
+ * away or too busy right now: the client gets 503 and may retry (Retry-After
+ * where a retry soon is likely to pass).  The store's own message names
+ * what is away and goes to the client; a busy store's names tables and
+ * locks and goes to the log only.  A store that is away is recognised in
+ * the error left behind too, as a handler may return its own code after
+ * the store's call failed; busy only when returned, since a busy answer
+ * the handler dealt with (a throttle's 429) may still be the last error.
+ */
+static const struct {
+	int code;
+	int recorded;			/* also when it is only nitro_errcode() */
+	const char *retry_after;	/* NULL: none */
+	const char *say;		/* NULL: the error's own message */
+} unavailable[] = {
+	{NITRO_EUNAVAILABLE, 1, NULL, NULL},
+	{NITRO_EBUSY, 0, "1", "The server is busy; try again in a moment."},
+};
+
 int nitro__dispatch_result(nitro_req *req, int rc, const char *who)
 {
 	if (req->fail.status != 0) {
@@ -47,20 +67,24 @@ int nitro__dispatch_result(nitro_req *req, int rc, const char *who)
 	}
 	if (rc >= 0)
 		return 0;
-	if (!req->sent && !req->error_page &&
-	    (rc == NITRO_EUNAVAILABLE || nitro_errcode() == NITRO_EUNAVAILABLE)) {
-		/* The database is away: a clear 503 the client may retry. */
+	if (req->sent || req->error_page)
+		return 1;	/* a handler that made its own error page keeps it */
+	for (size_t i = 0; i < sizeof unavailable / sizeof unavailable[0]; i++) {
+		if (rc != unavailable[i].code &&
+		    !(unavailable[i].recorded && nitro_errcode() == unavailable[i].code))
+			continue;
 		nitro_log(NITRO_LOG_WARN, "service unavailable", "path", req->path,
-		    "detail", nitro_errmsg(), NULL);
-		nitro_resp_error(req, 503, nitro_errmsg());
-	} else if (!req->sent && !req->error_page) {
-		/* A handler that failed after making its own error page
-		 * (nitro_live's 503, say) keeps it. */
-		nitro_log(NITRO_LOG_ERROR, "handler failed", "path", req->path,
-		    "route", who, "error", nitro_strerror(rc),
-		    "detail", nitro_errcode() ? nitro_errmsg() : "none given", NULL);
-		nitro_resp_error(req, 500, "The server could not complete the request.");
+		    "route", who, "detail", nitro_errmsg(), NULL);
+		nitro_resp_error(req, 503, unavailable[i].say ? unavailable[i].say :
+		    nitro_errmsg());
+		if (unavailable[i].retry_after != NULL)
+			nitro_resp_header(req, "Retry-After", unavailable[i].retry_after);
+		return 1;
 	}
+	nitro_log(NITRO_LOG_ERROR, "handler failed", "path", req->path,
+	    "route", who, "error", nitro_strerror(rc),
+	    "detail", nitro_errcode() ? nitro_errmsg() : "none given", NULL);
+	nitro_resp_error(req, 500, "The server could not complete the request.");
 	return 1;
 }
 

@@ -52,7 +52,7 @@ enum nitro_error {
 	NITRO_EVETO = -8,	/* an event handler refused the action */
 	NITRO_EUNSUPPORTED = -9,/* unsupported media type or feature */
 	NITRO_ECLOSED = -10,	/* the peer has gone (stream closed) */
-	NITRO_EBUSY = -11,	/* resource busy, queue full */
+	NITRO_EBUSY = -11,	/* resource busy, queue full: 503 from a handler */
 	NITRO_EVALIDATE = -12,	/* validation failed */
 	NITRO_ECONSTRAINT = -13,/* a constraint (foreign key, ...) failed */
 	NITRO_EINTERNAL = -14,	/* a bug or an impossible state */

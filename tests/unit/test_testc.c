@@ -97,6 +97,30 @@ static int h_fail(nitro_req *req, void *u)
 	return nitro_error(NITRO_EIO, "broken on purpose");
 }
 
+/* A store that is away, or too busy: 503, which a client may retry. */
+static int h_away(nitro_req *req, void *u)
+{
+	(void)req;
+	(void)u;
+	nitro_error(NITRO_EUNAVAILABLE, "the database at db1:5432 does not answer");
+	return -1;	/* the handler's own code: the recorded error decides */
+}
+
+static int h_busy(nitro_req *req, void *u)
+{
+	(void)req;
+	(void)u;
+	return nitro_error(NITRO_EBUSY, "insert todo: the database stayed locked (todo)");
+}
+
+static int h_stale_busy(nitro_req *req, void *u)
+{
+	(void)req;
+	(void)u;
+	nitro_error(NITRO_EBUSY, "too many failed logins");	/* dealt with, say */
+	return NITRO_EIO;
+}
+
 static int h_stream(nitro_req *req, void *u)
 {
 	nitro_stream *s = nitro_stream_open(req);
@@ -242,6 +266,16 @@ static void test_errors(nitro_testc *c)
 	T_EQ_STR(nitro_testc_header(&r, "Content-Type"), "application/json",
 	    "JSON under the json_prefix");
 	T_OK(strstr(r.body, "\"status\":500") != NULL, "the JSON error");
+	nitro_testc_request(c, REQ(.path = "/away"), &r);
+	T_EQ_INT(r.status, 503, "a store that is away: 503");
+	T_OK(strstr(r.body, "does not answer") != NULL, "with the store's message");
+	nitro_testc_request(c, REQ(.path = "/busy"), &r);
+	T_EQ_INT(r.status, 503, "a store that stays busy: 503");
+	T_EQ_STR(nitro_testc_header(&r, "Retry-After"), "1", "with Retry-After");
+	T_OK(strstr(r.body, "busy") != NULL && strstr(r.body, "locked") == NULL,
+	    "a plain message; the store's stays in the log");
+	nitro_testc_request(c, REQ(.path = "/stale"), &r);
+	T_EQ_INT(r.status, 500, "a busy error the handler dealt with does not make a 503");
 	nitro_testc_request(c, REQ(.path = "/nope", .headers =
 	    (const char *const[]){"Accept: application/json", NULL}), &r);
 	T_EQ_STR(nitro_testc_header(&r, "Content-Type"), "application/json",
@@ -328,6 +362,9 @@ int main(void)
 	nitro_route(app, "GET /env", h_env, NULL);
 	nitro_route(app, "GET /q", h_env, NULL);
 	nitro_route(app, "GET /api/fail", h_fail, NULL);
+	nitro_route(app, "GET /away", h_away, NULL);
+	nitro_route(app, "GET /busy", h_busy, NULL);
+	nitro_route(app, "GET /stale", h_stale_busy, NULL);
 	nitro_route(app, "GET /sse", h_stream, NULL);
 	nitro_route(app, "GET /sse/forever", h_forever, NULL);
 	nitro_route(app, "GET /live", h_live, NULL);
