@@ -174,8 +174,18 @@ void nitro__efd_drain(int fd)
 	}
 }
 
+/* Called from the SIGTERM handler too: only async-signal-safe calls. */
 void nitro_app_stop(nitro_app *app)
 {
+	struct timespec t;
+	long long zero = 0;
+
+	/* The path goes first, so that nothing new queues on the socket
+	 * that the accept threads now drain (worker.c). */
+	nitro__listen_unlink(&app->own);
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	atomic_compare_exchange_strong(&app->stop_ms, &zero,
+	    (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000 + 1);
 	atomic_store(&app->stopping, 1);
 	if (app->wake_fd >= 0)
 		nitro__efd_post(app->wake_fd);
@@ -268,7 +278,7 @@ int nitro_app_run(nitro_app *app, int argc, char **argv)
 	/* After FCGX_Init, whose own handlers must not win. */
 	install_signals(app);
 	if (listen != NULL && *listen != '\0') {
-		fd = nitro__listen(listen, public_ok);
+		fd = nitro__listen(listen, public_ok, &app->own);
 		if (fd < 0) {
 			nitro_log(NITRO_LOG_ERROR, "cannot listen", "error", nitro_errmsg(), NULL);
 			return fd;
@@ -290,8 +300,7 @@ int nitro_app_run(nitro_app *app, int argc, char **argv)
 	nitro__app_hub_stop(app);
 	if (fd != STDIN_FILENO) {
 		close(fd);
-		if (strncmp(listen, "unix:", 5) == 0)
-			unlink(listen + 5);
+		nitro__listen_unlink(&app->own);	/* a stop on an error */
 	}
 	if (rc != 0) {
 		nitro_log(NITRO_LOG_ERROR, "stopped on an error", "error", nitro_errmsg(), NULL);

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 #include <fcgiapp.h>
 
@@ -51,6 +52,16 @@ struct nitro_mw {
 	void *udata;
 };
 
+/* The path of a unix socket this process bound itself (--listen unix:),
+ * and the inode it made there: on stop the path is unlinked only while it
+ * is still that socket, not one a newer worker bound since, and never
+ * when the socket was inherited (fd 0).  path NULL: none. */
+struct nitro__own_path {
+	const char *volatile path;	/* read by the SIGTERM handler */
+	dev_t dev;
+	ino_t ino;
+};
+
 struct nitro_app {
 	struct nitro_router *router;
 	struct nitro_mw mw[NITRO_MW_MAX];	/* in the order added */
@@ -67,6 +78,8 @@ struct nitro_app {
 	int wake_fd;		/* eventfd: readable once stopping */
 	int aside_fd;		/* eventfd: the hub reached max_streams (worker.c) */
 	int listen_fd;
+	struct nitro__own_path own;	/* the unix socket this process bound */
+	atomic_llong stop_ms;	/* CLOCK_MONOTONIC ms of the first stop (0: none) */
 	atomic_uint in_flight;
 	atomic_uint alive;	/* accept threads still running */
 	nitro_transport *transport;	/* never NULL (nitro_app_transport) */
@@ -248,7 +261,8 @@ void nitro__app_hub_stop(nitro_app *app);
 int nitro__serve_cgi(nitro_app *app);
 
 /* listen.c */
-int nitro__listen(const char *spec, int public_ok);
+int nitro__listen(const char *spec, int public_ok, struct nitro__own_path *own);
+void nitro__listen_unlink(const struct nitro__own_path *own);
 
 /* worker.c */
 int nitro__serve_fcgi(nitro_app *app, int listen_fd);

@@ -2,10 +2,13 @@
  * Opening the listening socket for --listen.  A unix socket is created
  * with mode 0660 (only the web server's group may connect: libfcgi can be
  * crashed by crafted records that nginx never sends).  TCP is refused on
- * anything but a loopback address unless the caller insists.
+ * anything but a loopback address unless the caller insists.  A unix
+ * socket's path is unlinked when the worker is told to stop
+ * (nitro__listen_unlink), while it is still the one bound here.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +22,7 @@
 
 #define BACKLOG 1024
 
-static int listen_unix(const char *path)
+static int listen_unix(const char *path, struct nitro__own_path *own)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	struct stat st;
@@ -48,11 +51,16 @@ static int listen_unix(const char *path)
 		return nitro_error(NITRO_EIO, "bind %s: %s", path, strerror(e));
 	}
 	umask(old);
-	if (chmod(path, 0660) < 0 || listen(fd, BACKLOG) < 0) {
+	if (chmod(path, 0660) < 0 || lstat(path, &st) < 0 || listen(fd, BACKLOG) < 0) {
 		int e = errno;
 		close(fd);
 		return nitro_error(NITRO_EIO, "listen %s: %s", path, strerror(e));
 	}
+	own->dev = st.st_dev;
+	own->ino = st.st_ino;
+	/* The SIGTERM handler may read it from now: the inode first. */
+	atomic_signal_fence(memory_order_seq_cst);
+	own->path = path;
 	return fd;
 }
 
@@ -113,9 +121,26 @@ static int listen_tcp(const char *spec, int public_ok)
 	return fd;
 }
 
-int nitro__listen(const char *spec, int public_ok)
+int nitro__listen(const char *spec, int public_ok, struct nitro__own_path *own)
 {
 	if (strncmp(spec, "unix:", 5) == 0)
-		return listen_unix(spec + 5);
+		return listen_unix(spec + 5, own);
 	return listen_tcp(spec, public_ok);
+}
+
+/*
+ * Take the path of our own socket away, so that a new connect fails at
+ * once (nginx then tries the next server, even for a POST) instead of
+ * queueing where nobody will accept it.  Only while the path is still the
+ * socket this process bound: a worker started since on the same path owns
+ * it now.  lstat and unlink only: safe in a signal handler.
+ */
+void nitro__listen_unlink(const struct nitro__own_path *own)
+{
+	const char *path = own->path;
+	struct stat st;
+
+	if (path != NULL && lstat(path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    st.st_dev == own->dev && st.st_ino == own->ino)
+		unlink(path);
 }

@@ -12,6 +12,13 @@
  * The listening socket is non-blocking.  Under spawn-fcgi it is shared by
  * every worker process, which are all Nitro workers doing the same.
  *
+ * On stop the threads first take what the kernel already queued on the
+ * socket (drain_one): connections nginx has sent a request on and would
+ * not retry elsewhere, which closing the socket would reset (a 502).  Our
+ * own unix socket's path is unlinked before (nitro_app_stop), so nothing
+ * new queues; an inherited one may still get connections from the web
+ * server, so the drain is bounded in time.
+ *
  * The kernel gives a connection to whichever process waits first, not to
  * the one with the fewest streams, so one worker may hold its limit of
  * live streams while a sibling holds none.  A worker at its limit would
@@ -41,6 +48,10 @@
  * FULL_STEP_MS, and serves a connection left waiting FULL_WAIT_MS. */
 #define FULL_STEP_MS 5
 #define FULL_WAIT_MS 20
+
+/* The drain on stop takes at most this share of the grace period, so
+ * that what it accepts has the rest to finish. */
+#define DRAIN_GRACE_DIV 2
 
 #define EV_ASIDE 1	/* epoll data of app->aside_fd (the others: 0) */
 
@@ -92,8 +103,37 @@ static void step_aside(nitro_app *app)
 	}
 }
 
+static long long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 /*
- * Wait for a connection.  Returns its fd, or -1 when the app is stopping.
+ * Once stopping: a connection still queued on the listening socket, or -1
+ * when there is none left (or the drain's share of the grace is spent).
+ */
+static int drain_one(nitro_app *app)
+{
+	long long until = atomic_load(&app->stop_ms) +
+	    (long long)app->grace * 1000 / DRAIN_GRACE_DIV;
+
+	while (now_ms() < until) {
+		int fd = accept4(app->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+
+		if (fd >= 0)
+			return fd;
+		if (errno != EINTR && errno != ECONNABORTED && errno != EPROTO)
+			break;	/* EAGAIN: drained; anything else: give up */
+	}
+	return -1;
+}
+
+/*
+ * Wait for a connection.  Returns its fd, or -1 when the app is stopping
+ * and nothing is left queued.
  */
 static int accept_one(struct worker *w)
 {
@@ -101,8 +141,12 @@ static int accept_one(struct worker *w)
 	long backoff = 0;
 	struct epoll_event ev;
 
-	while (!atomic_load(&app->stopping)) {
-		int fd, full = hub_full(app);
+	for (;;) {
+		int fd, full;
+
+		if (atomic_load(&app->stopping))
+			return drain_one(app);
+		full = hub_full(app);
 
 		if (full)
 			step_aside(app);
@@ -152,7 +196,6 @@ static int accept_one(struct worker *w)
 			break;
 		}
 	}
-	return -1;
 }
 
 /* Wait until a kept-alive connection has the next request (1) or the app
@@ -271,7 +314,7 @@ static void *worker_main(void *arg)
 	nitro__req_init(&req, app);
 	/* listen_sock -1: libfcgi must never accept by itself (see above). */
 	FCGX_InitRequest(&fr, -1, 0);
-	while (!atomic_load(&app->stopping)) {
+	for (;;) {	/* until accept_one has nothing more, stopping */
 		if (fr.ipcFd < 0) {
 			int fd = accept_one(w);
 			if (fd < 0)
