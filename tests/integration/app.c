@@ -190,6 +190,13 @@ static int h_slow(nitro_req *req, void *u)
 	return text(req, 200, "slept\n");
 }
 
+/* A POST that takes a few ms, as real work does (test_drain.sh). */
+static int h_work(nitro_req *req, void *u)
+{
+	sleep_ms(20);
+	return text(req, 200, "worked\n");
+}
+
 static void count_disconnect(void)
 {
 	const char *path = getenv("APP_STATS");
@@ -437,6 +444,7 @@ int main(int argc, char **argv)
 		{ "GET /cookie", h_cookie },
 		{ "GET /inject", h_inject },
 		{ "GET /slow", h_slow },
+		{ "POST /work", h_work },
 		{ "GET /sse", h_sse },
 		{ "GET /sse/forever", h_sse_forever },
 		{ "GET /stats", h_stats },
