@@ -18,26 +18,10 @@
 
 #include "pg/internal.h"
 
-int nitro__pg_ident_ok(const char *s)
-{
-	size_t n = 0;
-
-	if (s == NULL || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
-		return 0;
-	for (; s[n]; n++)
-		if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
-		    (s[n] >= '0' && s[n] <= '9') || s[n] == '_'))
-			return 0;
-	/* pg_ names are the server's own. */
-	return n <= 63 && strncasecmp(s, "pg_", 3) != 0;
-}
-
-void nitro__pg_ident(nitro_buf *b, const char *name)
-{
-	nitro_buf_putc(b, '"');
-	nitro_buf_puts(b, name);	/* checked: no quote inside */
-	nitro_buf_putc(b, '"');
-}
+/* PostgreSQL's differences from the other SQL stores. */
+const struct nitro__sql_dialect nitro__pg_dialect = {
+	.reserved = "pg_",		/* pg_ names are the server's own */
+};
 
 static const char *col_type(const nitro_field *f)
 {
@@ -78,29 +62,11 @@ static int put_default(nitro_buf *b, const nitro_field *f)
 	return 0;
 }
 
-/* Check every name a schema brings before any of it reaches SQL. */
-static int check_names(const nitro_schema *s, const struct nitro__schema_rt *rt)
-{
-	if (!nitro__pg_ident_ok(s->name))
-		return nitro_error(NITRO_EINVAL, "%s: not a valid SQL table name", s->name);
-	for (size_t i = 0; i < rt->n; i++) {
-		const nitro_field *f = &rt->f[i];
-
-		if (!nitro__pg_ident_ok(f->name))
-			return nitro_error(NITRO_EINVAL, "%s.%s: not a valid SQL column name",
-			    s->name, f->name);
-		if (f->ref && !nitro__pg_ident_ok(f->ref))
-			return nitro_error(NITRO_EINVAL, "%s.%s: references an invalid name",
-			    s->name, f->name);
-	}
-	return 0;
-}
-
 static int column_def(nitro_buf *b, const char *table, const nitro_field *f)
 {
 	int rc;
 
-	nitro__pg_ident(b, f->name);
+	nitro__ident(b, f->name);
 	nitro_buf_printf(b, " %s", f->id && !f->uuid ? "BIGINT" : col_type(f));
 	if (f->id) {
 		nitro_buf_puts(b, " PRIMARY KEY");
@@ -117,7 +83,7 @@ static int column_def(nitro_buf *b, const char *table, const nitro_field *f)
 		return rc;
 	if (f->ref) {
 		nitro_buf_puts(b, " REFERENCES ");
-		nitro__pg_ident(b, f->ref);
+		nitro__ident(b, f->ref);
 	}
 	return 0;
 }
@@ -143,11 +109,11 @@ int nitro_pg_ddl(const nitro_schema *s, nitro_buf *b)
 		return nitro__errcode();
 	if (b == NULL)
 		return nitro_error(NITRO_EINVAL, "ddl: no buffer");
-	if ((rc = check_names(s, rt)) < 0)
+	if ((rc = nitro__ident_check(&nitro__pg_dialect, s, rt)) < 0)
 		return rc;
 	/* Nitro's own tables first: the id's default calls nitro_next_id(). */
 	nitro_buf_printf(b, "%s\nCREATE TABLE IF NOT EXISTS ", nitro__pg_internal_ddl);
-	nitro__pg_ident(b, s->name);
+	nitro__ident(b, s->name);
 	nitro_buf_puts(b, " (\n");
 	for (size_t i = 0; i < rt->n; i++) {
 		const nitro_field *f = &rt->f[i];
@@ -190,7 +156,7 @@ int nitro__pg_store_sql(struct pgstore *ps)
 	nitro_buf cols = NITRO_BUF_INIT, rest = NITRO_BUF_INIT, b = NITRO_BUF_INIT;
 	int rc, k, nset = 0;
 
-	if ((rc = check_names(ps->s, rt)) < 0)
+	if ((rc = nitro__ident_check(&nitro__pg_dialect, ps->s, rt)) < 0)
 		return rc;
 	ps->ncols = 0;
 	for (size_t i = 0; i < rt->n; i++) {
@@ -198,11 +164,11 @@ int nitro__pg_store_sql(struct pgstore *ps)
 			continue;
 		if (ps->ncols)
 			nitro_buf_putc(&cols, ',');
-		nitro__pg_ident(&cols, rt->f[i].name);
+		nitro__ident(&cols, rt->f[i].name);
 		ps->col[ps->ncols++] = (int)i;
 		if ((int)i != rt->id) {
 			nitro_buf_putc(&rest, ',');
-			nitro__pg_ident(&rest, rt->f[i].name);
+			nitro__ident(&rest, rt->f[i].name);
 			nset++;
 		}
 	}

@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/repo.h"
+#include "core/sqlgen.h"
 #include "pg/conn.h"
 
 /* Statements every store has. */
@@ -57,9 +58,8 @@ extern const char nitro__pg_internal_ddl[];
 void nitro__pg_repo_free(nitro_repo *r);
 int nitro__pg_key_new(struct pgrepo *pr);
 
-/* Identifiers: [A-Za-z_][A-Za-z0-9_]{0,62}, quoted when written. */
-int nitro__pg_ident_ok(const char *s);
-void nitro__pg_ident(nitro_buf *b, const char *name);
+/* PostgreSQL's side of the SQL text the stores share (core/sqlgen.h; ddl.c). */
+extern const struct nitro__sql_dialect nitro__pg_dialect;
 /* A store's columns and fixed statements (pg/ddl.c). */
 int nitro__pg_store_sql(struct pgstore *ps);
 /* 0 when the table has exactly the schema's stored columns, else

@@ -22,7 +22,7 @@ static int leaf(const struct pgstore *ps, const nitro_cond *c, nitro_buf *sql,
 	int rc;
 
 	if (c->op == NITRO_OP_IS_NULL || c->op == NITRO_OP_NOT_NULL) {
-		nitro__pg_ident(sql, f->name);
+		nitro__ident(sql, f->name);
 		nitro_buf_puts(sql, c->op == NITRO_OP_IS_NULL ? " IS NULL" : " IS NOT NULL");
 		return 0;
 	}
@@ -30,7 +30,7 @@ static int leaf(const struct pgstore *ps, const nitro_cond *c, nitro_buf *sql,
 		nitro_buf_puts(sql, "false");	/* a comparison with NULL is never true */
 		return 0;
 	}
-	nitro__pg_ident(sql, f->name);
+	nitro__ident(sql, f->name);
 	if (c->op == NITRO_OP_CONTAINS) {
 		/* ASCII case-insensitive, as SQLite's LIKE. */
 		nitro_buf_printf(sql, " ILIKE $%d ESCAPE '\\'", p->n + 1);
@@ -77,11 +77,11 @@ void nitro__pg_order(const struct pgstore *ps, const nitro_order *o, size_t n,
 {
 	nitro_buf_puts(sql, " ORDER BY ");
 	for (size_t i = 0; i < n; i++) {
-		nitro__pg_ident(sql, ps->rt->f[nitro__field_index(ps->s, o[i].field)].name);
+		nitro__ident(sql, ps->rt->f[nitro__field_index(ps->s, o[i].field)].name);
 		nitro_buf_puts(sql, o[i].desc ? " DESC NULLS LAST, " : " ASC NULLS FIRST, ");
 	}
 	/* Ties go by id the way the last key goes, as in every repository. */
-	nitro__pg_ident(sql, ps->idf->name);
+	nitro__ident(sql, ps->idf->name);
 	if (n && o[n - 1].desc)
 		nitro_buf_puts(sql, " DESC");
 }

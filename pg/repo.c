@@ -375,7 +375,7 @@ static int s_query(void *store, const nitro_query *q, nitro_rows *out, size_t *c
 		nitro_buf_puts(&b, "SELECT count(*)");
 	}
 	nitro_buf_puts(&b, " FROM ");
-	nitro__pg_ident(&b, ps->s->name);
+	nitro__ident(&b, ps->s->name);
 	if ((rc = nitro__pg_where(ps, q, &b, &p)) < 0)
 		goto out;
 	if (out) {

@@ -10,26 +10,10 @@
 
 #include "sql/internal.h"
 
-int nitro__sql_ident_ok(const char *s)
-{
-	size_t n = 0;
-
-	if (s == NULL || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
-		return 0;
-	for (; s[n]; n++)
-		if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
-		    (s[n] >= '0' && s[n] <= '9') || s[n] == '_'))
-			return 0;
-	/* sqlite_ names are SQLite's own. */
-	return n <= 63 && strncasecmp(s, "sqlite_", 7) != 0;
-}
-
-void nitro__sql_ident(nitro_buf *b, const char *name)
-{
-	nitro_buf_putc(b, '"');
-	nitro_buf_puts(b, name);	/* checked: no quote inside */
-	nitro_buf_putc(b, '"');
-}
+/* SQLite's differences from the other SQL stores. */
+const struct nitro__sql_dialect nitro__sql_dialect = {
+	.reserved = "sqlite_",		/* sqlite_ names are SQLite's own */
+};
 
 static const char *col_type(const nitro_field *f)
 {
@@ -70,17 +54,13 @@ static int put_default(nitro_buf *b, const nitro_field *f)
 /* Check every name a schema brings before any of it reaches SQL. */
 static int check_names(const nitro_schema *s, const struct nitro__schema_rt *rt)
 {
-	if (!nitro__sql_ident_ok(s->name))
-		return nitro_error(NITRO_EINVAL, "%s: not a valid SQL table name", s->name);
+	int rc;
+
+	if ((rc = nitro__ident_check(&nitro__sql_dialect, s, rt)) < 0)
+		return rc;
 	for (size_t i = 0; i < rt->n; i++) {
 		const nitro_field *f = &rt->f[i];
 
-		if (!nitro__sql_ident_ok(f->name))
-			return nitro_error(NITRO_EINVAL, "%s.%s: not a valid SQL column name",
-			    s->name, f->name);
-		if (f->ref && !nitro__sql_ident_ok(f->ref))
-			return nitro_error(NITRO_EINVAL, "%s.%s: references an invalid name",
-			    s->name, f->name);
 		if (f->search && f->type != NITRO_T_TEXT)
 			return nitro_error(NITRO_EINVAL, "%s.%s: only TEXT fields are searchable",
 			    s->name, f->name);
@@ -108,7 +88,7 @@ static void search_cols(nitro_buf *b, const struct nitro__schema_rt *rt, const c
 			nitro_buf_putc(b, ',');
 		first = 0;
 		nitro_buf_puts(b, pre);
-		nitro__sql_ident(b, rt->f[i].name);
+		nitro__ident(b, rt->f[i].name);
 	}
 }
 
@@ -148,7 +128,7 @@ int nitro__sql_column_def(nitro_buf *b, const nitro_field *f)
 {
 	int rc;
 
-	nitro__sql_ident(b, f->name);
+	nitro__ident(b, f->name);
 	nitro_buf_printf(b, " %s", col_type(f));
 	if (f->id) {
 		/* AUTOINCREMENT: ids of deleted records never come back. */
@@ -164,7 +144,7 @@ int nitro__sql_column_def(nitro_buf *b, const nitro_field *f)
 		return rc;
 	if (f->ref) {
 		nitro_buf_puts(b, " REFERENCES ");
-		nitro__sql_ident(b, f->ref);
+		nitro__ident(b, f->ref);
 	}
 	return 0;
 }
@@ -181,7 +161,7 @@ int nitro_sql_ddl(const nitro_schema *s, nitro_buf *b)
 	if ((rc = check_names(s, rt)) < 0)
 		return rc;
 	nitro_buf_puts(b, "CREATE TABLE IF NOT EXISTS ");
-	nitro__sql_ident(b, s->name);
+	nitro__ident(b, s->name);
 	nitro_buf_puts(b, " (\n");
 	for (size_t i = 0; i < rt->n; i++) {
 		const nitro_field *f = &rt->f[i];
@@ -223,7 +203,7 @@ int nitro__sql_store_sql(struct sqlstore *ss)
 			continue;
 		if (ss->ncols)
 			nitro_buf_putc(&cols, ',');
-		nitro__sql_ident(&cols, rt->f[i].name);
+		nitro__ident(&cols, rt->f[i].name);
 		ss->col[ss->ncols++] = (int)i;
 	}
 	if (cols.err)

@@ -14,6 +14,7 @@
 #include "nitro/sql.h"
 #include "core/repo.h"
 #include "core/error.h"
+#include "core/sqlgen.h"
 
 /* Statements every store prepares once per connection. */
 enum { SQ_GET, SQ_INSERT, SQ_UPSERT_ID, SQ_DELETE, SQ_NSTMT };
@@ -127,10 +128,8 @@ int nitro__sql_db_version(struct sqlconn *c, int64_t *v);
 /* The store behind a schema bound to a SQLite repository, or NULL. */
 struct sqlstore *nitro__sql_store(const nitro_schema *s);
 
-/* Identifiers: [A-Za-z_][A-Za-z0-9_]{0,62}. */
-int nitro__sql_ident_ok(const char *s);
-/* Append "name" (validated identifiers only). */
-void nitro__sql_ident(nitro_buf *b, const char *name);
+/* SQLite's side of the SQL text the stores share (core/sqlgen.h; ddl.c). */
+extern const struct nitro__sql_dialect nitro__sql_dialect;
 /* One column of CREATE TABLE (or ALTER TABLE ADD COLUMN) for field f. */
 int nitro__sql_column_def(nitro_buf *b, const nitro_field *f);
 /* 0 when the table of s has exactly the schema's stored columns; else

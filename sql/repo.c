@@ -445,7 +445,7 @@ static int s_query(void *store, const nitro_query *q, nitro_rows *out, size_t *c
 		nitro_buf_puts(&b, "SELECT count(*)");
 	}
 	nitro_buf_puts(&b, " FROM ");
-	nitro__sql_ident(&b, ss->s->name);
+	nitro__ident(&b, ss->s->name);
 	nitro__sql_where_core(ss, q, &b);
 	if (out) {
 		nitro__sql_order(ss, q ? q->order : NULL, q ? q->norder : 0, &b);

@@ -75,7 +75,7 @@ int nitro__sql_check_columns(struct sqlconn *c, const nitro_schema *s,
 			continue;
 		nitro_buf_printf(&why, "%s%s", nmissing++ ? ", " : "; missing column ", f->name);
 		nitro_buf_puts(&fix, "\tALTER TABLE ");
-		nitro__sql_ident(&fix, s->name);
+		nitro__ident(&fix, s->name);
 		nitro_buf_puts(&fix, " ADD COLUMN ");
 		if ((rc = nitro__sql_column_def(&fix, f)) < 0)
 			goto out;
@@ -86,9 +86,9 @@ int nitro__sql_check_columns(struct sqlconn *c, const nitro_schema *s,
 			continue;
 		nitro_buf_printf(&why, "%s%s", nextra++ ? ", " : "; extra column ", tc.name[i]);
 		nitro_buf_puts(&fix, "\tALTER TABLE ");
-		nitro__sql_ident(&fix, s->name);
+		nitro__ident(&fix, s->name);
 		nitro_buf_puts(&fix, " DROP COLUMN ");
-		nitro__sql_ident(&fix, tc.name[i]);
+		nitro__ident(&fix, tc.name[i]);
 		nitro_buf_puts(&fix, ";\n");
 	}
 	if (tc.more)

@@ -44,7 +44,7 @@ static void leaf(const struct sqlstore *ss, const char *field, int op,
 	int i = nitro__field_index(ss->s, field);	/* checked: >= 0 */
 
 	if (op == NITRO_OP_IS_NULL || op == NITRO_OP_NOT_NULL) {
-		nitro__sql_ident(sql, ss->rt->f[i].name);
+		nitro__ident(sql, ss->rt->f[i].name);
 		nitro_buf_puts(sql, op == NITRO_OP_IS_NULL ? " IS NULL" : " IS NOT NULL");
 		return;
 	}
@@ -52,7 +52,7 @@ static void leaf(const struct sqlstore *ss, const char *field, int op,
 		nitro_buf_puts(sql, "0");	/* a comparison with NULL is never true */
 		return;
 	}
-	nitro__sql_ident(sql, ss->rt->f[i].name);
+	nitro__ident(sql, ss->rt->f[i].name);
 	if (op == NITRO_OP_CONTAINS || op == NITRO_SQL_LIKE || op == NITRO_SQL_PREFIX)
 		nitro_buf_puts(sql, " LIKE ? ESCAPE '\\'");
 	else {
@@ -173,7 +173,7 @@ int nitro__sql_where_tree(const struct sqlstore *ss, const nitro_sql_cond *c,
 			nitro_buf_puts(sql, "0");
 			return sql->err;
 		}
-		nitro__sql_ident(sql, ss->rt->f[nitro__field_index(ss->s, c->field)].name);
+		nitro__ident(sql, ss->rt->f[nitro__field_index(ss->s, c->field)].name);
 		nitro_buf_puts(sql, " IN (");
 		for (size_t i = 0; i < c->nlist; i++)
 			nitro_buf_puts(sql, i ? ",?" : "?");
@@ -187,7 +187,7 @@ int nitro__sql_where_tree(const struct sqlstore *ss, const nitro_sql_cond *c,
 			nitro_buf_puts(sql, "0");
 			return sql->err;
 		}
-		nitro__sql_ident(sql, ss->rt->f[nitro__field_index(ss->s, c->field)].name);
+		nitro__ident(sql, ss->rt->f[nitro__field_index(ss->s, c->field)].name);
 		nitro_buf_puts(sql, " BETWEEN ? AND ?");
 		return sql->err;
 	case NITRO_SQL_LIKE:
@@ -239,12 +239,12 @@ void nitro__sql_order(const struct sqlstore *ss, const nitro_order *o, size_t n,
 {
 	nitro_buf_puts(sql, " ORDER BY ");
 	for (size_t i = 0; i < n; i++) {
-		nitro__sql_ident(sql, ss->rt->f[nitro__field_index(ss->s, o[i].field)].name);
+		nitro__ident(sql, ss->rt->f[nitro__field_index(ss->s, o[i].field)].name);
 		nitro_buf_puts(sql, o[i].desc ? " DESC, " : ", ");
 	}
 	/* Ties go by id the way the last key goes, as in every repository:
 	 * "newest first" needs no second key. */
-	nitro__sql_ident(sql, ss->idf->name);
+	nitro__ident(sql, ss->idf->name);
 	if (n && o[n - 1].desc)
 		nitro_buf_puts(sql, " DESC");
 }

@@ -68,6 +68,19 @@ int main(void)
 	T_EQ_INT(cli("status"), 0, "status of an empty database");
 
 	T_EQ_INT(nitro_pg_ddl(&note_schema, &ddl), 0, "nitro_pg_ddl");
+	{
+		/* pg_ names are the server's own (core/sqlgen.c, with pg/'s
+		 * data).  A copy of a used schema shares its internals. */
+		nitro_schema own = note_schema;
+		nitro_buf b = NITRO_BUF_INIT;
+
+		own.name = "pg_note";
+		T_EQ_INT(nitro_pg_ddl(&own, &b), NITRO_EINVAL, "a pg_ table name is refused");
+		T_OK(strstr(nitro_errmsg(), "not a valid SQL table name") != NULL, "... and says so");
+		own.name = "sqlite_note";
+		T_EQ_INT(nitro_pg_ddl(&own, &b), 0, "a sqlite_ one is PostgreSQL's to take");
+		nitro_buf_free(&b);
+	}
 	put("0001_notes.sql", ddl.data);
 	put("0002_seed.sql", "INSERT INTO note(title) VALUES ('first');\n");
 	T_EQ_INT(cli("migrate"), 0, "nitro db migrate on PostgreSQL");

@@ -6,6 +6,7 @@
 
 #include "nitro/core.h"
 #include "core/error.h"
+#include "core/sqlgen.h"
 #include "t.h"
 
 static void test_errors(void)
@@ -172,6 +173,33 @@ static void test_logfmt(void)
 	nitro_buf_free(&b);
 }
 
+/* Identifiers for SQL (sqlgen.c), with a dialect's reserved prefix as data. */
+static void test_sql_ident(void)
+{
+	static const struct nitro__sql_dialect d = {.reserved = "sys_"};
+	char longest[NITRO__SQL_IDENT_MAX + 2];
+	nitro_buf b = NITRO_BUF_INIT;
+
+	T_OK(nitro__ident_ok(&d, "todo") && nitro__ident_ok(&d, "_a9_Z"), "plain names pass");
+	T_OK(!nitro__ident_ok(&d, NULL) && !nitro__ident_ok(&d, ""), "no name fails");
+	T_OK(!nitro__ident_ok(&d, "9a") && !nitro__ident_ok(&d, "a-b") &&
+	    !nitro__ident_ok(&d, "a\"b") && !nitro__ident_ok(&d, "a b"),
+	    "a digit first, punctuation, quotes and spaces fail");
+	T_OK(!nitro__ident_ok(&d, "sys_x") && !nitro__ident_ok(&d, "SYS_x"),
+	    "the dialect's reserved prefix fails, in any case");
+	T_OK(nitro__ident_ok(&d, "sysx") && nitro__ident_ok(&d, "pg_x"),
+	    "only the dialect's own prefix is reserved");
+	memset(longest, 'a', sizeof longest);
+	longest[NITRO__SQL_IDENT_MAX] = '\0';
+	T_OK(nitro__ident_ok(&d, longest), "NITRO__SQL_IDENT_MAX bytes pass");
+	longest[NITRO__SQL_IDENT_MAX] = 'a';
+	longest[NITRO__SQL_IDENT_MAX + 1] = '\0';
+	T_OK(!nitro__ident_ok(&d, longest), "one more fails");
+	nitro__ident(&b, "todo");
+	T_EQ_STR(b.data, "\"todo\"", "a name is written double-quoted");
+	nitro_buf_free(&b);
+}
+
 int main(void)
 {
 	test_errors();
@@ -180,5 +208,6 @@ int main(void)
 	test_buf();
 	test_printf();
 	test_logfmt();
+	test_sql_ident();
 	return t_done();
 }

@@ -165,6 +165,19 @@ static void test_settings(void)
 	T_OK(strstr(ddl.data, "\"email\" TEXT NOT NULL UNIQUE") != NULL, "NOT NULL UNIQUE");
 	T_OK(strstr(ddl.data, "USING fts5(\"name\",\"bio\"") != NULL, "FTS5 over the search fields");
 	nitro_buf_free(&ddl);
+	{
+		/* sqlite_ names are SQLite's own (core/sqlgen.c, with sql/'s
+		 * data).  A copy of a used schema shares its internals. */
+		nitro_schema own = user_schema;
+
+		own.name = "sqlite_user";
+		nitro_buf_init(&ddl, 0);
+		T_EQ_INT(nitro_sql_ddl(&own, &ddl), NITRO_EINVAL, "a sqlite_ table name is refused");
+		T_OK(strstr(nitro_errmsg(), "not a valid SQL table name") != NULL, "... and says so");
+		own.name = "pg_user";
+		T_EQ_INT(nitro_sql_ddl(&own, &ddl), 0, "a pg_ one is SQLite's to take");
+		nitro_buf_free(&ddl);
+	}
 	nitro_repo_free(r);
 
 	r = open_db(0, &full);
