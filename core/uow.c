@@ -121,3 +121,52 @@ int nitro__uow_defer(const nitro_repo *repo, nitro_bus *bus, const char *name,
 	uow.n++;
 	return 1;
 }
+
+/* ---- nesting on a SQL store's connection --------------------------------- */
+
+int nitro__uow_begin(const nitro_repo *repo, const struct nitro__uow_sql *u, void *conn,
+    int *depth)
+{
+	char sp[40];
+	int rc;
+
+	if (*depth >= NITRO__UOW_NEST_MAX)
+		return nitro_error(NITRO_ELIMIT, "transactions nest at most %d deep",
+		    NITRO__UOW_NEST_MAX);
+	if (*depth == 0) {
+		rc = u->exec(conn, u->begin);
+	} else {
+		snprintf(sp, sizeof sp, "SAVEPOINT nitro_uow%d", *depth);
+		rc = u->exec(conn, sp);
+	}
+	if (rc == 0) {
+		(*depth)++;
+		(void)nitro__uow_enter(repo);	/* NITRO__UOW_NEST_MAX here, LEVELS_MAX there */
+	}
+	return rc;
+}
+
+int nitro__uow_end(const nitro_repo *repo, const struct nitro__uow_sql *u, void *conn,
+    int *depth, int commit)
+{
+	char sp[80];
+	int rc;
+
+	if (*depth == 0)
+		return nitro_error(NITRO_EINVAL, "no transaction is open on this thread");
+	(*depth)--;
+	if (*depth == 0) {
+		if ((rc = u->exec(conn, commit ? "COMMIT" : "ROLLBACK")) < 0)
+			u->abandon(conn);
+	} else {
+		if (commit)
+			snprintf(sp, sizeof sp, "RELEASE nitro_uow%d", *depth);
+		else
+			snprintf(sp, sizeof sp, "ROLLBACK TO nitro_uow%d; RELEASE nitro_uow%d",
+			    *depth, *depth);
+		rc = u->exec(conn, sp);
+	}
+	/* The events its changes made go out now, or never. */
+	nitro__uow_leave(repo, commit && rc == 0);
+	return rc;
+}

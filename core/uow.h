@@ -15,4 +15,24 @@ void nitro__uow_leave(const nitro_repo *repo, int committed);
 int nitro__uow_defer(const nitro_repo *repo, nitro_bus *bus, const char *name,
     const nitro_schema *s, const void *obj);
 
+/*
+ * The statements of nested units of work on one connection of a SQL
+ * store: BEGIN for the outermost, savepoints inside it.  What differs
+ * between stores is this table; the connection's nesting depth is theirs.
+ */
+#define NITRO__UOW_NEST_MAX 32
+struct nitro__uow_sql {
+	const char *begin;			/* the store's BEGIN */
+	int (*exec)(void *conn, const char *sql);	/* 0 or NITRO_E* with a message */
+	/* After a failed COMMIT or ROLLBACK: end what is still open, quietly. */
+	void (*abandon)(void *conn);
+};
+/* Open a unit of work of repo on conn, at *depth (which it counts up). */
+int nitro__uow_begin(const nitro_repo *repo, const struct nitro__uow_sql *u, void *conn,
+    int *depth);
+/* Commit or roll back the innermost one (*depth counts down); its held
+ * events go out when it commits. */
+int nitro__uow_end(const nitro_repo *repo, const struct nitro__uow_sql *u, void *conn,
+    int *depth, int commit);
+
 #endif

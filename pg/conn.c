@@ -373,63 +373,48 @@ static struct pgconn *uow_conn(nitro_repo *r)
 	return nitro__pg_conn(pr);
 }
 
+static int uow_exec(void *c, const char *sql)
+{
+	return nitro__pg_simple(c, sql);
+}
+
+static void uow_abandon(void *conn)
+{
+	struct pgconn *c = conn;
+
+	if (c->pg && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+		PQclear(PQexec(c->pg, "ROLLBACK"));
+}
+
+static const struct nitro__uow_sql uow_sql = {"BEGIN", uow_exec, uow_abandon};
+
 int nitro_pg_begin(nitro_repo *r)
 {
 	struct pgconn *c = uow_conn(r);
-	char sp[40];
-	int rc;
 
-	if (c == NULL)
-		return nitro__errcode();
-	if (c->depth >= 32)
-		return nitro_error(NITRO_ELIMIT, "transactions nest at most 32 deep");
-	if (c->depth == 0) {
-		rc = nitro__pg_simple(c, "BEGIN");
-	} else {
-		snprintf(sp, sizeof sp, "SAVEPOINT nitro_uow%d", c->depth);
-		rc = nitro__pg_simple(c, sp);
-	}
-	if (rc == 0) {
-		c->depth++;
-		(void)nitro__uow_enter(r);
-	}
-	return rc;
+	return c ? nitro__uow_begin(r, &uow_sql, c, &c->depth) : nitro__errcode();
 }
 
 static int uow_end(nitro_repo *r, int commit)
 {
 	struct pgconn *c = uow_conn(r);
-	char sp[80];
 	int rc;
 
 	if (c == NULL)
 		return nitro__errcode();
-	if (c->depth == 0)
-		return nitro_error(NITRO_EINVAL, "no transaction is open on this thread");
+	if (c->depth == 0 || !c->broken)
+		return nitro__uow_end(r, &uow_sql, c, &c->depth, commit);
+	/* The connection was lost inside: the server has rolled it back. */
 	c->depth--;
-	if (c->broken) {
-		/* The server has rolled it back already. */
-		rc = commit ? nitro_error(NITRO_EUNAVAILABLE, "the database connection was "
-		    "lost inside the transaction; nothing of it was committed") : 0;
-		if (c->depth == 0) {
-			c->broken = 0;
-			PQfinish(c->pg);
-			c->pg = NULL;
-			cache_clear(c);
-		}
-	} else if (c->depth == 0) {
-		rc = nitro__pg_simple(c, commit ? "COMMIT" : "ROLLBACK");
-		if (rc < 0 && c->pg && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
-			PQclear(PQexec(c->pg, "ROLLBACK"));
-	} else {
-		if (commit)
-			snprintf(sp, sizeof sp, "RELEASE nitro_uow%d", c->depth);
-		else
-			snprintf(sp, sizeof sp, "ROLLBACK TO nitro_uow%d; RELEASE nitro_uow%d",
-			    c->depth, c->depth);
-		rc = nitro__pg_simple(c, sp);
+	rc = commit ? nitro_error(NITRO_EUNAVAILABLE, "the database connection was "
+	    "lost inside the transaction; nothing of it was committed") : 0;
+	if (c->depth == 0) {
+		c->broken = 0;
+		PQfinish(c->pg);
+		c->pg = NULL;
+		cache_clear(c);
 	}
-	nitro__uow_leave(r, commit && rc == 0);
+	nitro__uow_leave(r, 0);
 	return rc;
 }
 

@@ -326,55 +326,34 @@ struct sqlconn *nitro__sql_repo_conn(nitro_repo *r)
 	return nitro__sql_conn((struct sqlrepo *)r);
 }
 
+static int uow_exec(void *c, const char *sql)
+{
+	return nitro__sql_exec(c, sql);
+}
+
+static void uow_abandon(void *conn)
+{
+	struct sqlconn *c = conn;
+
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Units of work begin IMMEDIATE too, for the reason above. */
+static const struct nitro__uow_sql uow_sql = {"BEGIN IMMEDIATE", uow_exec, uow_abandon};
+
 int nitro_sql_begin(nitro_repo *r)
 {
 	struct sqlconn *c = nitro__sql_repo_conn(r);
-	char sp[40];
-	int rc;
 
-	if (c == NULL)
-		return nitro__errcode();
-	if (c->depth >= 32)
-		return nitro_error(NITRO_ELIMIT, "transactions nest at most 32 deep");
-	if (c->depth == 0) {
-		rc = nitro__sql_exec(c, "BEGIN IMMEDIATE");
-	} else {
-		snprintf(sp, sizeof sp, "SAVEPOINT nitro_uow%d", c->depth);
-		rc = nitro__sql_exec(c, sp);
-	}
-	if (rc == 0) {
-		c->depth++;
-		(void)nitro__uow_enter(r);	/* 32 levels here, 64 there */
-	}
-	return rc;
+	return c ? nitro__uow_begin(r, &uow_sql, c, &c->depth) : nitro__errcode();
 }
 
 static int uow_end(nitro_repo *r, int commit)
 {
 	struct sqlconn *c = nitro__sql_repo_conn(r);
-	char sp[80];
-	int rc;
 
-	if (c == NULL)
-		return nitro__errcode();
-	if (c->depth == 0)
-		return nitro_error(NITRO_EINVAL, "no transaction is open on this thread");
-	c->depth--;
-	if (c->depth == 0) {
-		rc = nitro__sql_exec(c, commit ? "COMMIT" : "ROLLBACK");
-		if (rc < 0 && !sqlite3_get_autocommit(c->db))
-			sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	} else {
-		if (commit)
-			snprintf(sp, sizeof sp, "RELEASE nitro_uow%d", c->depth);
-		else
-			snprintf(sp, sizeof sp, "ROLLBACK TO nitro_uow%d; RELEASE nitro_uow%d",
-			    c->depth, c->depth);
-		rc = nitro__sql_exec(c, sp);
-	}
-	/* The events its changes made go out now, or never. */
-	nitro__uow_leave(r, commit && rc == 0);
-	return rc;
+	return c ? nitro__uow_end(r, &uow_sql, c, &c->depth, commit) : nitro__errcode();
 }
 
 int nitro_sql_commit(nitro_repo *r)

@@ -183,6 +183,19 @@ static void t_units(nitro_repo *r)
 	T_EQ_INT(nitro_pg_rollback(r), 0, "rollback");
 	T_EQ_INT(saved, 1, "no event for a rolled-back save");
 	T_EQ_INT(nitro_pg_commit(r), NITRO_EINVAL, "commit with no unit open");
+	{
+		/* Savepoints nest to a named limit (core/uow.c), then refuse. */
+		int k, ok = 1;
+
+		for (k = 0; k < 32; k++)
+			ok &= nitro_pg_begin(r) == 0;
+		T_OK(ok, "units of work nest 32 deep");
+		T_EQ_INT(nitro_pg_begin(r), NITRO_ELIMIT, "the 33rd is refused");
+		for (k = 0; k < 32; k++)
+			ok &= (k % 2 ? nitro_pg_rollback(r) : nitro_pg_commit(r)) == 0;
+		T_OK(ok, "and all 32 end, released or rolled back");
+		T_EQ_INT(nitro_pg_rollback(r), NITRO_EINVAL, "then none is open");
+	}
 
 	/* Lost inside a unit: everything in it fails, then life goes on. */
 	T_EQ_INT(nitro_pg_begin(r), 0, "begin");

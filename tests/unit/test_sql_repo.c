@@ -520,6 +520,19 @@ static void test_uow(void)
 	T_EQ_INT(peek("SELECT count(*) FROM nitro_events WHERE topic='user.batch'"), 1,
 	    "the event committed with it");
 	T_EQ_INT(nitro_sql_commit(r), NITRO_EINVAL, "commit without begin");
+	{
+		/* Savepoints nest to a named limit (core/uow.c), then refuse. */
+		int k, ok = 1;
+
+		for (k = 0; k < 32; k++)
+			ok &= nitro_sql_begin(r) == 0;
+		T_OK(ok, "units of work nest 32 deep");
+		T_EQ_INT(nitro_sql_begin(r), NITRO_ELIMIT, "the 33rd is refused");
+		for (k = 0; k < 32; k++)
+			ok &= nitro_sql_rollback(r) == 0;
+		T_OK(ok, "and all 32 roll back");
+		T_EQ_INT(nitro_sql_rollback(r), NITRO_EINVAL, "then none is open");
+	}
 	nitro_sql_begin(r);
 	add_user("t4@x", NULL, NULL, 4);
 	nitro_publish(t, "user.gone", "{}", NULL);
