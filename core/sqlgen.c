@@ -47,3 +47,35 @@ int nitro__ident_check(const struct nitro__sql_dialect *d, const nitro_schema *s
 	}
 	return 0;
 }
+
+int nitro__like_escape(const char *text, const char *pre, const char *post, nitro_buf *out)
+{
+	if (strlen(text) > NITRO__LIKE_MAX)
+		return nitro_error(NITRO_ELIMIT, "a text match is at most %d bytes",
+		    NITRO__LIKE_MAX);
+	nitro_buf_puts(out, pre);
+	for (; *text; text++) {
+		if (*text == '%' || *text == '_' || *text == '\\')
+			nitro_buf_putc(out, '\\');
+		nitro_buf_putc(out, *text);
+	}
+	nitro_buf_puts(out, post);
+	return out->err;
+}
+
+void nitro__order_by(const struct nitro__sql_dialect *d, const nitro_schema *s,
+    const struct nitro__schema_rt *rt, const nitro_field *idf, const nitro_order *o,
+    size_t n, nitro_buf *sql)
+{
+	nitro_buf_puts(sql, " ORDER BY ");
+	for (size_t i = 0; i < n; i++) {
+		nitro__ident(sql, rt->f[nitro__field_index(s, o[i].field)].name);
+		nitro_buf_puts(sql, o[i].desc ? d->desc : d->asc);
+		nitro_buf_puts(sql, ", ");
+	}
+	/* Ties go by id the way the last key goes, as in every repository:
+	 * "newest first" needs no second key. */
+	nitro__ident(sql, idf->name);
+	if (n && o[n - 1].desc)
+		nitro_buf_puts(sql, " DESC");
+}

@@ -12,9 +12,15 @@
  * so that a schema valid on one is valid on the other. */
 #define NITRO__SQL_IDENT_MAX 63
 
+/* The longest text a LIKE match takes (before escaping). */
+#define NITRO__LIKE_MAX 4096
+
 struct nitro__sql_dialect {
 	/* Names that start so (any case) are the server's own. */
 	const char *reserved;
+	/* After each ORDER BY key: NULLs must sort as SQLite sorts them
+	 * (first ascending, last descending), whichever the server. */
+	const char *asc, *desc;
 };
 
 /* A plain identifier ([A-Za-z_][A-Za-z0-9_]*, at most NITRO__SQL_IDENT_MAX
@@ -26,5 +32,13 @@ void nitro__ident(nitro_buf *b, const char *name);
  * any of it reaches SQL: 0, or NITRO_EINVAL with the name at fault. */
 int nitro__ident_check(const struct nitro__sql_dialect *d, const nitro_schema *s,
     const struct nitro__schema_rt *rt);
+/* pre, text with % _ and \ escaped (for ESCAPE '\'), post into out: 0,
+ * NITRO_ELIMIT past NITRO__LIKE_MAX, or out's error. */
+int nitro__like_escape(const char *text, const char *pre, const char *post, nitro_buf *out);
+/* " ORDER BY" the keys o[0..n-1] (checked against s), then ties by the id
+ * field idf, the way the last key goes. */
+void nitro__order_by(const struct nitro__sql_dialect *d, const nitro_schema *s,
+    const struct nitro__schema_rt *rt, const nitro_field *idf, const nitro_order *o,
+    size_t n, nitro_buf *sql);
 
 #endif

@@ -21,6 +21,7 @@
 /* PostgreSQL's differences from the other SQL stores. */
 const struct nitro__sql_dialect nitro__pg_dialect = {
 	.reserved = "pg_",		/* pg_ names are the server's own */
+	.asc = " ASC NULLS FIRST", .desc = " DESC NULLS LAST",	/* as SQLite */
 };
 
 static const char *col_type(const nitro_field *f)

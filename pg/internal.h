@@ -55,6 +55,8 @@ struct pgrepo {
 extern const struct nitro_repo_ops nitro__pg_ops;
 /* Nitro's own tables (nitro_ids, nitro_migrations), made at open. */
 extern const char nitro__pg_internal_ddl[];
+/* The newest applied migration (0: none), from nitro_migrations (migrate.c). */
+int nitro__pg_db_version(struct pgconn *c, int64_t *v);
 void nitro__pg_repo_free(nitro_repo *r);
 int nitro__pg_key_new(struct pgrepo *pr);
 
@@ -99,7 +101,5 @@ int nitro__pg_collect(const PGresult *res, const struct pgstore *ps, nitro_rows 
  * values into p in the same order. */
 int nitro__pg_where(const struct pgstore *ps, const nitro_query *q, nitro_buf *sql,
     struct pgparams *p);
-void nitro__pg_order(const struct pgstore *ps, const nitro_order *o, size_t n,
-    nitro_buf *sql);
 
 #endif

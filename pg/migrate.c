@@ -13,7 +13,7 @@
 #include "pg/internal.h"
 #include "sql/migfiles.h"
 
-static int db_version(struct pgconn *c, int64_t *v)
+int nitro__pg_db_version(struct pgconn *c, int64_t *v)
 {
 	PGresult *res = nitro__pg_run(c, "SELECT coalesce(max(version), 0) FROM nitro_migrations",
 	    0, NULL, NULL, NULL);
@@ -42,7 +42,7 @@ int nitro_pg_migrate_status(nitro_repo *r, const char *dir, int64_t *version,
 	*pending = 0;
 	if ((c = nitro__pg_conn(pr)) == NULL)
 		return nitro__errcode();
-	if ((rc = db_version(c, version)) < 0)
+	if ((rc = nitro__pg_db_version(c, version)) < 0)
 		return rc;
 	/* A directory not made yet holds no migrations. */
 	if ((rc = nitro__mig_list(dir, &v, &n)) == NITRO_ENOTFOUND)
@@ -101,8 +101,8 @@ static int apply(struct pgconn *c, const char *dir, const struct nitro__mig *m, 
 		free(sql);
 		return rc;
 	}
-	if ((rc = nitro__pg_simple(c, PG_SETUP_LOCK)) == 0 && (rc = db_version(c, &have)) == 0 &&
-	    m->version > have && (rc = run_script(c, m->file, sql)) == 0) {
+	if ((rc = nitro__pg_simple(c, PG_SETUP_LOCK)) == 0 &&
+	    (rc = nitro__pg_db_version(c, &have)) == 0 && m->version > have && (rc = run_script(c, m->file, sql)) == 0) {
 		snprintf(ver, sizeof ver, "%" PRId64, m->version);
 		snprintf(at, sizeof at, "%" PRId64, nitro_time_now());
 		if ((rc = nitro__pg_exec(c, rec, 3, vals)) == 0)
@@ -127,14 +127,10 @@ int nitro_pg_migrate(nitro_repo *r, const char *dir, size_t *applied)
 		return nitro__errcode();
 	if (c->depth)
 		return nitro_error(NITRO_EINVAL, "migrate: a transaction is open on this thread");
-	if ((rc = db_version(c, &have)) < 0 || (rc = nitro__mig_list(dir, &v, &n)) < 0)
+	if ((rc = nitro__pg_db_version(c, &have)) < 0 || (rc = nitro__mig_list(dir, &v, &n)) < 0)
 		return rc;
-	if (have > (n ? v[n - 1].version : 0)) {
-		rc = nitro_error(NITRO_EUNSUPPORTED, "the database is at migration %" PRId64
-		    ", newer than the newest in %s (%" PRId64 "); run a newer program",
-		    have, dir, n ? v[n - 1].version : 0);
+	if ((rc = nitro__mig_newer(have, dir, v, n)) < 0)
 		goto out;
-	}
 	for (size_t i = 0; i < n && rc == 0; i++)
 		if (v[i].version > have)
 			rc = apply(c, dir, &v[i], &done);

@@ -1,7 +1,7 @@
 /*
  * Core queries in PostgreSQL: WHERE with $n placeholders (values go into
- * the parameters in the same walk), ORDER BY with SQLite's NULL order
- * (first ascending, last descending), which every repository shares.
+ * the parameters in the same walk).  ORDER BY is every SQL store's
+ * (core/sqlgen.c), with SQLite's NULL order as PostgreSQL data (ddl.c).
  * Field names are looked up in the schema (the query was checked) and
  * written from the schema's own copy, quoted.
  */
@@ -70,18 +70,4 @@ int nitro__pg_where(const struct pgstore *ps, const nitro_query *q, nitro_buf *s
 		nitro_buf_putc(sql, ')');
 	}
 	return sql->err;
-}
-
-void nitro__pg_order(const struct pgstore *ps, const nitro_order *o, size_t n,
-    nitro_buf *sql)
-{
-	nitro_buf_puts(sql, " ORDER BY ");
-	for (size_t i = 0; i < n; i++) {
-		nitro__ident(sql, ps->rt->f[nitro__field_index(ps->s, o[i].field)].name);
-		nitro_buf_puts(sql, o[i].desc ? " DESC NULLS LAST, " : " ASC NULLS FIRST, ");
-	}
-	/* Ties go by id the way the last key goes, as in every repository. */
-	nitro__ident(sql, ps->idf->name);
-	if (n && o[n - 1].desc)
-		nitro_buf_puts(sql, " DESC");
 }

@@ -12,6 +12,7 @@
 
 #include <json-c/json.h>
 
+#include "core/batch.h"
 #include "pg/internal.h"
 
 static struct pgconn *conn_of(const struct pgstore *ps)
@@ -71,15 +72,9 @@ static int bind_record(struct pgparams *p, const struct pgstore *ps, const void 
 	return 0;
 }
 
-struct idsave {
-	int64_t num;	/* the caller's integer id before the save */
-	char *text;	/* the caller's text id, when a new one replaced it */
-	char *fresh;
-};
-
 /* 1: the record with obj's key was updated (obj took its id); 0: none. */
 static int update_key(struct pgconn *c, const struct pgstore *ps, void *obj, int key,
-    struct idsave *sv)
+    struct nitro__idsave *sv)
 {
 	const struct nitro__schema_rt *rt = ps->rt;
 	struct pgparams p = {0};
@@ -124,7 +119,7 @@ out:
 }
 
 static int put_one(struct pgconn *c, const struct pgstore *ps, void *obj, int key,
-    struct idsave *sv)
+    struct nitro__idsave *sv)
 {
 	int uuid = ps->idf->uuid;
 	int has_id = uuid ? NITRO__ID_TEXT(ps->idf, obj) != NULL :
@@ -163,52 +158,6 @@ out:
 	return rc;
 }
 
-static int cmp_int64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Does the batch name one id twice?  -1: out of memory. */
-static int same_id_twice(const struct pgstore *ps, void *const *objs, size_t n)
-{
-	size_t k = 0, i;
-	int dup = 0;
-
-	if (ps->idf->uuid) {
-		char **v = malloc(n * sizeof *v);
-
-		if (v == NULL)
-			return -1;
-		for (i = 0; i < n; i++)
-			if (NITRO__ID_TEXT(ps->idf, objs[i]) && *NITRO__ID_TEXT(ps->idf, objs[i]))
-				v[k++] = NITRO__ID_TEXT(ps->idf, objs[i]);
-		qsort(v, k, sizeof *v, cmp_str);
-		for (i = 1; i < k && !dup; i++)
-			dup = strcmp(v[i - 1], v[i]) == 0;
-		free(v);
-	} else {
-		int64_t *v = malloc(n * sizeof *v);
-
-		if (v == NULL)
-			return -1;
-		for (i = 0; i < n; i++)
-			if (NITRO__ID_INT(ps->idf, objs[i]) != 0)
-				v[k++] = NITRO__ID_INT(ps->idf, objs[i]);
-		qsort(v, k, sizeof *v, cmp_int64);
-		for (i = 1; i < k && !dup; i++)
-			dup = v[i - 1] == v[i];
-		free(v);
-	}
-	return dup;
-}
-
 /* A change's event through the transport's outbox, in its transaction. */
 static int publish(struct pgconn *c, const struct pgstore *ps, const char *topic,
     struct json_object *j)
@@ -241,7 +190,7 @@ static int logs(const struct pgstore *ps)
 
 /* One attempt at a batch, in one transaction when it needs one. */
 static int put_batch(struct pgconn *c, struct pgstore *ps, void *const *objs, size_t n,
-    int key, struct idsave *sv, size_t *tried)
+    int key, struct nitro__idsave *sv, size_t *tried)
 {
 	int tx = n > 1 || key >= 0 || logs(ps), nested = 0, rc = 0;
 
@@ -260,52 +209,27 @@ static int put_batch(struct pgconn *c, struct pgstore *ps, void *const *objs, si
 	return rc;
 }
 
-/* Give the callers' ids back after a failed attempt. */
-static void ids_back(const struct pgstore *ps, void *const *objs, size_t tried,
-    struct idsave *sv, int failed)
-{
-	for (size_t i = 0; i < tried; i++) {
-		if (failed && !ps->idf->uuid)
-			NITRO__ID_INT(ps->idf, objs[i]) = sv[i].num;
-		if (sv[i].fresh) {
-			if (failed) {
-				NITRO__ID_TEXT(ps->idf, objs[i]) = sv[i].text;
-				free(sv[i].fresh);
-			} else {
-				free(sv[i].text);
-			}
-		}
-		sv[i].fresh = sv[i].text = NULL;
-	}
-}
-
 static int s_put(void *store, void *const *objs, size_t n, int key)
 {
 	struct pgstore *ps = store;
 	struct pgconn *c = conn_of(ps);
-	struct idsave few[8], *sv = few;
+	struct nitro__idsave few[NITRO__BATCH_FEW], *sv;
 	size_t tried;
 	int rc, tries = 0;
 
 	if (c == NULL)
 		return nitro__errcode();
-	if (n > 1 && (rc = same_id_twice(ps, objs, n)) != 0)
-		return rc < 0 ? nitro__oom(NULL) :
-		    nitro_error(NITRO_EEXIST, "%s: the batch holds one id twice", ps->s->name);
-	if (n > 8 && (sv = calloc(n, sizeof *sv)) == NULL)
-		return nitro__oom(NULL);
-	if (n <= 8)
-		memset(few, 0, sizeof few);
+	if ((rc = nitro__batch_start(ps->s, ps->idf, objs, n, few, &sv)) < 0)
+		return rc;
 	for (;;) {
 		tried = 0;
 		rc = put_batch(c, ps, objs, n, key, sv, &tried);
 		/* All or nothing: a failed batch gives the callers' ids back. */
-		ids_back(ps, objs, tried, sv, rc < 0);
+		nitro__batch_ids_back(ps->idf, objs, tried, sv, rc < 0);
 		if (rc == 0 || !c->retry || c->depth > 0 || tries++ >= ps->repo->o.retries)
 			break;
 	}
-	if (sv != few)
-		free(sv);
+	nitro__batch_done(few, sv);
 	return rc;
 }
 
@@ -379,7 +303,8 @@ static int s_query(void *store, const nitro_query *q, nitro_rows *out, size_t *c
 	if ((rc = nitro__pg_where(ps, q, &b, &p)) < 0)
 		goto out;
 	if (out) {
-		nitro__pg_order(ps, q ? q->order : NULL, q ? q->norder : 0, &b);
+		nitro__order_by(&nitro__pg_dialect, ps->s, ps->rt, ps->idf, q ? q->order : NULL,
+		    q ? q->norder : 0, &b);
 		nitro_buf_printf(&b, " LIMIT $%d OFFSET $%d", p.n + 1, p.n + 2);
 		/* LIMIT NULL is no limit. */
 		if ((rc = q && q->limit && q->limit < INT64_MAX ?
@@ -550,18 +475,6 @@ static int startup_options(struct pgrepo *pr)
 	return 0;
 }
 
-static int newest_version(struct pgconn *c, int64_t *v)
-{
-	PGresult *res = nitro__pg_run(c, "SELECT coalesce(max(version), 0) FROM nitro_migrations",
-	    0, NULL, NULL, NULL);
-
-	if (res == NULL)
-		return nitro__errcode();
-	*v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
-	return 0;
-}
-
 nitro_repo *nitro_pgrepo_new(const char *url, const struct nitro_pg_opts *opts)
 {
 	struct pgrepo *pr;
@@ -611,7 +524,7 @@ nitro_repo *nitro_pgrepo_new(const char *url, const struct nitro_pg_opts *opts)
 		nitro__pg_tx_end(c, 0, -1);
 		goto fail;
 	}
-	if (newest_version(c, &v) < 0)
+	if (nitro__pg_db_version(c, &v) < 0)
 		goto fail;
 	if (pr->o.code_version > 0 && v > pr->o.code_version) {
 		nitro_error(NITRO_EUNSUPPORTED, "the database is at schema version %lld, newer "

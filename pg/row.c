@@ -164,19 +164,11 @@ int nitro__pg_param_like(struct pgparams *p, const char *text, const char *pre,
     const char *post)
 {
 	nitro_buf b = NITRO_BUF_INIT;
+	int rc;
 
-	if (strlen(text) > 4096)
-		return nitro_error(NITRO_ELIMIT, "a text match is at most 4096 bytes");
-	nitro_buf_puts(&b, pre);
-	for (; *text; text++) {
-		if (*text == '%' || *text == '_' || *text == '\\')
-			nitro_buf_putc(&b, '\\');
-		nitro_buf_putc(&b, *text);
-	}
-	nitro_buf_puts(&b, post);
-	if (b.err) {
+	if ((rc = nitro__like_escape(text, pre, post, &b)) < 0) {
 		nitro_buf_free(&b);
-		return nitro__oom(NULL);
+		return b.err ? nitro__oom(NULL) : rc;
 	}
 	return param_owned(p, nitro_buf_steal(&b, NULL));
 }

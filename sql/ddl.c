@@ -13,6 +13,7 @@
 /* SQLite's differences from the other SQL stores. */
 const struct nitro__sql_dialect nitro__sql_dialect = {
 	.reserved = "sqlite_",		/* sqlite_ names are SQLite's own */
+	.asc = "", .desc = " DESC",	/* SQLite's own NULL order */
 };
 
 static const char *col_type(const nitro_field *f)

@@ -157,11 +157,7 @@ int nitro__sql_bind_core(sqlite3_stmt *st, const nitro_query *q, int *next);
 int nitro__sql_where_tree(const struct sqlstore *ss, const nitro_sql_cond *c, nitro_buf *sql,
     int depth, size_t *nodes);
 int nitro__sql_bind_tree(sqlite3_stmt *st, const nitro_sql_cond *c, int *next);
-void nitro__sql_order(const struct sqlstore *ss, const nitro_order *o, size_t n,
-    nitro_buf *sql);
 
-/* LIKE: escape % _ and \ in text (for ESCAPE '\'), bounded. */
-int nitro__sql_like_escape(const char *text, const char *pre, const char *post, nitro_buf *out);
 /* FTS5: turn words into a query of quoted terms ANDed; 0 terms is EINVAL. */
 int nitro__sql_fts_query(const char *text, nitro_buf *out);
 /* A migration file name: NNNN_name.sql -> version and name. */

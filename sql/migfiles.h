@@ -23,5 +23,8 @@ struct nitro__mig {
 int nitro__mig_list(const char *dir, struct nitro__mig **out, size_t *n);
 /* The text of dir/file (at most 16 MiB, no NUL byte), freed by the caller. */
 int nitro__mig_read(const char *dir, const char *file, char **out);
+/* 0, or NITRO_EUNSUPPORTED when the database is at migration have,
+ * newer than the newest of the n files v of dir (a newer program made it). */
+int nitro__mig_newer(int64_t have, const char *dir, const struct nitro__mig *v, size_t n);
 
 #endif

@@ -139,6 +139,17 @@ int nitro_sql_migrate_status(nitro_repo *r, const char *dir, struct nitro_sql_st
 	return 0;
 }
 
+int nitro__mig_newer(int64_t have, const char *dir, const struct nitro__mig *v, size_t n)
+{
+	int64_t newest = n ? v[n - 1].version : 0;
+
+	if (have <= newest)
+		return 0;
+	return nitro_error(NITRO_EUNSUPPORTED, "the database is at migration %" PRId64
+	    ", newer than the newest in %s (%" PRId64 "); run a newer program",
+	    have, dir, newest);
+}
+
 int nitro__mig_read(const char *dir, const char *file, char **out)
 {
 	char path[4200];
@@ -227,12 +238,8 @@ int nitro_sql_migrate(nitro_repo *r, const char *dir, size_t *applied)
 		return nitro_error(NITRO_EINVAL, "migrate: a transaction is open on this thread");
 	if ((rc = nitro__sql_db_version(c, &have)) < 0 || (rc = nitro__mig_list(dir, &v, &n)) < 0)
 		return rc;
-	if (have > (n ? v[n - 1].version : 0)) {
-		rc = nitro_error(NITRO_EUNSUPPORTED, "the database is at migration %" PRId64
-		    ", newer than the newest in %s (%" PRId64 "); run a newer program",
-		    have, dir, n ? v[n - 1].version : 0);
+	if ((rc = nitro__mig_newer(have, dir, v, n)) < 0)
 		goto out;
-	}
 	for (size_t i = 0; i < n; i++) {
 		char *sql = NULL;
 		sqlite3_stmt *st;

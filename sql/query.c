@@ -78,7 +78,8 @@ static int tree_query(const nitro_schema *s, const nitro_sql_select *q, nitro_ro
 			goto out;
 	}
 	if (out) {
-		nitro__sql_order(ss, q->order, q->norder, &b);
+		nitro__order_by(&nitro__sql_dialect, ss->s, ss->rt, ss->idf, q->order, q->norder,
+		    &b);
 		nitro_buf_puts(&b, " LIMIT ? OFFSET ?");
 	}
 	rc = run_select(ss, c, &b, q->where, q->limit, q->offset, out, count);

@@ -12,6 +12,7 @@
 
 #include <json-c/json.h>
 
+#include "core/batch.h"
 #include "sql/internal.h"
 
 static struct sqlconn *conn_of(const struct sqlstore *ss)
@@ -158,12 +159,6 @@ int nitro_sql_derive(const nitro_schema *s, const char *topic, nitro_sql_derive_
 	return 0;
 }
 
-struct idsave {
-	int64_t num;	/* the caller's integer id before the save */
-	char *text;	/* the caller's text id, when a new one replaced it */
-	char *fresh;
-};
-
 static int bind_record(sqlite3_stmt *st, const struct sqlstore *ss, const void *obj,
     int with_id)
 {
@@ -209,7 +204,7 @@ static sqlite3_stmt *update_by_key(struct sqlconn *c, const struct sqlstore *ss,
 
 /* 1: the record with obj's key was updated (obj took its id); 0: none. */
 static int update_key(struct sqlconn *c, const struct sqlstore *ss, void *obj, int key,
-    struct idsave *sv)
+    struct nitro__idsave *sv)
 {
 	sqlite3_stmt *st = update_by_key(c, ss, key);
 	int rc;
@@ -245,7 +240,7 @@ static int update_key(struct sqlconn *c, const struct sqlstore *ss, void *obj, i
 }
 
 static int put_one(struct sqlconn *c, const struct sqlstore *ss, void *obj, int key,
-    struct idsave *sv)
+    struct nitro__idsave *sv)
 {
 	int uuid = ss->idf->uuid;
 	int has_id = uuid ? NITRO__ID_TEXT(ss->idf, obj) != NULL :
@@ -275,73 +270,18 @@ out:
 	return rc;
 }
 
-static int cmp_int64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/*
- * Does the batch name one id twice?  (The memory repository says EEXIST;
- * an upsert would silently keep the last copy.)  Sorting a copy of the
- * ids keeps a batch of ten thousand cheap.  -1: out of memory.
- */
-static int same_id_twice(const struct sqlstore *ss, void *const *objs, size_t n)
-{
-	size_t k = 0, i;
-	int dup = 0;
-
-	if (ss->idf->uuid) {
-		char **v = malloc(n * sizeof *v);
-
-		if (v == NULL)
-			return -1;
-		for (i = 0; i < n; i++)
-			if (NITRO__ID_TEXT(ss->idf, objs[i]) && *NITRO__ID_TEXT(ss->idf, objs[i]))
-				v[k++] = NITRO__ID_TEXT(ss->idf, objs[i]);
-		qsort(v, k, sizeof *v, cmp_str);
-		for (i = 1; i < k && !dup; i++)
-			dup = strcmp(v[i - 1], v[i]) == 0;
-		free(v);
-	} else {
-		int64_t *v = malloc(n * sizeof *v);
-
-		if (v == NULL)
-			return -1;
-		for (i = 0; i < n; i++)
-			if (NITRO__ID_INT(ss->idf, objs[i]) != 0)
-				v[k++] = NITRO__ID_INT(ss->idf, objs[i]);
-		qsort(v, k, sizeof *v, cmp_int64);
-		for (i = 1; i < k && !dup; i++)
-			dup = v[i - 1] == v[i];
-		free(v);
-	}
-	return dup;
-}
-
 static int s_put(void *store, void *const *objs, size_t n, int key)
 {
 	struct sqlstore *ss = store;
 	struct sqlconn *c = conn_of(ss);
-	struct idsave few[8], *sv = few;
+	struct nitro__idsave few[NITRO__BATCH_FEW], *sv;
 	int tx = n > 1 || key >= 0 || ss->log_changes || ss->nderive, nested = 0, rc = 0;
 	size_t i, tried = 0;
 
 	if (c == NULL)
 		return nitro__errcode();
-	if (n > 1 && (rc = same_id_twice(ss, objs, n)) != 0)
-		return rc < 0 ? nitro__oom(NULL) :
-		    nitro_error(NITRO_EEXIST, "%s: the batch holds one id twice", ss->s->name);
-	if (n > 8 && (sv = calloc(n, sizeof *sv)) == NULL)
-		return nitro__oom(NULL);
-	if (n <= 8)
-		memset(few, 0, sizeof few);
+	if ((rc = nitro__batch_start(ss->s, ss->idf, objs, n, few, &sv)) < 0)
+		return rc;
 	if (tx && (rc = nitro__sql_tx_begin(c, &nested)) < 0)
 		goto out;
 	for (i = 0; i < n && rc == 0; i++) {
@@ -357,20 +297,8 @@ static int s_put(void *store, void *const *objs, size_t n, int key)
 		rc = nitro__sql_tx_end(c, nested, rc);
 out:
 	/* All or nothing: a failed batch gives the callers' ids back. */
-	for (i = 0; i < tried; i++) {
-		if (rc < 0 && !ss->idf->uuid)
-			NITRO__ID_INT(ss->idf, objs[i]) = sv[i].num;
-		if (sv[i].fresh) {
-			if (rc < 0) {
-				NITRO__ID_TEXT(ss->idf, objs[i]) = sv[i].text;
-				free(sv[i].fresh);
-			} else {
-				free(sv[i].text);
-			}
-		}
-	}
-	if (sv != few)
-		free(sv);
+	nitro__batch_ids_back(ss->idf, objs, tried, sv, rc < 0);
+	nitro__batch_done(few, sv);
 	return rc;
 }
 
@@ -448,7 +376,8 @@ static int s_query(void *store, const nitro_query *q, nitro_rows *out, size_t *c
 	nitro__ident(&b, ss->s->name);
 	nitro__sql_where_core(ss, q, &b);
 	if (out) {
-		nitro__sql_order(ss, q ? q->order : NULL, q ? q->norder : 0, &b);
+		nitro__order_by(&nitro__sql_dialect, ss->s, ss->rt, ss->idf, q ? q->order : NULL,
+		    q ? q->norder : 0, &b);
 		nitro_buf_puts(&b, " LIMIT ? OFFSET ?");
 	}
 	if (b.err) {

@@ -13,29 +13,11 @@
 #define TREE_DEPTH 8
 #define TREE_NODES 256
 #define IN_MAX 1000
-#define LIKE_MAX 4096
 
 static const char *const op_sql[] = {
 	[NITRO_OP_EQ] = "=", [NITRO_OP_NE] = "!=", [NITRO_OP_LT] = "<",
 	[NITRO_OP_LE] = "<=", [NITRO_OP_GT] = ">", [NITRO_OP_GE] = ">=",
 };
-
-int nitro__sql_like_escape(const char *text, const char *pre, const char *post,
-    nitro_buf *out)
-{
-	size_t n = strlen(text);
-
-	if (n > LIKE_MAX)
-		return nitro_error(NITRO_ELIMIT, "a text match is at most %d bytes", LIKE_MAX);
-	nitro_buf_puts(out, pre);
-	for (; *text; text++) {
-		if (*text == '%' || *text == '_' || *text == '\\')
-			nitro_buf_putc(out, '\\');
-		nitro_buf_putc(out, *text);
-	}
-	nitro_buf_puts(out, post);
-	return out->err;
-}
 
 /* A leaf: field op ?, the field's name from the schema. */
 static void leaf(const struct sqlstore *ss, const char *field, int op,
@@ -72,7 +54,7 @@ static int bind_leaf(sqlite3_stmt *st, int op, const nitro_value *v, int *next)
 		return 0;
 	if (op == NITRO_OP_CONTAINS || op == NITRO_SQL_PREFIX) {
 		nitro_buf_init_on(&b, mem, sizeof mem, 0);
-		rc = nitro__sql_like_escape(v->s, op == NITRO_OP_CONTAINS ? "%" : "",
+		rc = nitro__like_escape(v->s, op == NITRO_OP_CONTAINS ? "%" : "",
 		    "%", &b);
 		if (rc == 0)
 			rc = sqlite3_bind_text(st, (*next)++, b.data, (int)b.len,
@@ -192,9 +174,9 @@ int nitro__sql_where_tree(const struct sqlstore *ss, const nitro_sql_cond *c,
 		return sql->err;
 	case NITRO_SQL_LIKE:
 	case NITRO_SQL_PREFIX:
-		if (c->v.type == NITRO_T_TEXT && c->v.s && strlen(c->v.s) > LIKE_MAX)
+		if (c->v.type == NITRO_T_TEXT && c->v.s && strlen(c->v.s) > NITRO__LIKE_MAX)
 			return nitro_error(NITRO_ELIMIT, "a text match is at most %d bytes",
-			    LIKE_MAX);
+			    NITRO__LIKE_MAX);
 		/* FALLTHROUGH */
 	default:
 		if ((c->op < NITRO_OP_EQ || c->op > NITRO_OP_CONTAINS) &&
@@ -232,19 +214,4 @@ int nitro__sql_bind_tree(sqlite3_stmt *st, const nitro_sql_cond *c, int *next)
 		return 0;
 	}
 	return bind_leaf(st, c->op, &c->v, next);
-}
-
-void nitro__sql_order(const struct sqlstore *ss, const nitro_order *o, size_t n,
-    nitro_buf *sql)
-{
-	nitro_buf_puts(sql, " ORDER BY ");
-	for (size_t i = 0; i < n; i++) {
-		nitro__ident(sql, ss->rt->f[nitro__field_index(ss->s, o[i].field)].name);
-		nitro_buf_puts(sql, o[i].desc ? " DESC, " : ", ");
-	}
-	/* Ties go by id the way the last key goes, as in every repository:
-	 * "newest first" needs no second key. */
-	nitro__ident(sql, ss->idf->name);
-	if (n && o[n - 1].desc)
-		nitro_buf_puts(sql, " DESC");
 }

@@ -1,7 +1,8 @@
 /*
  * libFuzzer harness for the text the SQL layer takes from users and files:
- * the LIKE escaper, the FTS5 query writer and the migration file-name
- * parser.  The input's first byte picks which; the rest is the text.
+ * the LIKE escaper (core/sqlgen.c, every SQL store's), the FTS5 query
+ * writer and the migration file-name parser.  The input's first byte
+ * picks which; the rest is the text.
  * Checked: the escaped LIKE text unescapes to the input; the FTS query
  * is a sequence of "..." terms whose insides, with "" read as ", are the
  * input's words; a parsed migration name prints back to the file name.
@@ -19,7 +20,7 @@ static void check_like(const char *s)
 	nitro_buf b = NITRO_BUF_INIT;
 	size_t k = 0, n = strlen(s);
 
-	if (nitro__sql_like_escape(s, "%", "%", &b) < 0) {
+	if (nitro__like_escape(s, "%", "%", &b) < 0) {
 		nitro_buf_free(&b);
 		return;
 	}

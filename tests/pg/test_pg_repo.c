@@ -158,6 +158,22 @@ static int on_saved(nitro_event *ev, void *udata)
 	return 0;
 }
 
+/* A text match is bounded (core/sqlgen.c), at the limit and past it. */
+static void t_like_bound(void)
+{
+	static char big[4098];
+	nitro_cond c = {"name", NITRO_OP_CONTAINS, nitro_v_text("")};
+	nitro_query q = {.all = &c, .nall = 1};
+	nitro_rows rows;
+
+	memset(big, 'a', sizeof big - 1);
+	c.v = nitro_v_text(big);
+	T_EQ_INT(parent_query(&q, &rows), NITRO_ELIMIT, "contains past 4096 bytes: ELIMIT");
+	big[4096] = '\0';
+	T_EQ_INT(parent_query(&q, &rows), 0, "contains of 4096 bytes is run");
+	nitro_rows_free(&rows);
+}
+
 static void t_units(nitro_repo *r)
 {
 	size_t n;
@@ -275,6 +291,7 @@ int main(void)
 	t_constraints();
 	t_retry(r);
 	t_timeout(r);
+	t_like_bound();
 	t_units(r);
 	t_unreachable();
 	t_restart(r);

@@ -233,6 +233,18 @@ static void test_injection(void)
 		user_query(&q, &rows);
 		T_EQ_INT(rows.n, 2, "contains \\ is literal");
 		nitro_rows_free(&rows);
+		{
+			/* A text match is bounded (core/sqlgen.c), at the limit and past it. */
+			char big[4098];
+
+			memset(big, 'a', sizeof big - 1);
+			big[4097] = '\0';
+			c.v = nitro_v_text(big);
+			T_EQ_INT(user_query(&q, &rows), NITRO_ELIMIT, "contains past 4096 bytes: ELIMIT");
+			big[4096] = '\0';
+			T_EQ_INT(user_query(&q, &rows), 0, "contains of 4096 bytes is run");
+			nitro_rows_free(&rows);
+		}
 	}
 	/* Hostile names in every name position are refused. */
 	for (size_t i = 0; i < NEVIL; i++) {
