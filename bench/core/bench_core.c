@@ -13,9 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <nitro.h>
+
+#include "bench/common.h"
 
 #define ITEM(X) \
 	X(id,       INT,  NITRO_F_ID) \
@@ -26,27 +27,10 @@ NITRO_ENTITY(item, ITEM)
 NITRO_ENTITY_DEFINE(item, ITEM);
 
 #define RECORDS 10000
-#define ROUNDS_MAX 50
 
 static double now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return v[n / 2];
+	return bench_ns(CLOCK_THREAD_CPUTIME_ID);
 }
 
 static volatile long sink;
@@ -107,14 +91,12 @@ static double bench_emit(nitro_bus *bus, long iters)
 
 int main(int argc, char **argv)
 {
-	int rounds = argc > 1 ? atoi(argv[1]) : 7;
-	double get[ROUNDS_MAX], ins[ROUNDS_MAX], upd[ROUNDS_MAX];
-	double e0[ROUNDS_MAX], e1[ROUNDS_MAX], e10[ROUNDS_MAX];
+	int rounds = bench_rounds(argc > 1 ? argv[1] : NULL);
+	double get[BENCH_ROUNDS_MAX], ins[BENCH_ROUNDS_MAX], upd[BENCH_ROUNDS_MAX];
+	double e0[BENCH_ROUNDS_MAX], e1[BENCH_ROUNDS_MAX], e10[BENCH_ROUNDS_MAX];
 	nitro_repo *repo;
 	nitro_bus *b0, *b1, *b10;
 
-	if (rounds < 1 || rounds > ROUNDS_MAX)
-		rounds = 7;
 	nitro_log_set_level(NITRO_LOG_OFF);
 	repo = nitro_memrepo_new(NULL);
 	/* Entity events go to a bus with no handlers, as in an app that
@@ -146,12 +128,12 @@ int main(int argc, char **argv)
 	}
 	printf("# %d rounds, medians of thread CPU ns per operation; store of %d records\n",
 	    rounds, RECORDS);
-	printf("figure core_mem_get_ns %.1f\n", median(get, rounds));
-	printf("figure core_mem_save_ns %.1f\n", median(ins, rounds));
-	printf("figure core_mem_update_ns %.1f\n", median(upd, rounds));
-	printf("figure core_emit0_ns %.1f\n", median(e0, rounds));
-	printf("figure core_emit1_ns %.1f\n", median(e1, rounds));
-	printf("figure core_emit10_ns %.1f\n", median(e10, rounds));
+	printf("figure core_mem_get_ns %.1f\n", bench_median(get, rounds));
+	printf("figure core_mem_save_ns %.1f\n", bench_median(ins, rounds));
+	printf("figure core_mem_update_ns %.1f\n", bench_median(upd, rounds));
+	printf("figure core_emit0_ns %.1f\n", bench_median(e0, rounds));
+	printf("figure core_emit1_ns %.1f\n", bench_median(e1, rounds));
+	printf("figure core_emit10_ns %.1f\n", bench_median(e10, rounds));
 	nitro_bus_free(b0);
 	nitro_bus_free(b1);
 	nitro_bus_free(b10);

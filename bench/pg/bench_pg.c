@@ -16,55 +16,16 @@
  * Ends with "ratio pg <geometric mean of hand/Nitro>" and figure lines.
  */
 #include <libpq-fe.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <nitro.h>
 
-#define ITEM(X) \
-	X(id,       INT,  NITRO_F_ID) \
-	X(title,    TEXT, NITRO_F_REQUIRED) \
-	X(priority, INT,  NITRO_F_INDEX) \
-	X(done,     BOOL)
-NITRO_ENTITY(item, ITEM)
-NITRO_ENTITY_DEFINE(item, ITEM);
-
-#define RECORDS 20000
-#define PRIORITIES 500		/* 40 records per priority */
-#define ROUNDS_MAX 50
-
-struct hitem {
-	int64_t id;
-	char *title;
-	int64_t priority;
-	int done;
-};
+#define BENCH_CLOCK CLOCK_MONOTONIC	/* a round trip to the server is most of it */
+#include "bench/repo_bench.h"
 
 static PGconn *hdb;
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return v[n / 2];
-}
 
 static _Noreturn void die(const char *what)
 {
@@ -126,19 +87,6 @@ static double hand_get(long iters)
 	return (now_ns() - t0) / (double)iters;
 }
 
-static double n_get(long iters)
-{
-	struct item it;
-	double t0 = now_ns();
-
-	for (long i = 0; i < iters; i++) {
-		if (item_get(nitro_id_int(1 + (i * 7919) % RECORDS), &it) != 0)
-			die("get");
-		item_clear(&it);
-	}
-	return (now_ns() - t0) / (double)iters;
-}
-
 static double hand_query(long iters)
 {
 	char pri[24];
@@ -164,22 +112,6 @@ static double hand_query(long iters)
 	return (now_ns() - t0) / (double)iters;
 }
 
-static double n_query(long iters)
-{
-	nitro_cond c = {"priority", NITRO_OP_EQ, nitro_v_int(0)};
-	nitro_query q = {.all = &c, .nall = 1, .limit = 20};
-	nitro_rows rows;
-	double t0 = now_ns();
-
-	for (long i = 0; i < iters; i++) {
-		c.v.i = i % PRIORITIES;
-		if (item_query(&q, &rows) != 0 || rows.n != 20)
-			die("query");
-		nitro_rows_free(&rows);
-	}
-	return (now_ns() - t0) / (double)iters;
-}
-
 static double hand_insert(long iters)
 {
 	char pri[24];
@@ -199,28 +131,12 @@ static double hand_insert(long iters)
 	return (now_ns() - t0) / (double)iters;
 }
 
-static double n_insert(long iters)
-{
-	struct item it;
-	double t0 = now_ns();
-
-	for (long i = 0; i < iters; i++) {
-		item_init(&it);
-		it.title = strdup("buy milk and eggs");
-		it.priority = PRIORITIES + i % 100;
-		if (item_save(&it) != 0)
-			die("insert");
-		item_clear(&it);
-	}
-	return (now_ns() - t0) / (double)iters;
-}
-
 int main(int argc, char **argv)
 {
-	int rounds = argc > 2 ? atoi(argv[2]) : 7;
-	double g[2][ROUNDS_MAX], q[2][ROUNDS_MAX], ins[2][ROUNDS_MAX];
+	static const struct loops n = {.warm = {1000, 300}, .round = {3000, 1500, 1000}};
+	int rounds = bench_rounds(argc > 2 ? argv[2] : NULL);
 	struct nitro_pg_opts o = {.create_tables = 1};
-	double hg, ng, hq, nq, hi, ni, ratio;
+	double med[NOPS][2];
 	struct item *batch;
 	nitro_repo *repo;
 
@@ -228,58 +144,20 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_pg URL [rounds]\n");
 		return 2;
 	}
-	if (rounds < 1 || rounds > ROUNDS_MAX)
-		rounds = 7;
 	nitro_log_set_level(NITRO_LOG_OFF);
 	if ((repo = nitro_pgrepo_new(argv[1], &o)) == NULL ||
 	    nitro_entity_bind(&item_schema, repo, NULL) < 0)
 		die("open");
 	batch = calloc(RECORDS, sizeof *batch);
-	for (int i = 0; i < RECORDS; i++) {
-		item_init(&batch[i]);
-		batch[i].title = strdup("a task with a title of some length");
-		batch[i].priority = i % PRIORITIES;
-	}
-	if (item_save_many(batch, RECORDS) != 0)
-		die("fill");
-	for (int i = 0; i < RECORDS; i++)
-		item_clear(&batch[i]);
+	fill(batch, "fill");
 	free(batch);
 	hand_open(argv[1]);
 	PQclear(PQexec(hdb, "ANALYZE item"));
+	compare(rounds, &n, med);
 
-	n_get(1000);
-	hand_get(1000);
-	n_query(300);
-	hand_query(300);
-	for (int r = 0; r < rounds; r++) {
-		int first = r % 2;	/* alternate who goes first */
-
-		for (int side = 0; side < 2; side++) {
-			int nitro = side ^ first;
-
-			g[nitro][r] = nitro ? n_get(3000) : hand_get(3000);
-			q[nitro][r] = nitro ? n_query(1500) : hand_query(1500);
-			ins[nitro][r] = nitro ? n_insert(1000) : hand_insert(1000);
-		}
-	}
-	hg = median(g[0], rounds);
-	ng = median(g[1], rounds);
-	hq = median(q[0], rounds);
-	nq = median(q[1], rounds);
-	hi = median(ins[0], rounds);
-	ni = median(ins[1], rounds);
-	ratio = cbrt((hg / ng) * (hq / nq) * (hi / ni));
-	printf("# %d rounds; medians of wall-clock ns per operation; %d records\n",
-	    rounds, RECORDS);
-	printf("# %-8s %12s %12s %8s\n", "op", "hand-written", "nitro", "hand/nitro");
-	printf("# %-8s %12.0f %12.0f %8.3f\n", "get", hg, ng, hg / ng);
-	printf("# %-8s %12.0f %12.0f %8.3f\n", "query20", hq, nq, hq / nq);
-	printf("# %-8s %12.0f %12.0f %8.3f\n", "insert", hi, ni, hi / ni);
-	printf("figure pg_get_ns %.0f\n", ng);
-	printf("figure pg_query20_ns %.0f\n", nq);
-	printf("figure pg_insert_ns %.0f\n", ni);
-	printf("ratio pg %.3f\n", ratio);
+	report_table(rounds, "wall-clock", med);
+	report_figures("pg", med);
+	report_ratio("pg", med);
 	PQfinish(hdb);
 	nitro_repo_free(repo);
 	return 0;

@@ -16,61 +16,21 @@
  *
  * Ends with "ratio sql <geometric mean of hand/Nitro>" and figure lines.
  */
-#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <nitro.h>
 
-#define ITEM(X) \
-	X(id,       INT,  NITRO_F_ID) \
-	X(title,    TEXT, NITRO_F_REQUIRED) \
-	X(priority, INT,  NITRO_F_INDEX) \
-	X(done,     BOOL)
-NITRO_ENTITY(item, ITEM)
-NITRO_ENTITY_DEFINE(item, ITEM);
-
-#define RECORDS 20000
-#define PRIORITIES 500		/* 40 records per priority */
-#define ROUNDS_MAX 50
-
-/* The hand-written side's own struct, the same shape. */
-struct hitem {
-	int64_t id;
-	char *title;
-	int64_t priority;
-	int done;
-};
+#define BENCH_CLOCK CLOCK_THREAD_CPUTIME_ID
+#include "bench/repo_bench.h"
 
 static sqlite3 *hdb;
 static sqlite3_stmt *h_get, *h_query, *h_insert;
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return v[n / 2];
-}
-
-static void die(const char *what)
+static _Noreturn void die(const char *what)
 {
 	fprintf(stderr, "bench_sql: %s: %s / %s\n", what, nitro_errmsg(),
 	    hdb ? sqlite3_errmsg(hdb) : "");
@@ -120,19 +80,6 @@ static double hand_get(long iters)
 	return (now_ns() - t0) / (double)iters;
 }
 
-static double n_get(long iters)
-{
-	struct item it;
-	double t0 = now_ns();
-
-	for (long i = 0; i < iters; i++) {
-		if (item_get(nitro_id_int(1 + (i * 7919) % RECORDS), &it) != 0)
-			die("get");
-		item_clear(&it);
-	}
-	return (now_ns() - t0) / (double)iters;
-}
-
 static double hand_query(long iters)
 {
 	double t0 = now_ns();
@@ -154,22 +101,6 @@ static double hand_query(long iters)
 	return (now_ns() - t0) / (double)iters;
 }
 
-static double n_query(long iters)
-{
-	nitro_cond c = {"priority", NITRO_OP_EQ, nitro_v_int(0)};
-	nitro_query q = {.all = &c, .nall = 1, .limit = 20};
-	nitro_rows rows;
-	double t0 = now_ns();
-
-	for (long i = 0; i < iters; i++) {
-		c.v.i = i % PRIORITIES;
-		if (item_query(&q, &rows) != 0 || rows.n != 20)
-			die("query");
-		nitro_rows_free(&rows);
-	}
-	return (now_ns() - t0) / (double)iters;
-}
-
 static double hand_insert(long iters)
 {
 	double t0 = now_ns();
@@ -186,34 +117,16 @@ static double hand_insert(long iters)
 	return (now_ns() - t0) / (double)iters;
 }
 
-static double n_insert(long iters)
-{
-	struct item it;
-	double t0 = now_ns();
-
-	for (long i = 0; i < iters; i++) {
-		item_init(&it);
-		it.title = strdup("buy milk and eggs");
-		it.priority = PRIORITIES + i % 100;
-		if (item_save(&it) != 0)
-			die("insert");
-		item_clear(&it);
-	}
-	return (now_ns() - t0) / (double)iters;
-}
-
 int main(int argc, char **argv)
 {
-	int rounds = argc > 1 ? atoi(argv[1]) : 7;
-	double g[2][ROUNDS_MAX], q[2][ROUNDS_MAX], ins[2][ROUNDS_MAX], mem[ROUNDS_MAX];
+	static const struct loops n = {.warm = {2000, 500}, .round = {50000, 5000, 2000}};
+	int rounds = bench_rounds(argc > 1 ? argv[1] : NULL);
+	double med[NOPS][2], mem[BENCH_ROUNDS_MAX], mg;
 	struct nitro_sql_opts o = {.create_tables = 1};
 	char dir[] = "/tmp/nitro-bench-sql-XXXXXX", path[100], cmd[140];
-	double hg, ng, hq, nq, hi, ni, ratio;
 	nitro_repo *repo, *memrepo;
 	struct item *batch;
 
-	if (rounds < 1 || rounds > ROUNDS_MAX)
-		rounds = 7;
 	nitro_log_set_level(NITRO_LOG_OFF);
 	if (mkdtemp(dir) == NULL)
 		die("mkdtemp");
@@ -221,74 +134,29 @@ int main(int argc, char **argv)
 	if ((repo = nitro_sqlrepo_new(path, &o)) == NULL ||
 	    nitro_entity_bind(&item_schema, repo, NULL) < 0)
 		die("open");
-	/* The table: RECORDS records, one batch (one transaction). */
 	batch = calloc(RECORDS, sizeof *batch);
-	for (int i = 0; i < RECORDS; i++) {
-		item_init(&batch[i]);
-		batch[i].title = strdup("a task with a title of some length");
-		batch[i].priority = i % PRIORITIES;
-	}
-	if (item_save_many(batch, RECORDS) != 0)
-		die("fill");
-	for (int i = 0; i < RECORDS; i++)
-		item_clear(&batch[i]);
+	fill(batch, "fill");
 	hand_open(path);
+	compare(rounds, &n, med);
 
-	/* Warm both sides' caches and statements. */
-	n_get(2000);
-	hand_get(2000);
-	n_query(500);
-	hand_query(500);
-	for (int r = 0; r < rounds; r++) {
-		int first = r % 2;	/* alternate who goes first */
-
-		for (int side = 0; side < 2; side++) {
-			int nitro = side ^ first;
-
-			g[nitro][r] = nitro ? n_get(50000) : hand_get(50000);
-			q[nitro][r] = nitro ? n_query(5000) : hand_query(5000);
-			ins[nitro][r] = nitro ? n_insert(2000) : hand_insert(2000);
-		}
-	}
 	/* Memory repository get, the same records. */
 	memrepo = nitro_memrepo_new(NULL);
 	if (memrepo == NULL || nitro_entity_bind(&item_schema, memrepo, NULL) < 0)
 		die("memory repository");
-	for (int i = 0; i < RECORDS; i++) {
-		item_init(&batch[i]);
-		batch[i].title = strdup("a task with a title of some length");
-		batch[i].priority = i % PRIORITIES;
-	}
-	if (item_save_many(batch, RECORDS) != 0)
-		die("fill memory");
-	for (int i = 0; i < RECORDS; i++)
-		item_clear(&batch[i]);
+	fill(batch, "fill memory");
 	free(batch);
 	for (int r = 0; r < rounds; r++)
 		mem[r] = n_get(200000);
+	mg = bench_median(mem, rounds);
 
-	hg = median(g[0], rounds);
-	ng = median(g[1], rounds);
-	hq = median(q[0], rounds);
-	nq = median(q[1], rounds);
-	hi = median(ins[0], rounds);
-	ni = median(ins[1], rounds);
-	ratio = cbrt((hg / ng) * (hq / nq) * (hi / ni));
-	printf("# %d rounds; medians of thread CPU ns per operation; %d records\n",
-	    rounds, RECORDS);
-	printf("# %-8s %12s %12s %8s\n", "op", "hand-written", "nitro", "hand/nitro");
-	printf("# %-8s %12.0f %12.0f %8.3f\n", "get", hg, ng, hg / ng);
-	printf("# %-8s %12.0f %12.0f %8.3f\n", "query20", hq, nq, hq / nq);
-	printf("# %-8s %12.0f %12.0f %8.3f\n", "insert", hi, ni, hi / ni);
+	report_table(rounds, "thread CPU", med);
 	printf("# memory repository get: %.0f ns; SQLite repository get: %.0f ns\n",
-	    median(mem, rounds), ng);
-	printf("figure sql_get_ns %.0f\n", ng);
-	printf("figure sql_query20_ns %.0f\n", nq);
-	printf("figure sql_insert_ns %.0f\n", ni);
+	    mg, med[OP_GET][1]);
+	report_figures("sql", med);
 	/* Memory get time divided by SQLite get time (both through Nitro):
 	 * below 1, memory is that much cheaper. */
-	printf("figure sql_mem_read_ratio %.3f\n", median(mem, rounds) / ng);
-	printf("ratio sql %.3f\n", ratio);
+	printf("figure sql_mem_read_ratio %.3f\n", mg / med[OP_GET][1]);
+	report_ratio("sql", med);
 
 	sqlite3_finalize(h_get);
 	sqlite3_finalize(h_query);
