@@ -17,6 +17,20 @@ int nitro_sse_send(nitro_stream *s, nitro_buf *ev)
 	return rc;
 }
 
+int nitro_ds_reply_events(nitro_req *req, nitro_buf *ev)
+{
+	int rc;
+
+	if (ev == NULL)
+		return nitro_error(NITRO_EINVAL, "datastar: no events to reply with");
+	if ((rc = ev->err) == 0 &&
+	    (rc = nitro_resp_header(req, "Cache-Control", "no-cache")) == 0)
+		rc = nitro_resp_send(req, 200, "text/event-stream", ev->data ? ev->data : "",
+		    ev->len);
+	nitro_buf_free(ev);	/* a reply is the request's last word */
+	return rc;
+}
+
 int nitro_ds_reply_html(nitro_req *req, const char *html, size_t len,
     const struct nitro_sse_patch *o)
 {

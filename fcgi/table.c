@@ -262,13 +262,12 @@ int nitro_table_bulk_delete(nitro_req *req, void *table)
 		toast.mode = NITRO_DS_APPEND;
 		rc = nitro_sse_patch_elements(&ev, html.data, html.len, &toast);
 	}
-	if (rc == 0) {
-		nitro_resp_header(req, "Cache-Control", "no-cache");
-		rc = nitro_resp_send(req, 200, "text/event-stream", ev.data, ev.len);
-	}
 	nitro_buf_free(&html);
-	nitro_buf_free(&ev);
-	return rc;
+	if (rc != 0) {
+		nitro_buf_free(&ev);
+		return rc;
+	}
+	return nitro_ds_reply_events(req, &ev);
 }
 
 /* Every change of the table's entity: bump $<id>._rev; the browser then

@@ -12,19 +12,6 @@
 
 #define URL_MAX 128
 
-/* Events in ev as one SSE answer; ev freed. */
-static int send_events(nitro_req *req, nitro_buf *ev)
-{
-	int rc = ev->err;
-
-	if (rc == 0) {
-		nitro_resp_header(req, "Cache-Control", "no-cache");
-		rc = nitro_resp_send(req, 200, "text/event-stream", ev->data, ev->len);
-	}
-	nitro_buf_free(ev);
-	return rc;
-}
-
 /* The markup h wrote (into html) as a patch of selector with mode. */
 static int patch(nitro_buf *ev, nitro_html *h, nitro_buf *html, const char *selector,
     enum nitro_ds_mode mode)
@@ -156,7 +143,7 @@ static int dialog(nitro_req *req, const struct crud *c, const void *obj, int64_t
 	nitro_ui_dialog_end(&h);
 	rc = patch(&ev, &h, &html, "body", NITRO_DS_APPEND);
 	nitro_buf_free(&html);
-	return rc ? (nitro_buf_free(&ev), rc) : send_events(req, &ev);
+	return rc ? (nitro_buf_free(&ev), rc) : nitro_ds_reply_events(req, &ev);
 }
 
 int crud_new(nitro_req *req, void *u)
@@ -202,7 +189,7 @@ static int save(nitro_req *req, const struct crud *c, void *obj)
 	if (rc == NITRO_EVALIDATE || rc == NITRO_ECONSTRAINT || rc == NITRO_ENOTFOUND) {
 		/* Refused by the store (a customer deleted meanwhile). */
 		rc = table_and_toast(&ev, c, &st, "error", nitro_errmsg());
-		return rc ? (nitro_buf_free(&ev), rc) : send_events(req, &ev);
+		return rc ? (nitro_buf_free(&ev), rc) : nitro_ds_reply_events(req, &ev);
 	}
 	if (rc < 0)
 		return rc;
@@ -211,7 +198,7 @@ static int save(nitro_req *req, const struct crud *c, void *obj)
 	rc = nitro_sse_execute_script(&ev, close, NULL);
 	if (rc == 0)
 		rc = table_and_toast(&ev, c, &st, "success", msg);
-	return rc ? (nitro_buf_free(&ev), rc) : send_events(req, &ev);
+	return rc ? (nitro_buf_free(&ev), rc) : nitro_ds_reply_events(req, &ev);
 }
 
 int crud_create(nitro_req *req, void *u)
@@ -267,7 +254,7 @@ int crud_confirm(nitro_req *req, void *u)
 	nitro_buf_free(&html);
 	nitro_buf_free(&action);
 	entity_free(c, obj);
-	return rc ? (nitro_buf_free(&ev), rc) : send_events(req, &ev);
+	return rc ? (nitro_buf_free(&ev), rc) : nitro_ds_reply_events(req, &ev);
 }
 
 int crud_delete(nitro_req *req, void *u)
@@ -293,5 +280,5 @@ int crud_delete(nitro_req *req, void *u)
 		snprintf(msg, sizeof msg, "The %s is deleted.", c->noun);
 		rc = table_and_toast(&ev, c, &st, "success", msg);
 	}
-	return rc ? (nitro_buf_free(&ev), rc) : send_events(req, &ev);
+	return rc ? (nitro_buf_free(&ev), rc) : nitro_ds_reply_events(req, &ev);
 }

@@ -368,6 +368,10 @@ NITRO_API void nitro_stream_close(nitro_stream *s);
 
 /* Write the events in ev to the stream and empty ev. */
 NITRO_API int nitro_sse_send(nitro_stream *s, nitro_buf *ev);
+/* The events in ev (views' nitro_sse_*) as one text/event-stream reply,
+ * not cached: the answer of an action that patches several things at
+ * once.  ev is freed, sent or not; its error, if any, is returned. */
+NITRO_API int nitro_ds_reply_events(nitro_req *req, nitro_buf *ev);
 /* A text/html reply that patches elements (datastar-selector,
  * datastar-mode, datastar-use-view-transition headers when not default). */
 NITRO_API int nitro_ds_reply_html(nitro_req *req, const char *html, size_t len,

@@ -129,19 +129,6 @@ static int components(nitro_req *req, void *u)
 	return send_page(req, &h);
 }
 
-/* Events in ev, sent as one SSE answer. */
-static int send_events(nitro_req *req, nitro_buf *ev)
-{
-	int rc = ev->err;
-
-	if (rc == 0) {
-		nitro_resp_header(req, "Cache-Control", "no-cache");
-		rc = nitro_resp_send(req, 200, "text/event-stream", ev->data, ev->len);
-	}
-	nitro_buf_free(ev);
-	return rc;
-}
-
 /* Append the markup written by fn to selector's element. */
 static int append_to(nitro_buf *ev, const char *selector, nitro_html *h)
 {
@@ -162,7 +149,7 @@ static int toast(nitro_req *req, void *u)
 	nitro_ui_toast(&h, "success", "Saved <everything>", 0);
 	rc = append_to(&ev, "#toasts", &h);
 	nitro_buf_free(&html);
-	return rc ? rc : send_events(req, &ev);
+	return rc ? rc : nitro_ds_reply_events(req, &ev);
 }
 
 /* The customer of the path, or a 404 answered. */
@@ -198,7 +185,7 @@ static int edit(nitro_req *req, void *u)
 	rc = append_to(&ev, "body", &h);
 	nitro_buf_free(&html);
 	customer_clear(&c);
-	return rc ? rc : send_events(req, &ev);
+	return rc ? rc : nitro_ds_reply_events(req, &ev);
 }
 
 static int confirm_delete(nitro_req *req, void *u)
@@ -224,7 +211,7 @@ static int confirm_delete(nitro_req *req, void *u)
 	nitro_buf_free(&action);
 	nitro_buf_free(&url);
 	customer_clear(&c);
-	return rc ? rc : send_events(req, &ev);
+	return rc ? rc : nitro_ds_reply_events(req, &ev);
 }
 
 static int destroy(nitro_req *req, void *u)
@@ -255,7 +242,7 @@ static int destroy(nitro_req *req, void *u)
 	if (rc == 0)
 		rc = append_to(&ev, "#customers-toasts", &h);
 	nitro_buf_free(&html);
-	return rc ? rc : send_events(req, &ev);
+	return rc ? rc : nitro_ds_reply_events(req, &ev);
 }
 
 static int add(nitro_req *req, void *u)

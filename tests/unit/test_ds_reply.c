@@ -120,6 +120,35 @@ static int h_bad_name(nitro_req *req, void *u)
 	return nitro_ds_reply_strings(req, "ok", "1", NULL);
 }
 
+/* Several events in one answer (nitro_ds_reply_events). */
+static int h_events(nitro_req *req, void *u)
+{
+	struct nitro_sse_patch toast = { .selector = "#toasts", .mode = NITRO_DS_APPEND };
+	nitro_buf ev = NITRO_BUF_INIT;
+
+	(void)u;
+	nitro_sse_patch_elements(&ev, "<p id=\"a\">1</p>", 15, NULL);
+	nitro_sse_patch_elements(&ev, "<p>ok</p>", 9, &toast);
+	return nitro_ds_reply_events(req, &ev);
+}
+
+/* A buffer whose append failed is not sent, and is freed all the same. */
+static int h_events_failed(nitro_req *req, void *u)
+{
+	nitro_buf ev;
+	int err;
+
+	(void)u;
+	nitro_buf_init(&ev, 16);
+	nitro_sse_patch_elements(&ev, "<p id=\"a\">too long for sixteen bytes</p>", 40, NULL);
+	err = ev.err;
+	T_OK(err < 0, "reply_events: the over-long buffer has an error");
+	T_EQ_INT(nitro_ds_reply_events(req, &ev), err, "reply_events returns the buffer's error");
+	T_OK(ev.data == NULL && ev.len == 0, "and frees the buffer");
+	T_EQ_INT(nitro_ds_reply_events(req, NULL), NITRO_EINVAL, "reply_events of NULL refused");
+	return nitro_ds_reply_strings(req, "ok", "1", NULL);
+}
+
 static int h_stream(nitro_req *req, void *u)
 {
 	nitro_stream *s = nitro_stream_open(req);
@@ -148,6 +177,8 @@ int main(void)
 	nitro_route(app, "GET /signals", h_signals, NULL);
 	nitro_route(app, "GET /signals-missing", h_signals, "1");
 	nitro_route(app, "GET /stream", h_stream, NULL);
+	nitro_route(app, "GET /events", h_events, NULL);
+	nitro_route(app, "GET /events-failed", h_events_failed, NULL);
 	nitro_route(app, "GET /paths", h_paths, NULL);
 	nitro_route(app, "GET /badname", h_bad_name, NULL);
 
@@ -182,6 +213,15 @@ int main(void)
 	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/badname"));
 	T_OK(strstr(out, "\r\n\r\n{\"ok\":\"1\"}") != NULL, "a good reply after refused ones");
 
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/events"));
+	T_EQ_STR(out, "Status: 200 OK\r\nCache-Control: no-cache\r\n"
+	    "Content-Type: text/event-stream\r\nContent-Length: 161\r\n\r\n"
+	    PE "data: elements <p id=\"a\">1</p>\n\n"
+	    PE "data: selector #toasts\ndata: mode append\ndata: elements <p>ok</p>\n\n",
+	    "several events in one uncached SSE answer");
+	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/events-failed"));
+	T_OK(strstr(out, "\r\n\r\n{\"ok\":\"1\"}") != NULL,
+	    "nothing was sent of the failed events: the handler could still answer");
 	run(ENV("REQUEST_METHOD=GET", "REQUEST_URI=/stream"));
 	T_EQ_STR(out, SSE_HEAD PE "data: elements <p id=\"a\">1</p>\n\n"
 	    PE "data: selector body\ndata: mode append\ndata: elements <script "
