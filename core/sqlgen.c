@@ -3,6 +3,7 @@
  * checked to be plain identifiers, and are still quoted; what differs
  * between SQLite and PostgreSQL is data (struct nitro__sql_dialect).
  */
+#include <inttypes.h>
 #include <string.h>
 #include <strings.h>
 
@@ -46,6 +47,61 @@ int nitro__ident_check(const struct nitro__sql_dialect *d, const nitro_schema *s
 			    s->name, f->name);
 	}
 	return 0;
+}
+
+/* A default as an SQL literal (the text comes from the schema). */
+static int put_default(const struct nitro__sql_dialect *d, nitro_buf *b, const nitro_field *f)
+{
+	nitro_value v;
+	int rc;
+
+	if (f->type == NITRO_T_TEXT || f->type == NITRO_T_JSON) {
+		nitro_buf_puts(b, " DEFAULT '");
+		for (const char *p = f->def; *p; p++) {
+			if (*p == '\'')
+				nitro_buf_putc(b, '\'');
+			nitro_buf_putc(b, *p);
+		}
+		nitro_buf_putc(b, '\'');
+		return 0;
+	}
+	if ((rc = nitro__value_parse(f, f->def, &v)) < 0)
+		return rc;
+	if (f->type == NITRO_T_BOOL && d->bools != NULL)
+		nitro_buf_printf(b, " DEFAULT %s", d->bools[v.i != 0]);
+	else if (v.type == NITRO_T_REAL)
+		nitro_buf_printf(b, " DEFAULT %.17g", v.r);
+	else
+		nitro_buf_printf(b, " DEFAULT %" PRId64, v.i);
+	return 0;
+}
+
+int nitro__column_rest(const struct nitro__sql_dialect *d, nitro_buf *b, const nitro_field *f)
+{
+	int rc;
+
+	if (f->required)
+		nitro_buf_puts(b, " NOT NULL");
+	if (f->unique)
+		nitro_buf_puts(b, " UNIQUE");
+	if (f->def && (rc = put_default(d, b, f)) < 0)
+		return rc;
+	if (f->ref) {
+		nitro_buf_puts(b, " REFERENCES ");
+		nitro__ident(b, f->ref);
+	}
+	return 0;
+}
+
+void nitro__index_ddl(nitro_buf *b, const nitro_schema *s, const struct nitro__schema_rt *rt)
+{
+	for (size_t i = 0; i < rt->n; i++) {
+		const nitro_field *f = &rt->f[i];
+
+		if ((f->index || f->ref) && !f->unique && !f->id)
+			nitro_buf_printf(b, "CREATE INDEX IF NOT EXISTS \"%s_%s_idx\" ON "
+			    "\"%s\"(\"%s\");\n", s->name, f->name, s->name, f->name);
+	}
 }
 
 int nitro__like_escape(const char *text, const char *pre, const char *post, nitro_buf *out)

@@ -21,6 +21,8 @@ struct nitro__sql_dialect {
 	/* After each ORDER BY key: NULLs must sort as SQLite sorts them
 	 * (first ascending, last descending), whichever the server. */
 	const char *asc, *desc;
+	/* A BOOL default's literals (false, true); NULL: 0 and 1. */
+	const char *const *bools;
 };
 
 /* A plain identifier ([A-Za-z_][A-Za-z0-9_]*, at most NITRO__SQL_IDENT_MAX
@@ -32,6 +34,13 @@ void nitro__ident(nitro_buf *b, const char *name);
  * any of it reaches SQL: 0, or NITRO_EINVAL with the name at fault. */
 int nitro__ident_check(const struct nitro__sql_dialect *d, const nitro_schema *s,
     const struct nitro__schema_rt *rt);
+/* What follows a column's name and type in CREATE TABLE, as its field
+ * says: NOT NULL, UNIQUE, DEFAULT (the schema's text as a literal) and
+ * REFERENCES. */
+int nitro__column_rest(const struct nitro__sql_dialect *d, nitro_buf *b, const nitro_field *f);
+/* CREATE INDEX for each field marked index and each reference (has-many
+ * lookups and parent deletes), unless unique or the id. */
+void nitro__index_ddl(nitro_buf *b, const nitro_schema *s, const struct nitro__schema_rt *rt);
 /* pre, text with % _ and \ escaped (for ESCAPE '\'), post into out: 0,
  * NITRO_ELIMIT past NITRO__LIKE_MAX, or out's error. */
 int nitro__like_escape(const char *text, const char *pre, const char *post, nitro_buf *out);

@@ -22,6 +22,7 @@
 const struct nitro__sql_dialect nitro__pg_dialect = {
 	.reserved = "pg_",		/* pg_ names are the server's own */
 	.asc = " ASC NULLS FIRST", .desc = " DESC NULLS LAST",	/* as SQLite */
+	.bools = (const char *const[]){"false", "true"},
 };
 
 static const char *col_type(const nitro_field *f)
@@ -36,37 +37,8 @@ static const char *col_type(const nitro_field *f)
 	}
 }
 
-/* A default as an SQL literal (the text comes from the schema). */
-static int put_default(nitro_buf *b, const nitro_field *f)
-{
-	nitro_value v;
-	int rc;
-
-	if (f->type == NITRO_T_TEXT || f->type == NITRO_T_JSON) {
-		nitro_buf_puts(b, " DEFAULT '");
-		for (const char *p = f->def; *p; p++) {
-			if (*p == '\'')
-				nitro_buf_putc(b, '\'');
-			nitro_buf_putc(b, *p);
-		}
-		nitro_buf_putc(b, '\'');
-		return 0;
-	}
-	if ((rc = nitro__value_parse(f, f->def, &v)) < 0)
-		return rc;
-	if (f->type == NITRO_T_BOOL)
-		nitro_buf_puts(b, v.i ? " DEFAULT true" : " DEFAULT false");
-	else if (v.type == NITRO_T_REAL)
-		nitro_buf_printf(b, " DEFAULT %.17g", v.r);
-	else
-		nitro_buf_printf(b, " DEFAULT %" PRId64, v.i);
-	return 0;
-}
-
 static int column_def(nitro_buf *b, const char *table, const nitro_field *f)
 {
-	int rc;
-
 	nitro__ident(b, f->name);
 	nitro_buf_printf(b, " %s", f->id && !f->uuid ? "BIGINT" : col_type(f));
 	if (f->id) {
@@ -76,17 +48,7 @@ static int column_def(nitro_buf *b, const char *table, const nitro_field *f)
 			nitro_buf_printf(b, " DEFAULT nitro_next_id('%s')", table);
 		return 0;
 	}
-	if (f->required)
-		nitro_buf_puts(b, " NOT NULL");
-	if (f->unique)
-		nitro_buf_puts(b, " UNIQUE");
-	if (f->def && (rc = put_default(b, f)) < 0)
-		return rc;
-	if (f->ref) {
-		nitro_buf_puts(b, " REFERENCES ");
-		nitro__ident(b, f->ref);
-	}
-	return 0;
+	return nitro__column_rest(&nitro__pg_dialect, b, f);
 }
 
 /* Nitro's own tables, made when a repository opens. */
@@ -127,14 +89,7 @@ int nitro_pg_ddl(const nitro_schema *s, nitro_buf *b)
 			return rc;
 	}
 	nitro_buf_puts(b, "\n);\n");
-	for (size_t i = 0; i < rt->n; i++) {
-		const nitro_field *f = &rt->f[i];
-
-		/* Foreign keys are indexed: has-many lookups and parent deletes. */
-		if ((f->index || f->ref) && !f->unique && !f->id)
-			nitro_buf_printf(b, "CREATE INDEX IF NOT EXISTS \"%s_%s_idx\" ON "
-			    "\"%s\"(\"%s\");\n", s->name, f->name, s->name, f->name);
-	}
+	nitro__index_ddl(b, s, rt);
 	if (!rt->f[rt->id].uuid)
 		nitro_buf_printf(b, "INSERT INTO nitro_ids(name, last) SELECT '%s', "
 		    "coalesce(max(\"%s\"), 0) FROM \"%s\" ON CONFLICT (name) DO NOTHING;\n",

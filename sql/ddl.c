@@ -27,31 +27,6 @@ static const char *col_type(const nitro_field *f)
 	}
 }
 
-/* A default as an SQL literal (the text comes from the schema). */
-static int put_default(nitro_buf *b, const nitro_field *f)
-{
-	nitro_value v;
-	int rc;
-
-	if (f->type == NITRO_T_TEXT || f->type == NITRO_T_JSON) {
-		nitro_buf_puts(b, " DEFAULT '");
-		for (const char *p = f->def; *p; p++) {
-			if (*p == '\'')
-				nitro_buf_putc(b, '\'');
-			nitro_buf_putc(b, *p);
-		}
-		nitro_buf_putc(b, '\'');
-		return 0;
-	}
-	if ((rc = nitro__value_parse(f, f->def, &v)) < 0)
-		return rc;
-	if (v.type == NITRO_T_REAL)
-		nitro_buf_printf(b, " DEFAULT %.17g", v.r);
-	else
-		nitro_buf_printf(b, " DEFAULT %" PRId64, v.i);
-	return 0;
-}
-
 /* Check every name a schema brings before any of it reaches SQL. */
 static int check_names(const nitro_schema *s, const struct nitro__schema_rt *rt)
 {
@@ -127,8 +102,6 @@ static void fts_ddl(nitro_buf *b, const nitro_schema *s, const struct nitro__sch
 
 int nitro__sql_column_def(nitro_buf *b, const nitro_field *f)
 {
-	int rc;
-
 	nitro__ident(b, f->name);
 	nitro_buf_printf(b, " %s", col_type(f));
 	if (f->id) {
@@ -137,17 +110,7 @@ int nitro__sql_column_def(nitro_buf *b, const nitro_field *f)
 		    " PRIMARY KEY AUTOINCREMENT");
 		return 0;
 	}
-	if (f->required)
-		nitro_buf_puts(b, " NOT NULL");
-	if (f->unique)
-		nitro_buf_puts(b, " UNIQUE");
-	if (f->def && (rc = put_default(b, f)) < 0)
-		return rc;
-	if (f->ref) {
-		nitro_buf_puts(b, " REFERENCES ");
-		nitro__ident(b, f->ref);
-	}
-	return 0;
+	return nitro__column_rest(&nitro__sql_dialect, b, f);
 }
 
 int nitro_sql_ddl(const nitro_schema *s, nitro_buf *b)
@@ -175,14 +138,7 @@ int nitro_sql_ddl(const nitro_schema *s, nitro_buf *b)
 			return rc;
 	}
 	nitro_buf_puts(b, "\n) STRICT;\n");
-	for (size_t i = 0; i < rt->n; i++) {
-		const nitro_field *f = &rt->f[i];
-
-		/* Foreign keys are indexed: has-many lookups and parent deletes. */
-		if ((f->index || f->ref) && !f->unique && !f->id)
-			nitro_buf_printf(b, "CREATE INDEX IF NOT EXISTS \"%s_%s_idx\" ON "
-			    "\"%s\"(\"%s\");\n", s->name, f->name, s->name, f->name);
-	}
+	nitro__index_ddl(b, s, rt);
 	if (has_search(rt))
 		fts_ddl(b, s, rt);
 	return b->err;

@@ -200,6 +200,32 @@ static void test_sql_ident(void)
 	nitro_buf_free(&b);
 }
 
+/* A column's constraints and default (sqlgen.c), a BOOL default as the
+ * dialect writes it. */
+static void test_sql_column(void)
+{
+	static const char *const words[] = {"no", "yes"};
+	static const struct nitro__sql_dialect numbers = {.reserved = "x_"},
+	    named = {.reserved = "x_", .bools = words};
+	nitro_field flag = {.name = "done", .type = NITRO_T_BOOL, .def = "true", .required = 1};
+	nitro_field title = {.name = "title", .type = NITRO_T_TEXT, .def = "it's", .unique = 1};
+	nitro_field ref = {.name = "owner", .type = NITRO_T_INT, .ref = "user"};
+	nitro_buf b = NITRO_BUF_INIT;
+
+	T_EQ_INT(nitro__column_rest(&numbers, &b, &flag), 0, "a BOOL default");
+	T_EQ_STR(b.data, " NOT NULL DEFAULT 1", "is 1 without the dialect's words");
+	nitro_buf_reset(&b);
+	nitro__column_rest(&named, &b, &flag);
+	T_EQ_STR(b.data, " NOT NULL DEFAULT yes", "and the dialect's word with them");
+	nitro_buf_reset(&b);
+	nitro__column_rest(&named, &b, &title);
+	T_EQ_STR(b.data, " UNIQUE DEFAULT 'it''s'", "a text default is a quoted literal");
+	nitro_buf_reset(&b);
+	nitro__column_rest(&named, &b, &ref);
+	T_EQ_STR(b.data, " REFERENCES \"user\"", "a reference names its table quoted");
+	nitro_buf_free(&b);
+}
+
 int main(void)
 {
 	test_errors();
@@ -209,5 +235,6 @@ int main(void)
 	test_printf();
 	test_logfmt();
 	test_sql_ident();
+	test_sql_column();
 	return t_done();
 }
