@@ -41,7 +41,7 @@ struct pgrepo {
 	struct nitro_repo base;
 	struct nitro_pg_opts o;
 	char *url;
-	char stmt_opt[64];		/* "-c statement_timeout=N" */
+	char stmt_opt[64];		/* "-c statement_timeout=N" and the URL's options */
 	char connect_timeout[16];
 	pthread_key_t key;		/* this thread's struct pgconn */
 	pthread_mutex_t mu;		/* conns, nconns, stores */

@@ -451,7 +451,12 @@ const struct nitro_repo_ops nitro__pg_ops = {
 
 /* ---- opening ---------------------------------------------------------------- */
 
-/* The URL's own startup options, with statement_timeout after them. */
+/*
+ * The startup options: statement_timeout, then the URL's own options, so
+ * that a URL (configuration) which sets statement_timeout in its options
+ * wins over the repository's; and the URL's own connect_timeout, when it
+ * has one, over connect_timeout_s (an empty value is left out).
+ */
 static int startup_options(struct pgrepo *pr)
 {
 	PQconninfoOption *info, *o;
@@ -464,11 +469,15 @@ static int startup_options(struct pgrepo *pr)
 		PQfreemem(err);
 		return n;
 	}
-	for (o = info; o->keyword; o++)
+	for (o = info; o->keyword; o++) {
 		if (strcmp(o->keyword, "options") == 0 && o->val)
 			theirs = o->val;
-	n = snprintf(pr->stmt_opt, sizeof pr->stmt_opt, "%s%s-c statement_timeout=%d", theirs,
-	    *theirs ? " " : "", pr->o.statement_timeout_ms < 0 ? 0 : pr->o.statement_timeout_ms);
+		if (strcmp(o->keyword, "connect_timeout") == 0 && o->val && *o->val)
+			pr->connect_timeout[0] = '\0';
+	}
+	n = snprintf(pr->stmt_opt, sizeof pr->stmt_opt, "-c statement_timeout=%d%s%s",
+	    pr->o.statement_timeout_ms < 0 ? 0 : pr->o.statement_timeout_ms,
+	    *theirs ? " " : "", theirs);
 	PQconninfoFree(info);
 	if (n < 0 || (size_t)n >= sizeof pr->stmt_opt)
 		return nitro_error(NITRO_ELIMIT, "pgrepo: the URL's options are too long");
