@@ -4,6 +4,10 @@
 # libnitro through pkg-config, run its `make check`, serve it with
 # `nitro serve` (nginx + spawn-fcgi workers) and use its page, its action
 # and its live stream.  Bad names and an existing directory are refused.
+# With NEW_STORE=pg (test_new_pg.sh) the same application, unchanged, keeps
+# its data in a throwaway PostgreSQL named by NITRO_DB in the environment:
+# `nitro db` migrates it with the tables `./demo ddl` prints for it, then
+# the same flow runs through nginx.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 it_require
 for tool in autoreconf automake pkg-config make cc; do
@@ -12,6 +16,12 @@ for tool in autoreconf automake pkg-config make cc; do
 	fi
 done
 it_setup
+pg() { [ "${NEW_STORE:-}" = pg ]; }
+if pg; then
+	. "$IT_SRC/tests/pg_lib.sh"
+	pg_start "$IT_DIR" || { echo "1..0 # SKIP $PG_WHY"; exit 0; }
+	trap 'pg_stop; it_cleanup' EXIT
+fi
 prefix=$IT_DIR/prefix
 work=$IT_DIR/work
 mkdir -p "$work"
@@ -97,10 +107,28 @@ san=$(sed -n 's/^NITRO_SAN = //p' "$IT_BUILD/Makefile")
 t_is "$?" 0 "./configure finds the installed libnitro"
 mk >"$IT_DIR/make.log" 2>&1
 t_is "$?" 0 "make builds it without a warning (-Werror)"
-mk check >"$IT_DIR/check.log" 2>&1
-t_is "$?" 0 "make check passes"
-t_like "$(cat "$IT_DIR/check.log")" '# PASS: +32' "all 32 checks of its two tests ran (notes; accounts through the test client)"
+# Its own tests run on the memory repository, whatever the store: once
+# (test_new.sh) is enough.
+if ! pg; then
+	mk check >"$IT_DIR/check.log" 2>&1
+	t_is "$?" 0 "make check passes"
+	t_like "$(cat "$IT_DIR/check.log")" '# PASS: +32' "all 32 checks of its two tests ran (notes; accounts through the test client)"
+fi
 t_like "$(ldd ./demo)" "libnitro\.so\.0 => $prefix/lib/" "it runs on the installed library"
+
+# ---- on PostgreSQL: migrate it first, as in production ----
+if pg; then
+	export NITRO_DB=$PG_URL
+	t_like "$(./demo ddl)" '"id" BIGINT PRIMARY KEY DEFAULT nitro_next_id\(.note.\)' \
+	    "with NITRO_DB a postgresql:// URL, ./demo ddl prints PostgreSQL's tables"
+	"$NITRO" db new create_tables >/dev/null && ./demo ddl >>migrations/0001_create_tables.sql
+	t_like "$("$NITRO" db migrate 2>&1)" 'applied 1 migration' \
+	    "nitro db migrates the PostgreSQL database NITRO_DB names"
+	t_like "$("$NITRO" db status 2>&1)" 'version +1' "which is then at version 1"
+	t_is "$(pg_psql -At -c "SELECT string_agg(tablename, ' ' ORDER BY tablename) FROM pg_tables
+	    WHERE tablename IN ('note', 'nitro_account', 'nitro_session')")" \
+	    "nitro_account nitro_session note" "with the notes', accounts' and sessions' tables"
+fi
 
 # ---- serve it ----
 port=$(it_free_port)
@@ -155,10 +183,22 @@ t_is "$(it_status "$url/login" -d 'email=ann%40example.com&password=wrong+horse'
 t_is "$(it_status "$url/login" -c "$jar" -d 'email=ann%40example.com&password=correct+horse')" 303 \
     "the right one logs in"
 t_is "$(it_status "$url/account" -b "$jar")" 200 "and opens /account"
-t_run "the database is in var/" test -s var/demo.db
+if pg; then
+	t_is "$(pg_psql -At -c 'SELECT title FROM note')" 'Buy <milk>' "the note is in PostgreSQL"
+	t_like "$(pg_psql -At -c 'SELECT email FROM nitro_account')" '^ann@example\.com$' \
+	    "and so is the account"
+	t_run "and no SQLite file was made" test ! -e var/demo.db
+else
+	t_run "the database is in var/" test -s var/demo.db
+fi
 kill -TERM "$serve"
 wait "$serve"
 t_is "$?" 0 "nitro serve stops on SIGTERM"
+
+if pg; then
+	unset NITRO_DB
+	it_done
+fi
 
 # ---- nitro db works on the application's database ----
 t_like "$("$NITRO" db status 2>&1)" 'database +var/demo\.db' \

@@ -16,17 +16,24 @@
 
 #include "app.h"
 
-/* The CREATE statements of every entity, for the first migration:
+/* The CREATE statements of every entity, for the first migration, in the
+ * dialect of the store NITRO_DB names (./.env or the environment):
  *   nitro db new create_notes
  *   ./@NAME@ ddl >> migrations/0001_create_notes.sql */
 static int print_ddl(void)
 {
 	nitro_buf b = NITRO_BUF_INIT;
 	const nitro_schema *const *s = nitro_auth_schemas();
-	int rc = nitro_sql_ddl(&note_schema, &b);
+	int (*ddl)(const nitro_schema *, nitro_buf *) = nitro_sql_ddl;
+	int rc = nitro_config_load(NULL);
 
+	if (rc == 0 && nitro_db_kind(nitro_config_str("NITRO_DB", "var/@NAME@.db")) ==
+	    NITRO_DB_POSTGRESQL)
+		ddl = nitro_pg_ddl;
+	if (rc == 0)
+		rc = ddl(&note_schema, &b);
 	for (; rc == 0 && *s != NULL; s++)	/* accounts, sessions */
-		rc = nitro_sql_ddl(*s, &b);
+		rc = ddl(*s, &b);
 	if (rc == 0)
 		fputs(b.data, stdout);
 	else
