@@ -22,11 +22,8 @@ trap 'pg_stop; it_cleanup' EXIT
 export NITRO_DB="$PG_URL?connect_timeout=2&options=-c%20statement_timeout%3D1500"
 export NITRO_DATASTAR_JS=$IT_DIR/datastar.js
 printf '// Datastar stand-in\n' >"$NITRO_DATASTAR_JS"
-for i in 0 1; do
-	it_spawn "$IT_DIR/w$i.sock" 1 "$IT_APP"
-done
-it_start_nginx "unix:$IT_DIR/w0.sock; server unix:$IT_DIR/w1.sock"
 LIVE_LOG=$PG_URL LIVE_PATH=/todos/live
+live_start 2
 BOUND=10	# seconds: any answer while the database is away
 
 # req NAME ARGS...: one request bounded by $BOUND s through nginx; prints
