@@ -11,14 +11,28 @@
  * is run again only when it reads (a write may have committed before the
  * answer was lost).  While the server cannot be reached every call fails
  * at once, or after connect_timeout, with NITRO_EUNAVAILABLE.
+ *
+ * statement_timeout is enforced by the server process running the
+ * statement: one that does not run (stopped, or cut off without a reset,
+ * which keepalives do not notice while its kernel still answers) never
+ * cancels anything.  So a call waits for its answer at most the statement
+ * timeout and PG_ANSWER_GRACE_MS more, then closes the connection: the
+ * caller sees it lost (NITRO_EUNAVAILABLE, a read runs once more on a new
+ * connection) instead of a thread held for good.
  */
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <sys/socket.h>
+
 #include "pg/internal.h"
+
+/* How much longer than statement_timeout a call waits for its answer. */
+#define PG_ANSWER_GRACE_MS 2000
 
 struct pgrepo *nitro__pg_repo(nitro_repo *r)
 {
@@ -35,14 +49,15 @@ static void quiet(void *arg, const char *message)
 	(void)message;
 }
 
-static PGconn *connect_url(const struct pgrepo *pr)
+/* name: application_name unless the URL sets one (pg_stat_activity). */
+static PGconn *connect_url(const struct pgrepo *pr, const char *name)
 {
 	/* The URL first: the keywords after it override what it says. */
 	const char *const keys[] = {"dbname", "connect_timeout", "options",
 	    "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
 	    "fallback_application_name", NULL};
 	const char *const vals[] = {pr->url, pr->connect_timeout, pr->stmt_opt,
-	    "1", "10", "5", "3", "nitro", NULL};
+	    "1", "10", "5", "3", name, NULL};
 	PGconn *pg = PQconnectdbParams(keys, vals, 1);
 	char why[240];
 	size_t n;
@@ -65,7 +80,7 @@ PGconn *nitro__pg_connect(nitro_repo *r)
 {
 	struct pgrepo *pr = nitro__pg_repo(r);
 
-	return pr ? connect_url(pr) : NULL;
+	return pr ? connect_url(pr, "nitro listen") : NULL;
 }
 
 static void cache_clear(struct pgconn *c)
@@ -118,7 +133,7 @@ static int reopen(struct pgconn *c)
 	PQfinish(c->pg);
 	c->pg = NULL;
 	cache_clear(c);
-	if ((c->pg = connect_url(c->repo)) == NULL)
+	if ((c->pg = connect_url(c->repo, "nitro")) == NULL)
 		return NITRO_EUNAVAILABLE;
 	return 0;
 }
@@ -173,7 +188,7 @@ struct pgconn *nitro__pg_conn(struct pgrepo *pr)
 		goto undo;
 	}
 	c->repo = pr;
-	if ((c->pg = connect_url(pr)) == NULL) {
+	if ((c->pg = connect_url(pr, "nitro")) == NULL) {
 		free(c);
 		goto undo;
 	}
@@ -195,6 +210,75 @@ undo:
 	pr->nconns--;
 	pthread_mutex_unlock(&pr->mu);
 	return NULL;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The answer to what was just sent on c (sent: the PQsend* call's
+ * result): the first failed result or else the last one, as PQexec()
+ * gives it; NULL when nothing could be sent or read (PQerrorMessage says
+ * why).  No answer within the statement timeout and PG_ANSWER_GRACE_MS:
+ * the connection is shut down (PQstatus() turns bad) and c->late set.
+ */
+static PGresult *answer(struct pgconn *c, int sent)
+{
+	int wait = c->repo->o.statement_timeout_ms;
+	int64_t deadline = mono_ms() + wait + PG_ANSWER_GRACE_MS, left;
+	struct pollfd p = {.fd = PQsocket(c->pg), .events = POLLIN};
+	PGresult *res = NULL, *r;
+
+	c->late = 0;
+	if (!sent)
+		return NULL;
+	while (wait > 0 && PQisBusy(c->pg)) {
+		if ((left = deadline - mono_ms()) <= 0) {
+			nitro_log(NITRO_LOG_WARN, "the database did not answer in time; "
+			    "closing the connection", NULL);
+			c->late = 1;
+			shutdown(p.fd, SHUT_RDWR);
+			PQconsumeInput(c->pg);
+			break;
+		}
+		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
+			break;
+		if (!PQconsumeInput(c->pg))
+			break;
+	}
+	while ((r = PQgetResult(c->pg)) != NULL) {
+		ExecStatusType st = res ? PQresultStatus(res) : PGRES_COMMAND_OK;
+
+		if (res != NULL && (st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE)) {
+			PQclear(r);
+		} else {
+			PQclear(res);
+			res = r;
+		}
+	}
+	return res;
+}
+
+/* NITRO_EUNAVAILABLE for c's connection, lost (when: "during the
+ * statement") or closed by answer() for want of an answer. */
+static int lost(struct pgconn *c, const char *when)
+{
+	if (c->late)
+		return nitro_error(NITRO_EUNAVAILABLE, "the database did not answer within "
+		    "%d ms (statement_timeout and %d ms); the connection was closed",
+		    c->repo->o.statement_timeout_ms + PG_ANSWER_GRACE_MS, PG_ANSWER_GRACE_MS);
+	return nitro_error(NITRO_EUNAVAILABLE, "the database connection was lost %s", when);
+}
+
+/* PQexec(c's connection, sql), bounded as answer() says. */
+static PGresult *exec_text(struct pgconn *c, const char *sql)
+{
+	return answer(c, PQsendQuery(c->pg, sql));
 }
 
 static uint64_t hash_sql(const char *s)
@@ -229,12 +313,12 @@ static const char *prepared(struct pgconn *c, const char *sql, int n, int *rc)
 		char dealloc[40];
 
 		snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", e->name);
-		PQclear(PQexec(c->pg, dealloc));
+		PQclear(exec_text(c, dealloc));
 		free(e->sql);
 		e->sql = NULL;
 	}
 	snprintf(e->name, sizeof e->name, "n%u", ++c->serial);
-	res = PQprepare(c->pg, e->name, sql, n, NULL);
+	res = answer(c, PQsendPrepare(c->pg, e->name, sql, n, NULL));
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		*rc = nitro__pg_error(c->pg, res, "prepare");
 		PQclear(res);
@@ -276,7 +360,8 @@ PGresult *nitro__pg_run(struct pgconn *c, const char *sql, int n,
 			return NULL;
 		idle = PQtransactionStatus(c->pg) == PQTRANS_IDLE;
 		if ((name = prepared(c, sql, n, &rc)) != NULL) {
-			res = PQexecPrepared(c->pg, name, n, vals, lens, fmts, 0);
+			res = answer(c, PQsendQueryPrepared(c->pg, name, n, vals, lens,
+			    fmts, 0));
 			st = PQresultStatus(res);
 			if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 				return res;
@@ -293,8 +378,7 @@ PGresult *nitro__pg_run(struct pgconn *c, const char *sql, int n,
 		/* Lost.  Inside a unit of work the whole unit is gone. */
 		if (c->depth > 0) {
 			c->broken = 1;
-			nitro_error(NITRO_EUNAVAILABLE, "the database connection was lost "
-			    "inside a transaction");
+			lost(c, "inside a transaction");
 			return NULL;
 		}
 		/* Outside, open it again; run a read once more, not a write
@@ -302,8 +386,7 @@ PGresult *nitro__pg_run(struct pgconn *c, const char *sql, int n,
 		if (reopen(c) < 0)
 			return NULL;
 		if (lost_once++ || !idle || !reads_only(sql)) {
-			nitro_error(NITRO_EUNAVAILABLE, "the database connection was lost "
-			    "during the statement");
+			lost(c, "during the statement");
 			return NULL;
 		}
 	}
@@ -326,15 +409,19 @@ int nitro__pg_simple(struct pgconn *c, const char *sql)
 
 	if (c->broken || c->pg == NULL)
 		return nitro_error(NITRO_EUNAVAILABLE, "the database connection was lost");
-	res = PQexec(c->pg, sql);
+	res = exec_text(c, sql);
 	c->retry = 0;
 	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
 		rc = nitro__pg_error(c->pg, res, "statement");
 		c->retry = nitro__pg_retryable(res);
 	}
 	PQclear(res);
-	if (rc < 0 && PQstatus(c->pg) != CONNECTION_OK && c->depth > 0)
-		c->broken = 1;
+	if (rc < 0 && PQstatus(c->pg) != CONNECTION_OK) {
+		if (c->late)
+			rc = lost(c, "during the statement");
+		if (c->depth > 0)
+			c->broken = 1;
+	}
 	return rc;
 }
 
@@ -352,7 +439,7 @@ int nitro__pg_tx_end(struct pgconn *c, int nested, int rc)
 		return 0;
 	/* The rollback leaves nitro_errmsg() alone: the first error stays. */
 	if (c->pg != NULL && PQstatus(c->pg) == CONNECTION_OK)
-		PQclear(PQexec(c->pg, nested ? "ROLLBACK TO nitro_op; RELEASE nitro_op" :
+		PQclear(exec_text(c, nested ? "ROLLBACK TO nitro_op; RELEASE nitro_op" :
 		    "ROLLBACK"));
 	return rc;
 }
@@ -383,7 +470,7 @@ static void uow_abandon(void *conn)
 	struct pgconn *c = conn;
 
 	if (c->pg && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
-		PQclear(PQexec(c->pg, "ROLLBACK"));
+		PQclear(exec_text(c, "ROLLBACK"));
 }
 
 static const struct nitro__uow_sql uow_sql = {"BEGIN", uow_exec, uow_abandon};

@@ -36,6 +36,7 @@ struct pgconn {
 	int broken;		/* lost inside a unit of work: fail until it ends */
 	int retry;		/* the last failure was a serialization failure
 				 * or a deadlock: the transaction may run again */
+	int late;		/* the last call had no answer in time (conn.c) */
 };
 
 /* The repository behind r, or NULL with NITRO_EINVAL when r is not one. */

@@ -6,6 +6,7 @@
  * which is run again (a few times) when it loses a serialization race or
  * a deadlock outside a unit of work.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -452,6 +453,39 @@ const struct nitro_repo_ops nitro__pg_ops = {
 /* ---- opening ---------------------------------------------------------------- */
 
 /*
+ * The statement_timeout the URL's options set last ("-c
+ * statement_timeout=2s"), in ms, into *ms: the server's units ms, s, min
+ * and h, none meaning ms; *ms is left alone when they set none or one not
+ * read here.
+ */
+static void their_timeout(const char *opts, int *ms)
+{
+	static const struct { const char *unit; long ms; } units[] = {
+		{"ms", 1}, {"s", 1000}, {"min", 60000}, {"h", 3600000}, {"", 1},
+	};
+	const char *p = opts, *at = NULL;
+	char *end;
+	long v;
+
+	while ((p = strstr(p, "statement_timeout=")) != NULL)
+		at = p += strlen("statement_timeout=");
+	if (at == NULL)
+		return;
+	v = strtol(at, &end, 10);
+	if (end == at || v < 0)
+		return;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		size_t n = strlen(units[i].unit);
+
+		if (strncmp(end, units[i].unit, n) == 0 && (end[n] == '\0' || end[n] == ' ')) {
+			if (v <= INT_MAX / units[i].ms)
+				*ms = v == 0 ? -1 : (int)(v * units[i].ms);
+			return;
+		}
+	}
+}
+
+/*
  * The startup options: statement_timeout, then the URL's own options, so
  * that a URL (configuration) which sets statement_timeout in its options
  * wins over the repository's; and the URL's own connect_timeout, when it
@@ -471,13 +505,14 @@ static int startup_options(struct pgrepo *pr)
 	}
 	for (o = info; o->keyword; o++) {
 		if (strcmp(o->keyword, "options") == 0 && o->val)
-			theirs = o->val;
+			theirs = o->val;	/* and the timeout the calls wait for */
 		if (strcmp(o->keyword, "connect_timeout") == 0 && o->val && *o->val)
 			pr->connect_timeout[0] = '\0';
 	}
 	n = snprintf(pr->stmt_opt, sizeof pr->stmt_opt, "-c statement_timeout=%d%s%s",
 	    pr->o.statement_timeout_ms < 0 ? 0 : pr->o.statement_timeout_ms,
 	    *theirs ? " " : "", theirs);
+	their_timeout(theirs, &pr->o.statement_timeout_ms);
 	PQconninfoFree(info);
 	if (n < 0 || (size_t)n >= sizeof pr->stmt_opt)
 		return nitro_error(NITRO_ELIMIT, "pgrepo: the URL's options are too long");

@@ -8,7 +8,9 @@
 # restarting a worker, and the stream resumes with exact replay.  Then a
 # server that accepts the statement but does not finish it (a table held
 # locked): the statement timeout, set in the URL (configuration, not
-# code), ends the request with 503 in bounded time.
+# code), ends the request with 503 in bounded time; and one whose server
+# processes are stopped (kill -STOP), where no statement timeout can
+# fire: the calls stop waiting after it, in bounded time too.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 . "$IT_SRC/tests/integration/live_lib.sh"
 IT_APP=$IT_BUILD/examples/todomvc/todomvc
@@ -112,6 +114,26 @@ t_run "a write too" each_is 503 add -X POST "${DS[@]}" \
 it_stop "$locker" TERM
 pg_psql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()" >/dev/null
 t_run "once the lock is gone, the page answers 200 again" retry 10 each_is 200 page "$IT_URL/"
+t_run "the same workers serve" workers_same
+# ---- a server that takes the statement and never answers ----
+# The server processes of the workers' request connections stopped (not
+# the listening ones, "nitro listen"): statement_timeout cannot fire in a
+# process that does not run, so the calls give their connection up after
+# it and 2 s more; a read runs again on a new connection.
+backends=$(pg_psql -At -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'nitro'")
+t_like "$backends" '^[0-9]+$' "the workers' connections are found"
+kill -STOP $backends
+t_run "with them stopped, the page still answers 200 within ${BOUND} s" \
+    each_is 200 page "$IT_URL/"
+# A write is not run again (it may have committed): 503 or, on a thread
+# whose connection is new, 200; never a 500 or a hang.
+writes=""
+for i in 1 2; do
+	writes+="$(add "stopped $i" | cut -d' ' -f1) "
+done
+t_like "$writes" '^((200|503) ){2}$' "a write answers 200 or 503 within ${BOUND} s"
+kill -CONT $backends
+t_run "the health endpoint is 200" each_is 200 health "$IT_URL/healthz"
 t_run "the same workers serve" workers_same
 it_stop "$stream" TERM
 it_done
