@@ -108,7 +108,7 @@ locker=$!
 IT_PIDS+=("$locker")
 retry 5 test "$(pg_psql -At -c "SELECT count(*) FROM pg_locks WHERE relation = 'todo'::regclass AND mode = 'AccessExclusiveLock' AND granted")" = 1
 t_run "with the table locked, the page answers 503 within ${BOUND} s" each_is 503 page "$IT_URL/"
-t_like "$(cat "$IT_DIR/page")" 'statement_timeout' "saying the statement took too long"
+t_like "$(cat "$IT_DIR/page")" 'busy' "saying the server is busy"
 t_run "a write too" each_is 503 add -X POST "${DS[@]}" \
     --data '{"title":"late","filter":"all"}' "$IT_URL/todos"
 it_stop "$locker" TERM
