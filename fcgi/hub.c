@@ -855,9 +855,8 @@ int nitro__hub_park(nitro_hub *h, int fd, int request_id, const struct nitro_liv
 		return nitro__oom("hub");
 	p = (char *)&s->topics[o->ntopics];
 	for (size_t i = 0; i < o->ntopics; i++) {
-		len = strlen(o->topics[i]) + 1;
-		s->topics[i] = memcpy(p, o->topics[i], len);
-		p += len;
+		s->topics[i] = p;
+		p = stpcpy(p, o->topics[i]) + 1;
 	}
 	s->ntopics = o->ntopics;
 	s->fd = fd;
