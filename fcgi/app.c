@@ -177,15 +177,12 @@ void nitro__efd_drain(int fd)
 /* Called from the SIGTERM handler too: only async-signal-safe calls. */
 void nitro_app_stop(nitro_app *app)
 {
-	struct timespec t;
 	long long zero = 0;
 
 	/* The path goes first, so that nothing new queues on the socket
 	 * that the accept threads now drain (worker.c). */
 	nitro__listen_unlink(&app->own);
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	atomic_compare_exchange_strong(&app->stop_ms, &zero,
-	    (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000 + 1);
+	atomic_compare_exchange_strong(&app->stop_ms, &zero, nitro__now_ms() + 1);
 	atomic_store(&app->stopping, 1);
 	if (app->wake_fd >= 0)
 		nitro__efd_post(app->wake_fd);

@@ -66,14 +66,6 @@ static const struct {
 	[NITRO_IO_WRITE] = {"write", NITRO_LOG_WARN},
 };
 
-int64_t nitro__now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Shut down every connection whose wait is over; count and log each. */
 static void sweep(struct nitro_watchdog *wd)
 {

@@ -102,14 +102,6 @@ struct nitro_hub {
 	int watch_fd;		/* the transport's "may have changed" fd, or -1 */
 };
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void stat_add(nitro_hub *h, uint64_t *field, uint64_t n)
 {
 	pthread_mutex_lock(&h->mu);
@@ -685,7 +677,7 @@ static void *hub_main(void *arg)
 		int n = epoll_wait(h->epfd, evs, EPOLL_BATCH, timeout);
 		int watched = 0, changed;
 
-		h->now = now_ms();
+		h->now = nitro__now_ms();
 		atomic_store(&h->beat_ms, h->now);
 		for (int i = 0; i < n; i++) {
 			if (evs[i].data.ptr == h) {
@@ -708,7 +700,7 @@ static void *hub_main(void *arg)
 		 * later instead of a poll interval later.
 		 */
 		recheck = watched && changed == 0;
-		h->now = now_ms();
+		h->now = nitro__now_ms();
 		if (h->now >= h->next_beat) {
 			housekeeping(h, h->now);
 			h->next_beat = h->now + HOUSEKEEPING_MS;
@@ -766,7 +758,7 @@ int nitro__hub_start(nitro_hub *h)
 		if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->watch_fd, &wev) != 0)
 			h->watch_fd = -1;	/* polling still works */
 	}
-	h->now = now_ms();
+	h->now = nitro__now_ms();
 	atomic_store(&h->beat_ms, h->now);
 	if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->wake_fd, &ev) != 0 ||
 	    (h->app->wake_fd >= 0 &&

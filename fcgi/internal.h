@@ -14,6 +14,7 @@
 #include <fcgiapp.h>
 
 #include "nitro/fcgi.h"
+#include "core/clock.h"
 #include "fcgi/parse.h"
 #include "fcgi/router.h"
 
@@ -183,7 +184,6 @@ void nitro__deadline_detach(struct nitro_deadline *d);
 void nitro__deadline_arm(struct nitro_deadline *d, enum nitro_io_op op);
 /* Disarm; 1 when the connection has been cut (by this wait or before). */
 int nitro__deadline_disarm(struct nitro_deadline *d);
-int64_t nitro__now_ms(void);	/* CLOCK_MONOTONIC */
 
 /* record.c: FastCGI records on a connection (or plain bytes in CGI). */
 /* Largest record content written; a multiple of 8 so no padding is needed. */

@@ -103,14 +103,6 @@ static void step_aside(nitro_app *app)
 	}
 }
 
-static long long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /*
  * Once stopping: a connection still queued on the listening socket, or -1
  * when there is none left (or the drain's share of the grace is spent).
@@ -120,7 +112,7 @@ static int drain_one(nitro_app *app)
 	long long until = atomic_load(&app->stop_ms) +
 	    (long long)app->grace * 1000 / DRAIN_GRACE_DIV;
 
-	while (now_ms() < until) {
+	while (nitro__now_ms() < until) {
 		int fd = accept4(app->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 
 		if (fd >= 0)

@@ -212,14 +212,6 @@ undo:
 	return NULL;
 }
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * The answer to what was just sent on c (sent: the PQsend* call's
  * result): the first failed result or else the last one, as PQexec()
@@ -230,7 +222,7 @@ static int64_t mono_ms(void)
 static PGresult *answer(struct pgconn *c, int sent)
 {
 	int wait = c->repo->o.statement_timeout_ms;
-	int64_t deadline = mono_ms() + wait + PG_ANSWER_GRACE_MS, left;
+	int64_t deadline = nitro__now_ms() + wait + PG_ANSWER_GRACE_MS, left;
 	struct pollfd p = {.fd = PQsocket(c->pg), .events = POLLIN};
 	PGresult *res = NULL, *r;
 
@@ -238,7 +230,7 @@ static PGresult *answer(struct pgconn *c, int sent)
 	if (!sent)
 		return NULL;
 	while (wait > 0 && PQisBusy(c->pg)) {
-		if ((left = deadline - mono_ms()) <= 0) {
+		if ((left = deadline - nitro__now_ms()) <= 0) {
 			nitro_log(NITRO_LOG_WARN, "the database did not answer in time; "
 			    "closing the connection", NULL);
 			c->late = 1;

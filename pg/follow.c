@@ -38,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/error.h"
 #include "pg/events.h"
 
@@ -56,14 +57,6 @@ struct pgfollower {
 	int64_t retry_at;	/* ms: the next connection attempt */
 	int64_t backoff;	/* ms */
 };
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* One value of a one-row query on f's connection: 0, or NITRO_E*. */
 static int one_value(struct pgfollower *f, const char *sql, int n, const char *const *vals,
@@ -87,7 +80,7 @@ static void disconnect(struct pgfollower *f)
 	f->sock = -1;
 	PQfinish(f->pg);
 	f->pg = NULL;
-	f->retry_at = mono_ms() + f->backoff;
+	f->retry_at = nitro__now_ms() + f->backoff;
 	f->backoff = f->backoff * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : f->backoff * 2;
 }
 
@@ -182,14 +175,14 @@ void *nitro__pg_follow(void *self)
 		nitro__pg_follower_free(f);
 		return NULL;
 	}
-	f->last_look = mono_ms();
+	f->last_look = nitro__now_ms();
 	return f;
 }
 
 int nitro__pg_follower_changed(void *reader)
 {
 	struct pgfollower *f = reader;
-	int64_t now = mono_ms();
+	int64_t now = nitro__now_ms();
 	PGnotify *n;
 	int woken = 0;
 

@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 
+#include "core/clock.h"
 #include "core/error.h"
 #include "core/repo.h"
 #include "core/sqlgen.h"
