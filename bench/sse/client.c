@@ -5,11 +5,13 @@
  *
  *   client -p PORT [-n STREAMS] [-e EVENTS] [-r RATE] [-b BURST] [-j THREADS]
  *          [-c OPENING] [-m PID,PID...] [-g PID,PID...] [-s PATH] [-u PATH]
- *          [-t SECONDS] [-w NAP_US] [-a ADDR[,ADDR...]]
+ *          [-t SECONDS] [-w NAP_US] [-a ADDR[,ADDR...]] [-P]
  *
  * The server is nginx on 127.0.0.1, or on the IPv4 addresses given with
  * -a (several hosts, each at PORT): streams are spread over them in turn,
- * and events are published through the first.
+ * and events are published through the first, or with -P through every
+ * one at once (the same body, sent to all before any answer is read: for
+ * servers that share no store, each fanning out to its own streams).
  *
  * Streams are opened with GET PATH (-s, default /stream), at most OPENING
  * handshakes at a time so that no listen queue on the way overflows, and
@@ -52,6 +54,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE	/* memmem, strncasecmp */
 #endif
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
@@ -116,6 +119,7 @@ struct thr {
 static struct {
 	struct sockaddr_in addrs[ADDRS_MAX];	/* [0]: where events are published */
 	size_t naddrs;
+	int publish_all;	/* -P */
 	const char *stream_path, *publish_path;
 	size_t streams, threads, opening;
 	int64_t events, burst;
@@ -502,35 +506,48 @@ static int publish(int64_t seq)
 {
 	char req[512], body[64], resp[1024];
 	struct timeval tv = { .tv_sec = 5 };
-	size_t got = 0;
+	size_t i, got, targets = g.publish_all ? g.naddrs : 1;
+	int fd[ADDRS_MAX], n, blen, rc = 0;
 	ssize_t r;
-	int fd, n, blen, rc = -1;
 
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-	if (connect(fd, (struct sockaddr *)&g.addrs[0], sizeof g.addrs[0]) != 0) {
-		fprintf(stderr, "client: publish connect: %s\n", strerror(errno));
-		goto out;
-	}
 	blen = snprintf(body, sizeof body, "{\"t\":%" PRId64 ",\"n\":%" PRId64 "}",
 	    now_us(), seq);
 	n = snprintf(req, sizeof req, "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
 	    "Content-Type: application/json\r\nContent-Length: %d\r\n"
 	    "Connection: close\r\n\r\n%s", g.publish_path, blen, body);
-	if (write(fd, req, (size_t)n) != n)
-		goto out;
-	while (got < sizeof resp - 1 && (r = read(fd, resp + got, sizeof resp - 1 - got)) > 0)
-		got += (size_t)r;
-	resp[got] = '\0';
-	if (got >= 12 && memcmp(resp, "HTTP/1.", 7) == 0 && resp[9] == '2')
-		rc = 0;
-	else
-		fprintf(stderr, "client: publish %" PRId64 " answered: %.*s\n", seq,
-		    (int)strcspn(resp, "\r\n"), resp);
-out:
-	close(fd);
+	/* Every request out first, then the answers: no host's event waits
+	 * for another host's round trip. */
+	for (i = 0; i < targets; i++) {
+		if ((fd[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+			rc = -1;
+			continue;
+		}
+		setsockopt(fd[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+		setsockopt(fd[i], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+		if (connect(fd[i], (struct sockaddr *)&g.addrs[i], sizeof g.addrs[i]) != 0) {
+			fprintf(stderr, "client: publish connect: %s\n", strerror(errno));
+			rc = -1;
+			close(fd[i]);
+			fd[i] = -1;
+		} else if (write(fd[i], req, (size_t)n) != n) {
+			rc = -1;	/* and its answer says why */
+		}
+	}
+	for (i = 0; i < targets; i++) {
+		if (fd[i] < 0)
+			continue;
+		got = 0;
+		while (got < sizeof resp - 1 &&
+		    (r = read(fd[i], resp + got, sizeof resp - 1 - got)) > 0)
+			got += (size_t)r;
+		resp[got] = '\0';
+		if (!(got >= 12 && memcmp(resp, "HTTP/1.", 7) == 0 && resp[9] == '2')) {
+			fprintf(stderr, "client: publish %" PRId64 " answered: %.*s\n", seq,
+			    (int)strcspn(resp, "\r\n"), resp);
+			rc = -1;
+		}
+		close(fd[i]);
+	}
 	return rc;
 }
 
@@ -558,6 +575,50 @@ static double cpu_s(const pid_t *pids, size_t n)
 		ticks += ut + st;
 	}
 	return (double)ticks / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* Context switches, voluntary and not, of every thread of the processes;
+ * -1 when one is gone.  One a delivery or more means each delivery wakes
+ * its reader: the cost of a wake-up, not of the work, sets the pace. */
+static double switches(const pid_t *pids, size_t n)
+{
+	char path[64], line[256];
+	double total = 0;
+	struct dirent *d;
+	long v;
+
+	for (size_t i = 0; i < n; i++) {
+		DIR *dir;
+
+		snprintf(path, sizeof path, "/proc/%d/task", (int)pids[i]);
+		if ((dir = opendir(path)) == NULL)
+			return -1;
+		while ((d = readdir(dir)) != NULL) {
+			FILE *f;
+
+			if (d->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof path, "/proc/%d/task/%.16s/status", (int)pids[i],
+			    d->d_name);
+			if ((f = fopen(path, "r")) == NULL)
+				continue;	/* a thread that just ended */
+			while (fgets(line, sizeof line, f))
+				if (sscanf(line, "voluntary_ctxt_switches: %ld", &v) == 1 ||
+				    sscanf(line, "nonvoluntary_ctxt_switches: %ld", &v) == 1)
+					total += (double)v;
+			fclose(f);
+		}
+		closedir(dir);
+	}
+	return total;
+}
+
+static double self_switches(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_nvcsw + (double)ru.ru_nivcsw;
 }
 
 static double self_cpu_s(void)
@@ -629,8 +690,9 @@ static void report_latency(const char *name, int phase)
 	free(all);
 }
 
-/* CPU seconds and microseconds per delivery while the events flowed. */
-static void report_cpu(double cpu[3][2], uint64_t deliveries)
+/* CPU seconds and microseconds per delivery while the events flowed, and
+ * context switches per delivery. */
+static void report_cpu(double cpu[3][2], double sw[3][2], uint64_t deliveries)
 {
 	static const char *const who[3] = { "server", "proxy", "client" };
 	int i;
@@ -642,8 +704,12 @@ static void report_cpu(double cpu[3][2], uint64_t deliveries)
 		    cpu[i][0] < 0 || cpu[i][1] < 0)
 			continue;
 		printf("%s_cpu_s %.2f\n", who[i], used);
-		if (deliveries)
-			printf("%s_cpu_us_per_delivery %.2f\n", who[i], used * 1e6 / (double)deliveries);
+		if (deliveries == 0)
+			continue;
+		printf("%s_cpu_us_per_delivery %.2f\n", who[i], used * 1e6 / (double)deliveries);
+		if (sw[i][0] >= 0 && sw[i][1] >= 0)
+			printf("%s_switches_per_delivery %.3f\n", who[i],
+			    (sw[i][1] - sw[i][0]) / (double)deliveries);
 	}
 }
 
@@ -676,7 +742,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: client -p PORT [-n STREAMS] [-e EVENTS] [-r RATE] [-b BURST]\n"
 	    "       [-j THREADS] [-c OPENING] [-m PID,PID...] [-g PID,PID...] [-s PATH]\n"
-	    "       [-u PATH] [-t SECONDS] [-w NAP_US] [-a ADDR[,ADDR...]]\n");
+	    "       [-u PATH] [-t SECONDS] [-w NAP_US] [-a ADDR[,ADDR...]] [-P]\n");
 	exit(2);
 }
 
@@ -711,7 +777,7 @@ static void parse_args(int argc, char **argv)
 	int opt, port = 0;
 	size_t i;
 
-	while ((opt = getopt(argc, argv, "p:n:e:r:b:j:c:m:g:s:u:t:w:a:")) != -1) {
+	while ((opt = getopt(argc, argv, "p:n:e:r:b:j:c:m:g:s:u:t:w:a:P")) != -1) {
 		if (strchr("pnebjctw", opt) && parse_num(optarg, 0, STREAMS_MAX, &v) != 0)
 			usage();
 		switch (opt) {
@@ -733,6 +799,7 @@ static void parse_args(int argc, char **argv)
 		case 's': g.stream_path = optarg; break;
 		case 'u': g.publish_path = optarg; break;
 		case 'a': parse_addrs(optarg); break;
+		case 'P': g.publish_all = 1; break;
 		default: usage();
 		}
 	}
@@ -790,6 +857,7 @@ int main(int argc, char **argv)
 	int64_t t0, deadline, burst_start, last2 = 0;
 	long rss0, rss1;
 	double cpu[3][2];	/* servers, proxy, client; at the start and end of the events */
+	double sw[3][2];	/* their context switches, likewise */
 	uint64_t held, d1, d2;
 	size_t i;
 	int64_t e;
@@ -841,6 +909,9 @@ int main(int argc, char **argv)
 	cpu[0][0] = cpu_s(g.pids, g.npids);
 	cpu[1][0] = cpu_s(g.gpids, g.ngpids);
 	cpu[2][0] = self_cpu_s();
+	sw[0][0] = switches(g.pids, g.npids);
+	sw[1][0] = switches(g.gpids, g.ngpids);
+	sw[2][0] = self_switches();
 	t0 = now_us();
 	for (e = 0; e < g.events; e++) {
 		sleep_us(t0 + (int64_t)(e * 1e6 / g.rate) - now_us());
@@ -862,6 +933,9 @@ int main(int argc, char **argv)
 	cpu[0][1] = cpu_s(g.pids, g.npids);
 	cpu[1][1] = cpu_s(g.gpids, g.ngpids);
 	cpu[2][1] = self_cpu_s();
+	sw[0][1] = switches(g.pids, g.npids);
+	sw[1][1] = switches(g.gpids, g.ngpids);
+	sw[2][1] = self_switches();
 	rss1 = rss_kib();	/* with whatever the burst left queued */
 	stop_threads();
 	d2 = SUM(d2);
@@ -876,7 +950,7 @@ int main(int argc, char **argv)
 	}
 	if (g.npids)
 		printf("rss_end_kib %ld\n", rss1);
-	report_cpu(cpu, d1 + d2);
+	report_cpu(cpu, sw, d1 + d2);
 	report_latency("latency", 1);
 	report_latency("burst", 2);
 	printf("streams_dropped %" PRIu64 "\nout_of_order %" PRIu64 "\nframing_errors %" PRIu64

@@ -5,7 +5,9 @@
  * client, whatever the application.
  *
  *   GET /stream     answered with the headers of an event stream, then
- *                   parked: the socket is kept in an array
+ *   (/sse/stream)   parked: the socket is kept in an array (the second
+ *                   name is under deploy/nginx/serve.conf.in's unbuffered
+ *                   /sse/ location, as bench/hosts needs)
  *   POST /publish   answered at once; then the JSON body is sent to every
  *                   parked stream as one datastar-patch-signals event
  *
@@ -183,7 +185,8 @@ static int serve(int ep, struct conn *c)
 	static const char ok[] = "Status: 200 OK\r\nContent-Type: text/plain\r\n\r\nok\n";
 	static const char nf[] = "Status: 404 Not Found\r\nContent-Type: text/plain\r\n\r\n";
 
-	if (strcmp(c->method, "GET") == 0 && strcmp(c->uri, "/stream") == 0) {
+	if (strcmp(c->method, "GET") == 0 &&
+	    (strcmp(c->uri, "/stream") == 0 || strcmp(c->uri, "/sse/stream") == 0)) {
 		struct epoll_event ev = {.events = EPOLLRDHUP, .data.u64 = STREAM_TAG | (uint64_t)c->fd};
 
 		if (nstreams == cap) {
