@@ -7,10 +7,11 @@
  * and the bytes still to be written (the response head and the first
  * render), which the hub sends like any other write.  The hub follows the
  * app's transport: when the transport says something changed (a cheap
- * check, polled every poll_ms while streams are parked, or at once when
- * this process published), it reads the new events in id order and offers
- * each to every stream whose topic patterns match.  A stream's render callback turns the event into SSE bytes, the
- * hub ends that batch with the event's id (the views' encoder writes an
+ * check, made at once when this process published or the transport's
+ * watch descriptor woke the hub, and polled while streams are parked),
+ * it reads the new events in id order and offers each to every stream
+ * whose topic patterns match.  A stream's render callback turns the event
+ * into SSE bytes, the hub ends that batch with the event's id (the views' encoder writes an
  * "id:" block: the hub never reads SSE text), frames the bytes as FastCGI
  * STDOUT records and writes them without blocking.  What the socket does
  * not take waits in the stream's queue; a stream whose queue is full falls
@@ -47,6 +48,16 @@
 #define IDLE_WAIT_MS 1000
 /* Heartbeats and write deadlines are checked this often (ms). */
 #define HOUSEKEEPING_MS 250
+/*
+ * With a watch descriptor the transport wakes the hub itself, so
+ * changed() is polled only this often (ms), a backstop for a wake that
+ * never came, instead of every poll_ms: a worker holding streams on
+ * PostgreSQL turned 100 times a second for nothing, half of its CPU time
+ * in bench/hosts.  A wake that found nothing is looked at again after 1,
+ * 2, 4 ... RECHECK_MAX_MS ms (see hub_main).
+ */
+#define WATCHED_POLL_MS 250
+#define RECHECK_MAX_MS 64
 
 /*
  * Most of a hub's memory is its idle streams, so a stream is one
@@ -668,14 +679,19 @@ static void *hub_main(void *arg)
 {
 	nitro_hub *h = arg;
 	struct epoll_event evs[EPOLL_BATCH];
-	int recheck = 0;
+	int recheck = 0;	/* ms to the next look after a wake that found nothing */
+	int poll = h->watch_fd >= 0 ? WATCHED_POLL_MS : (int)h->o.poll_ms;
 
 	while (!atomic_load(&h->app->stopping)) {
 		/* Poll the transport only while someone listens. */
 		int timeout = atomic_load(&h->count) == 0 ? IDLE_WAIT_MS :
-		    recheck ? 1 : (int)h->o.poll_ms;
-		int n = epoll_wait(h->epfd, evs, EPOLL_BATCH, timeout);
-		int watched = 0, changed;
+		    recheck ? recheck : poll;
+		int n, watched = 0, changed;
+
+		/* Heartbeats and write deadlines are not put off by a long wait. */
+		if (h->next_beat > h->now && h->next_beat - h->now < timeout)
+			timeout = (int)(h->next_beat - h->now);
+		n = epoll_wait(h->epfd, evs, EPOLL_BATCH, timeout);
 
 		h->now = nitro__now_ms();
 		atomic_store(&h->beat_ms, h->now);
@@ -695,11 +711,17 @@ static void *hub_main(void *arg)
 		changed = follow(h);
 		/*
 		 * A writer touches the watched file before its commit shows
-		 * (SQLite updates the WAL index after its last write), so a
-		 * wake that found nothing new looks once more a millisecond
-		 * later instead of a poll interval later.
+		 * (SQLite updates the WAL index after its last write, and
+		 * after an fsync with synchronous=FULL), so a wake that found
+		 * nothing new looks again 1 ms later, then 2, 4 ... up to
+		 * RECHECK_MAX_MS, instead of a backstop interval later.
 		 */
-		recheck = watched && changed == 0;
+		if (watched && changed == 0)
+			recheck = 1;
+		else if (recheck && changed == 0 && n == 0)
+			recheck = recheck * 2 > RECHECK_MAX_MS ? 0 : recheck * 2;
+		else if (changed != 0)
+			recheck = 0;
 		h->now = nitro__now_ms();
 		if (h->now >= h->next_beat) {
 			housekeeping(h, h->now);

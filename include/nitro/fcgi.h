@@ -61,7 +61,8 @@ NITRO_API void nitro_limits_default(struct nitro_limits *lim);
 struct nitro_hub_opts {
 	size_t max_streams;		/* per process (10000) */
 	unsigned heartbeat_ms;		/* comment every (15000) */
-	unsigned poll_ms;		/* transport poll interval (10) */
+	unsigned poll_ms;		/* transport poll interval without a
+					 * watch descriptor (10) */
 	size_t queue_bytes;		/* pending bytes per stream (256 KiB) */
 	unsigned write_timeout_ms;	/* a stream whose client takes nothing
 					 * this long is closed (10000) */
