@@ -11,8 +11,9 @@
  *   - a browser: 303 to the login path.
  * A store that fails is not a signed-out user, and never a way through:
  * the guard returns the store's code, which the runtime answers as it
- * answers a handler's, 503 with the message when the store is away
- * (NITRO_EUNAVAILABLE), 500 otherwise.
+ * answers a handler's: 503 when the store is away (NITRO_EUNAVAILABLE,
+ * with its message) or busy (NITRO_EBUSY, with Retry-After), 500
+ * otherwise.
  */
 #include "auth/internal.h"
 #include "fcgi/internal.h"
