@@ -18,7 +18,8 @@
  * cancels anything.  So a call waits for its answer at most the statement
  * timeout and PG_ANSWER_GRACE_MS more, then closes the connection: the
  * caller sees it lost (NITRO_EUNAVAILABLE, a read runs once more on a new
- * connection) instead of a thread held for good.
+ * connection) instead of a thread held for good.  The event followers'
+ * connections (follow.c) wait the same way.
  */
 #include <errno.h>
 #include <poll.h>
@@ -212,38 +213,31 @@ undo:
 	return NULL;
 }
 
-/*
- * The answer to what was just sent on c (sent: the PQsend* call's
- * result): the first failed result or else the last one, as PQexec()
- * gives it; NULL when nothing could be sent or read (PQerrorMessage says
- * why).  No answer within the statement timeout and PG_ANSWER_GRACE_MS:
- * the connection is shut down (PQstatus() turns bad) and c->late set.
- */
-static PGresult *answer(struct pgconn *c, int sent)
+PGresult *nitro__pg_answer(PGconn *pg, int sent, int statement_timeout_ms, int *late)
 {
-	int wait = c->repo->o.statement_timeout_ms;
+	int wait = statement_timeout_ms;
 	int64_t deadline = nitro__now_ms() + wait + PG_ANSWER_GRACE_MS, left;
-	struct pollfd p = {.fd = PQsocket(c->pg), .events = POLLIN};
+	struct pollfd p = {.fd = PQsocket(pg), .events = POLLIN};
 	PGresult *res = NULL, *r;
 
-	c->late = 0;
+	*late = 0;
 	if (!sent)
 		return NULL;
-	while (wait > 0 && PQisBusy(c->pg)) {
+	while (wait > 0 && PQisBusy(pg)) {
 		if ((left = deadline - nitro__now_ms()) <= 0) {
 			nitro_log(NITRO_LOG_WARN, "the database did not answer in time; "
 			    "closing the connection", NULL);
-			c->late = 1;
+			*late = 1;
 			shutdown(p.fd, SHUT_RDWR);
-			PQconsumeInput(c->pg);
+			PQconsumeInput(pg);
 			break;
 		}
 		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
 			break;
-		if (!PQconsumeInput(c->pg))
+		if (!PQconsumeInput(pg))
 			break;
 	}
-	while ((r = PQgetResult(c->pg)) != NULL) {
+	while ((r = PQgetResult(pg)) != NULL) {
 		ExecStatusType st = res ? PQresultStatus(res) : PGRES_COMMAND_OK;
 
 		if (res != NULL && (st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE)) {
@@ -254,6 +248,12 @@ static PGresult *answer(struct pgconn *c, int sent)
 		}
 	}
 	return res;
+}
+
+/* nitro__pg_answer() on c, bounded by its repository's statement timeout. */
+static PGresult *answer(struct pgconn *c, int sent)
+{
+	return nitro__pg_answer(c->pg, sent, c->repo->o.statement_timeout_ms, &c->late);
 }
 
 /* NITRO_EUNAVAILABLE for c's connection, lost (when: "during the

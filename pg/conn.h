@@ -75,6 +75,17 @@ int nitro__pg_exec(struct pgconn *c, const char *sql, int n, const char *const *
 int nitro__pg_simple(struct pgconn *c, const char *sql);
 
 /*
+ * The answer to what was just sent on pg (sent: the PQsend* call's
+ * result): the first failed result or else the last one, as PQexec()
+ * gives it; NULL when nothing could be sent or read (PQerrorMessage says
+ * why).  It waits at most statement_timeout_ms and 2 s more (a server
+ * process that is stopped never cancels its statement): then the
+ * connection is shut down (PQstatus() turns bad) and *late set to 1.
+ * statement_timeout_ms <= 0: no bound, as the server has none.
+ */
+PGresult *nitro__pg_answer(PGconn *pg, int sent, int statement_timeout_ms, int *late);
+
+/*
  * Map a failure to a NITRO_E* with a message, by the SQLSTATE of res (or
  * the connection's state when res is NULL): see the table in pg/error.c.
  * what names the operation ("todo", "begin").

@@ -28,7 +28,10 @@
  *
  * While the server is away, changed() tries again after RETRY_MIN_MS,
  * doubling up to RETRY_MAX_MS, and says nothing changed meanwhile; each
- * attempt blocks the hub for at most the connect timeout.
+ * attempt blocks the hub for at most the connect timeout.  Every query
+ * waits at most the statement timeout and 2 s more (nitro__pg_answer): a
+ * server process that stopped (SIGSTOP, a host frozen) holds the hub that
+ * long, then the connection is dropped and made again.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -41,6 +44,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "pg/events.h"
+#include "pg/internal.h"
 
 #define BACKSTOP_MS 2000
 #define RETRY_MIN_MS 100
@@ -56,13 +60,25 @@ struct pgfollower {
 	int64_t last_look;	/* ms: when changed() last said 1 */
 	int64_t retry_at;	/* ms: the next connection attempt */
 	int64_t backoff;	/* ms */
+	int statement_ms;	/* the repository's statement timeout */
 };
+
+/* PQexecParams (PQexec when n is 0: sql may hold several statements) on
+ * f's connection, bounded by nitro__pg_answer. */
+static PGresult *run(struct pgfollower *f, const char *sql, int n, const char *const *vals)
+{
+	int late;
+	int sent = n == 0 ? PQsendQuery(f->pg, sql) :
+	    PQsendQueryParams(f->pg, sql, n, NULL, vals, NULL, NULL, 0);
+
+	return nitro__pg_answer(f->pg, sent, f->statement_ms, &late);
+}
 
 /* One value of a one-row query on f's connection: 0, or NITRO_E*. */
 static int one_value(struct pgfollower *f, const char *sql, int n, const char *const *vals,
     int64_t *v, const char *what)
 {
-	PGresult *res = PQexecParams(f->pg, sql, n, NULL, vals, NULL, NULL, 0);
+	PGresult *res = run(f, sql, n, vals);
 	int rc = 0;
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
@@ -132,7 +148,7 @@ static int connect_follower(struct pgfollower *f)
 	}
 	/* Named, so that an operator (or a test) can find it in
 	 * pg_stat_activity. */
-	res = PQexec(f->pg, "SET application_name = 'nitro-listen'; LISTEN " NITRO__PG_CHANNEL);
+	res = run(f, "SET application_name = 'nitro-listen'; LISTEN " NITRO__PG_CHANNEL, 0, NULL);
 	rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : nitro__pg_error(f->pg, res, "listen");
 	PQclear(res);
 	if (rc == 0)
@@ -164,6 +180,7 @@ void *nitro__pg_follow(void *self)
 		return NULL;
 	}
 	f->repo = self;
+	f->statement_ms = nitro__pg_repo(self)->o.statement_timeout_ms;
 	f->sock = -1;
 	f->backoff = RETRY_MIN_MS;
 	if ((f->ep = epoll_create1(EPOLL_CLOEXEC)) < 0) {
@@ -238,8 +255,8 @@ int nitro__pg_follower_read(void *reader, int64_t after, size_t limit,
 		return nitro_error(NITRO_EUNAVAILABLE, "events: the database is away");
 	snprintf(a, sizeof a, "%lld", (long long)after);
 	snprintf(l, sizeof l, "%zu", limit);
-	res = PQexecParams(f->pg, "SELECT id, time, topic, payload FROM nitro_events"
-	    " WHERE id > $1 ORDER BY id LIMIT $2", 2, NULL, vals, NULL, NULL, 0);
+	res = run(f, "SELECT id, time, topic, payload FROM nitro_events"
+	    " WHERE id > $1 ORDER BY id LIMIT $2", 2, vals);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		rc = nitro__pg_error(f->pg, res, "event log");
 		PQclear(res);

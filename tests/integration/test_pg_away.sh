@@ -10,7 +10,8 @@
 # locked): the statement timeout, set in the URL (configuration, not
 # code), ends the request with 503 in bounded time; and one whose server
 # processes are stopped (kill -STOP), where no statement timeout can
-# fire: the calls stop waiting after it, in bounded time too.
+# fire: the calls stop waiting after it, in bounded time too; and the
+# same for the processes of the connections that LISTEN for events.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 . "$IT_SRC/tests/integration/live_lib.sh"
 IT_APP=$IT_BUILD/examples/todomvc/todomvc
@@ -134,6 +135,24 @@ done
 t_like "$writes" '^((200|503) ){2}$' "a write answers 200 or 503 within ${BOUND} s"
 kill -CONT $backends
 t_run "the health endpoint is 200" each_is 200 health "$IT_URL/healthz"
+t_run "the same workers serve" workers_same
+
+# ---- the listening connections' server processes stopped ----
+# No notification comes through a stopped process; the follower's
+# backstop query (every 2 s) waits at most the statement timeout and 2 s
+# more, then the follower connects again and reads what it missed: the
+# stream gets the change late, not never, and its hub is not stuck.
+listeners=$(pg_psql -At -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'nitro-listen'")
+t_is "$(wc -w <<<"$listeners")" 2 "the workers' two listening connections are found"
+kill -STOP $listeners
+seen=$(live_id_events s | wc -l)
+t_is "$(add heard | cut -d' ' -f1)" 200 "with them stopped, a todo is added: 200"
+t_run "the open stream gets the change within 15 s" live_wait_events s $((seen + 1)) 15
+t_like "$(live_id_events s | tail -n 1)" 'heard' "the change that was added"
+t_run "the health endpoint is 200" retry 10 each_is 200 health "$IT_URL/healthz"
+t_like "$(pg_psql -At -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'nitro-listen' AND state IS NOT NULL")" \
+    '^[2-4]$' "the followers listen on new connections"
+kill -CONT $listeners
 t_run "the same workers serve" workers_same
 it_stop "$stream" TERM
 it_done
