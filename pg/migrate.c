@@ -56,10 +56,13 @@ int nitro_pg_migrate_status(nitro_repo *r, const char *dir, int64_t *version,
 	return 0;
 }
 
-/* Run a migration's statements; a failure names the line of the error. */
+/* Run a migration's statements; a failure names the line of the error.
+ * The server cancels a statement after statement_timeout; a server process
+ * that does not run cannot, so the wait is bounded here too. */
 static int run_script(struct pgconn *c, const char *file, const char *sql)
 {
-	PGresult *res = PQexec(c->pg, sql);
+	PGresult *res = nitro__pg_answer(c->pg, PQsendQuery(c->pg, sql),
+	    c->repo->o.statement_timeout_ms, &c->late);
 	ExecStatusType st = PQresultStatus(res);
 	const char *pos;
 	int rc = 0, line = 1;
