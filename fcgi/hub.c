@@ -11,12 +11,13 @@
  * watch descriptor woke the hub, and polled while streams are parked),
  * it reads the new events in id order and offers each to every stream
  * whose topic patterns match.  A stream's render callback turns the event
- * into SSE bytes, the hub ends that batch with the event's id (the views' encoder writes an
- * "id:" block: the hub never reads SSE text), frames the bytes as FastCGI
- * STDOUT records and writes them without blocking.  What the socket does
- * not take waits in the stream's queue; a stream whose queue is full falls
- * behind and catches up later, and one whose client takes nothing for
- * write_timeout is closed: one slow client never delays the others.
+ * into SSE bytes, the hub ends that batch with the event's id (the views'
+ * encoder writes an "id:" block: the hub never reads SSE text), frames
+ * the bytes as FastCGI STDOUT records and writes them without blocking.
+ * What the socket does not take waits in the stream's queue; a stream
+ * whose queue is full falls behind and catches up later, and one whose
+ * client takes nothing for write_timeout is closed: one slow client never
+ * delays the others.
  *
  * A gone client shows as EPOLLRDHUP/EPOLLHUP (nginx closes its upstream
  * connection when the browser goes) or as a failed write; either frees
@@ -680,12 +681,12 @@ static void *hub_main(void *arg)
 	nitro_hub *h = arg;
 	struct epoll_event evs[EPOLL_BATCH];
 	int recheck = 0;	/* ms to the next look after a wake that found nothing */
-	int poll = h->watch_fd >= 0 ? WATCHED_POLL_MS : (int)h->o.poll_ms;
+	int poll_every = h->watch_fd >= 0 ? WATCHED_POLL_MS : (int)h->o.poll_ms;
 
 	while (!atomic_load(&h->app->stopping)) {
 		/* Poll the transport only while someone listens. */
 		int timeout = atomic_load(&h->count) == 0 ? IDLE_WAIT_MS :
-		    recheck ? recheck : poll;
+		    recheck ? recheck : poll_every;
 		int n, watched = 0, changed;
 
 		/* Heartbeats and write deadlines are not put off by a long wait. */
