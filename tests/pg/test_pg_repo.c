@@ -13,6 +13,7 @@
 
 #include "nitro/core.h"
 #include "nitro/pg.h"
+#include "core/uow.h"
 #include "pg/internal.h"
 #include "tests/unit/t.h"
 #include "tests/pg/pg_test.h"
@@ -200,16 +201,16 @@ static void t_units(nitro_repo *r)
 	T_EQ_INT(saved, 1, "no event for a rolled-back save");
 	T_EQ_INT(nitro_pg_commit(r), NITRO_EINVAL, "commit with no unit open");
 	{
-		/* Savepoints nest to a named limit (core/uow.c), then refuse. */
+		/* Savepoints nest to a named limit (core/uow.h), then refuse. */
 		int k, ok = 1;
 
-		for (k = 0; k < 32; k++)
+		for (k = 0; k < NITRO__UOW_NEST_MAX; k++)
 			ok &= nitro_pg_begin(r) == 0;
-		T_OK(ok, "units of work nest 32 deep");
-		T_EQ_INT(nitro_pg_begin(r), NITRO_ELIMIT, "the 33rd is refused");
-		for (k = 0; k < 32; k++)
+		T_OK(ok, "units of work nest NITRO__UOW_NEST_MAX deep");
+		T_EQ_INT(nitro_pg_begin(r), NITRO_ELIMIT, "one more is refused");
+		for (k = 0; k < NITRO__UOW_NEST_MAX; k++)
 			ok &= (k % 2 ? nitro_pg_rollback(r) : nitro_pg_commit(r)) == 0;
-		T_OK(ok, "and all 32 end, released or rolled back");
+		T_OK(ok, "and all of them end, released or rolled back");
 		T_EQ_INT(nitro_pg_rollback(r), NITRO_EINVAL, "then none is open");
 	}
 

@@ -20,6 +20,7 @@
 
 #include "nitro/core.h"
 #include "nitro/sql.h"
+#include "core/uow.h"
 #include "t.h"
 
 #define USER(X) \
@@ -533,16 +534,16 @@ static void test_uow(void)
 	    "the event committed with it");
 	T_EQ_INT(nitro_sql_commit(r), NITRO_EINVAL, "commit without begin");
 	{
-		/* Savepoints nest to a named limit (core/uow.c), then refuse. */
+		/* Savepoints nest to a named limit (core/uow.h), then refuse. */
 		int k, ok = 1;
 
-		for (k = 0; k < 32; k++)
+		for (k = 0; k < NITRO__UOW_NEST_MAX; k++)
 			ok &= nitro_sql_begin(r) == 0;
-		T_OK(ok, "units of work nest 32 deep");
-		T_EQ_INT(nitro_sql_begin(r), NITRO_ELIMIT, "the 33rd is refused");
-		for (k = 0; k < 32; k++)
+		T_OK(ok, "units of work nest NITRO__UOW_NEST_MAX deep");
+		T_EQ_INT(nitro_sql_begin(r), NITRO_ELIMIT, "one more is refused");
+		for (k = 0; k < NITRO__UOW_NEST_MAX; k++)
 			ok &= nitro_sql_rollback(r) == 0;
-		T_OK(ok, "and all 32 roll back");
+		T_OK(ok, "and all of them roll back");
 		T_EQ_INT(nitro_sql_rollback(r), NITRO_EINVAL, "then none is open");
 	}
 	nitro_sql_begin(r);
